@@ -1,0 +1,28 @@
+"""The one place AWS resource names are made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Namer:
+    prefix: str
+
+    def name(self, *parts: str) -> str:
+        """`intakeiq-alb-sg` style: the prefix, then the parts, joined by '-'."""
+        return "-".join((self.prefix, *parts))
+
+    def path(self, *parts: str) -> str:
+        """`/intakeiq/DATABASE_URL` style, for parameters."""
+        return "/" + "/".join((self.prefix, *parts))
+
+    def log_group(self, *parts: str) -> str:
+        """`/ecs/intakeiq` style, for log groups."""
+        return "/" + "/".join((*parts, self.prefix))
+
+    def for_service(self, container_name: str, *parts: str) -> str:
+        """Per-service names; a service named like the prefix keeps the short form (`intakeiq-ecs-sg`)."""
+        if container_name == self.prefix:
+            return self.name(*parts)
+        return self.name(container_name, *parts)

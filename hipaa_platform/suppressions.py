@@ -1,0 +1,35 @@
+"""Accepted checkov findings, declared next to the resource they concern.
+
+Each acceptance is one check id on one resource with a written reason. It is stored in the
+resource's own JSON comment property (`//`), so the synthesized file carries it and the gate
+can turn it into a checkov baseline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cdktf import TerraformResource
+
+MIN_REASON_LENGTH = 40
+CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+COMMENT_KEY = "accepted_findings"
+
+_declared: dict[str, dict[str, str]] = {}
+
+
+def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> None:
+    """Accept one checkov finding on one resource, with a reason a reviewer can judge."""
+    if not CHECK_ID.match(check_id):
+        raise ValueError(f"{check_id!r} is not a checkov check id (e.g. CKV_AWS_18, CKV2_AWS_5)")
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValueError(
+            f"the reason for accepting {check_id} on {resource.node.path} is {len(reason)} characters; "
+            f"write at least {MIN_REASON_LENGTH} that say why the finding is safe here"
+        )
+    findings = _declared.setdefault(resource.node.path, {})
+    if check_id in findings:
+        raise ValueError(f"{check_id} is already accepted on {resource.node.path}")
+    findings[check_id] = reason
+    resource.add_override(f"//.{COMMENT_KEY}", [{"check_id": c, "reason": r} for c, r in findings.items()])

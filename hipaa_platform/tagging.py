@@ -1,0 +1,28 @@
+"""The one place tags are made: the MenoTime mandatory tag set."""
+
+from __future__ import annotations
+
+from hipaa_platform.config import Environment
+
+
+def default_tags(environment: Environment, layer: str) -> dict[str, str]:
+    """Tags every resource of a layer carries, applied through the provider's default_tags."""
+    return {
+        "Environment": environment.stage,
+        "Application": environment.application,
+        "Component": layer,
+        "CostCenter": environment.tags.cost_center,
+        "Owner": environment.tags.owner,
+        "Compliance": "-".join(environment.tags.compliance),
+        "ManagedBy": "cdktf",
+        "PlatformEnvironment": environment.name,
+    }
+
+
+def data_tags(*, backup: str, encryption: str) -> dict[str, str]:
+    """Per-resource tags for what stores data (Backup: daily|weekly|none, Encryption: kms|aws-managed|none)."""
+    if backup not in ("daily", "weekly", "none"):
+        raise ValueError(f"backup tag {backup!r}; allowed: daily, weekly, none")
+    if encryption not in ("kms", "aws-managed", "none"):
+        raise ValueError(f"encryption tag {encryption!r}; allowed: kms, aws-managed, none")
+    return {"Backup": backup, "Encryption": encryption}

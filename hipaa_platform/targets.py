@@ -1,0 +1,64 @@
+"""Where a synthesized environment deploys, and where its state lives.
+
+One switch, three backends: local files (the default), S3 with native locking and KMS for real
+accounts, and the same S3 backend pointed at the local emulator.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from hipaa_platform.errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Services the emulator endpoint answers for; the provider is pointed at it for each of them.
+EMULATED_SERVICES = (
+    "acm", "appautoscaling", "budgets", "cloudwatch", "cloudwatchlogs", "ec2", "ecr", "ecs",
+    "elbv2", "events", "iam", "kms", "rds", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts",
+)  # fmt: skip
+
+
+class StateBackend(str, Enum):
+    LOCAL = "local"
+    S3 = "s3"
+    EMULATOR = "emulator"
+
+
+@dataclass(frozen=True)
+class Target:
+    backend: StateBackend = StateBackend.LOCAL
+    emulator_endpoint: str | None = None
+    local_state_root: Path = PROJECT_ROOT / "state"
+
+    @property
+    def disposable(self) -> bool:
+        """Only emulator runs are torn down at the end, so only they lift deletion protection."""
+        return self.backend is StateBackend.EMULATOR
+
+    def __post_init__(self) -> None:
+        if self.backend is StateBackend.EMULATOR and not self.emulator_endpoint:
+            raise UserError("the emulator backend needs PLATFORM_EMULATOR_ENDPOINT, e.g. http://127.0.0.1:4566")
+        if self.emulator_endpoint and not self.emulator_endpoint.startswith(("http://127.", "http://localhost")):
+            raise UserError(f"emulator endpoint {self.emulator_endpoint!r} must be on loopback (http://127.0.0.1:PORT)")
+
+    @property
+    def is_emulator(self) -> bool:
+        return self.backend is StateBackend.EMULATOR
+
+    @classmethod
+    def from_environment_variables(cls) -> Target:
+        raw = os.environ.get("PLATFORM_STATE", StateBackend.LOCAL.value)
+        try:
+            backend = StateBackend(raw)
+        except ValueError:
+            allowed = ", ".join(b.value for b in StateBackend)
+            raise UserError(f"PLATFORM_STATE={raw!r} is not a state backend; allowed: {allowed}") from None
+        return cls(backend=backend, emulator_endpoint=os.environ.get("PLATFORM_EMULATOR_ENDPOINT") or None)
+
+
+def state_key(environment: str, layer: str) -> str:
+    return f"{environment}/{layer}/terraform.tfstate"

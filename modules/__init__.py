@@ -1,0 +1,1 @@
+"""Reusable constructs: small typed surfaces, secure defaults, explicit opt-outs."""

@@ -1,0 +1,112 @@
+"""One ECS Fargate service: task definition (read-only root, non-privileged, awslogs, secrets by
+reference only), the service with a circuit breaker, and its encrypted log group."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceLoadBalancer
+from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition
+from constructs import Construct
+
+from hipaa_platform.config import Service
+from modules.log_group import EncryptedLogGroup
+
+
+class FargateService(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Service,
+        cluster_arn: str,
+        image: str,
+        region: str,
+        log_group_name: str,
+        kms_key_arn: str,
+        execution_role_arn: str,
+        task_role_arn: str,
+        subnet_ids: Sequence[str],
+        security_group_id: str,
+        target_group_arn: str,
+        secret_arns: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, id)
+        self.log_group = EncryptedLogGroup(
+            self, "logs", name=log_group_name, retention_days=config.log_retention_days, kms_key_arn=kms_key_arn
+        )
+        volumes = [(f"scratch-{i}", path) for i, path in enumerate(config.writable_paths)]
+        hc = config.health_check
+        container = {
+            "name": config.container_name,
+            "image": image,
+            "essential": True,
+            "readonlyRootFilesystem": True,
+            "privileged": False,
+            "portMappings": [{"containerPort": config.container_port, "protocol": "tcp"}],
+            "environment": [{"name": k, "value": v} for k, v in sorted(config.environment.items())],
+            "secrets": [{"name": name, "valueFrom": secret_arns[name]} for name in config.secrets],
+            "mountPoints": [{"sourceVolume": v, "containerPath": p, "readOnly": False} for v, p in volumes],
+            "healthCheck": {
+                "command": list(hc.command),
+                "interval": hc.interval_seconds,
+                "timeout": hc.timeout_seconds,
+                "retries": hc.retries,
+                "startPeriod": hc.start_period_seconds,
+            },
+            "linuxParameters": {"initProcessEnabled": True},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": log_group_name,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": "ecs",
+                },
+            },
+        }
+        self.task_definition = EcsTaskDefinition(
+            self,
+            "task",
+            family=config.name,
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(config.cpu),
+            memory=str(config.memory),
+            execution_role_arn=execution_role_arn,
+            task_role_arn=task_role_arn,
+            runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": "X86_64"},
+            volume=[{"name": v} for v, _ in volumes],
+            container_definitions=json.dumps([container]),
+        )
+        self.service = EcsService(
+            self,
+            "service",
+            name=config.name,
+            cluster=cluster_arn,
+            task_definition=self.task_definition.arn,
+            desired_count=config.desired_count,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            deployment_minimum_healthy_percent=config.minimum_healthy_percent,
+            deployment_maximum_percent=config.maximum_percent,
+            deployment_circuit_breaker={"enable": True, "rollback": True},
+            health_check_grace_period_seconds=hc.start_period_seconds,
+            propagate_tags="SERVICE",
+            enable_ecs_managed_tags=True,
+            network_configuration={
+                "subnets": list(subnet_ids),
+                "security_groups": [security_group_id],
+                "assign_public_ip": config.assign_public_ip,
+            },
+            load_balancer=[
+                EcsServiceLoadBalancer(
+                    target_group_arn=target_group_arn,
+                    container_name=config.container_name,
+                    container_port=config.container_port,
+                )
+            ],
+        )
+        self.name = self.service.name
+        self.arn = self.service.id

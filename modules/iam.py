@@ -1,0 +1,49 @@
+"""IAM policy documents as plain data, rendered to JSON that checkov and reviewers can read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Statement:
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...] = ()
+    principals: dict[str, Any] | None = None
+    effect: str = "Allow"
+    conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def render(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect}
+        if self.principals is not None:
+            body["Principal"] = self.principals
+        body["Action"] = list(self.actions)
+        if self.resources:
+            body["Resource"] = list(self.resources) if len(self.resources) > 1 else self.resources[0]
+        if self.conditions:
+            body["Condition"] = self.conditions
+        return body
+
+
+def policy_document(*statements: Statement) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [s.render() for s in statements]}, indent=2)
+
+
+def service_trust(service: str, account_id: str | None = None, source_arn: str | None = None) -> str:
+    """Trust policy for an AWS service, pinned to this account (and source) against confused deputies."""
+    conditions: dict[str, dict[str, Any]] = {}
+    if account_id:
+        conditions["StringEquals"] = {"aws:SourceAccount": account_id}
+    if source_arn:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
+    return policy_document(
+        Statement(
+            sid="AssumeFromService",
+            actions=("sts:AssumeRole",),
+            principals={"Service": service},
+            conditions=conditions,
+        )
+    )

@@ -1,0 +1,33 @@
+"""A customer-managed KMS key with yearly rotation, an explicit key policy and an alias."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+
+class CustomerManagedKey(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        alias: str,
+        description: str,
+        policy: str,
+        deletion_window_days: int = 30,
+    ) -> None:
+        super().__init__(scope, id)
+        self.key = KmsKey(
+            self,
+            "this",
+            description=description,
+            enable_key_rotation=True,
+            rotation_period_in_days=365,
+            deletion_window_in_days=deletion_window_days,
+            policy=policy,
+        )
+        self.alias = KmsAlias(self, "alias", name=alias, target_key_id=self.key.key_id)
+        self.arn = self.key.arn
+        self.key_id = self.key.key_id

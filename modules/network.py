@@ -1,0 +1,141 @@
+"""A VPC with public and private subnet tiers, configurable NAT, a closed default security group
+and optional VPC endpoints."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupIngress
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from constructs import Construct
+
+from hipaa_platform.config import Networking
+from hipaa_platform.naming import Namer
+
+
+class Network(Construct):
+    def __init__(self, scope: Construct, id: str, *, config: Networking, namer: Namer, region: str) -> None:
+        super().__init__(scope, id)
+        self.vpc = Vpc(
+            self,
+            "vpc",
+            cidr_block=str(config.vpc_cidr),
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags={"Name": namer.name("vpc")},
+        )
+        # No rules: nothing may use the default group by accident.
+        DefaultSecurityGroup(self, "default-sg", vpc_id=self.vpc.id, tags={"Name": namer.name("default-closed")})
+
+        self.internet_gateway = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": namer.name("igw")})
+        public_routes = RouteTable(self, "public-rt", vpc_id=self.vpc.id, tags={"Name": namer.name("public")})
+        Route(
+            self,
+            "public-default",
+            route_table_id=public_routes.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=self.internet_gateway.id,
+        )
+        self.public_subnets = []
+        for index, spec in enumerate(config.public_subnets):
+            subnet = Subnet(
+                self,
+                f"public-{index + 1}",
+                vpc_id=self.vpc.id,
+                cidr_block=str(spec.cidr),
+                availability_zone=spec.az,
+                # Tasks that need a public IP ask for one explicitly; nothing gets one by default.
+                map_public_ip_on_launch=False,
+                tags={"Name": namer.name("public", str(index + 1)), "Tier": "public"},
+            )
+            RouteTableAssociation(self, f"public-{index + 1}-rt", subnet_id=subnet.id, route_table_id=public_routes.id)
+            self.public_subnets.append(subnet)
+
+        nat_by_az: dict[str, NatGateway] = {}
+        if config.nat != "none":
+            nat_azs = config.azs if config.nat == "per_az" else config.azs[:1]
+            for spec in config.public_subnets:
+                if spec.az in nat_azs and spec.az not in nat_by_az:
+                    number = len(nat_by_az) + 1
+                    eip = Eip(self, f"nat-eip-{number}", domain="vpc", tags={"Name": namer.name("nat", str(number))})
+                    subnet = self.public_subnets[config.public_subnets.index(spec)]
+                    nat_by_az[spec.az] = NatGateway(
+                        self,
+                        f"nat-{number}",
+                        allocation_id=eip.id,
+                        subnet_id=subnet.id,
+                        tags={"Name": namer.name("nat", str(number))},
+                    )
+
+        self.private_subnets = []
+        self.private_route_tables = []
+        for index, spec in enumerate(config.private_subnets):
+            subnet = Subnet(
+                self,
+                f"private-{index + 1}",
+                vpc_id=self.vpc.id,
+                cidr_block=str(spec.cidr),
+                availability_zone=spec.az,
+                map_public_ip_on_launch=False,
+                tags={"Name": namer.name("private", str(index + 1)), "Tier": "private"},
+            )
+            routes = RouteTable(
+                self, f"private-{index + 1}-rt", vpc_id=self.vpc.id, tags={"Name": namer.name("private", str(index + 1))}
+            )
+            nat = nat_by_az.get(spec.az) or next(iter(nat_by_az.values()), None)
+            if nat is not None:
+                Route(
+                    self,
+                    f"private-{index + 1}-default",
+                    route_table_id=routes.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nat.id,
+                )
+            RouteTableAssociation(self, f"private-{index + 1}-rta", subnet_id=subnet.id, route_table_id=routes.id)
+            self.private_subnets.append(subnet)
+            self.private_route_tables.append(routes)
+
+        for service in config.gateway_endpoints:
+            VpcEndpoint(
+                self,
+                f"endpoint-{service}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[t.id for t in self.private_route_tables],
+            )
+        if config.interface_endpoints:
+            endpoint_sg = SecurityGroup(
+                self,
+                "endpoints-sg",
+                name=namer.name("endpoints-sg"),
+                description="HTTPS from inside the VPC to interface endpoints",
+                vpc_id=self.vpc.id,
+                ingress=[
+                    SecurityGroupIngress(
+                        description="HTTPS from the VPC",
+                        protocol="tcp",
+                        from_port=443,
+                        to_port=443,
+                        cidr_blocks=[str(config.vpc_cidr)],
+                    )
+                ],
+            )
+            for service in config.interface_endpoints:
+                VpcEndpoint(
+                    self,
+                    f"endpoint-{service.replace('.', '-')}",
+                    vpc_id=self.vpc.id,
+                    service_name=f"com.amazonaws.{region}.{service}",
+                    vpc_endpoint_type="Interface",
+                    private_dns_enabled=True,
+                    subnet_ids=[s.id for s in self.private_subnets],
+                    security_group_ids=[endpoint_sg.id],
+                )

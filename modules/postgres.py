@@ -1,0 +1,112 @@
+"""An RDS PostgreSQL instance: encrypted, private, TLS-only, IAM auth, logs exported to an
+encrypted group, Performance Insights and enhanced monitoring, deletion-protected, final snapshot.
+The master password is generated and kept by RDS in Secrets Manager; Terraform never sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup
+from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+from constructs import Construct
+
+from hipaa_platform.config import Database
+from hipaa_platform.tagging import data_tags
+from modules.log_group import EncryptedLogGroup
+
+EXPORTED_LOGS = ("postgresql", "upgrade")
+
+
+class PostgresDatabase(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Database,
+        subnet_ids: Sequence[str],
+        security_group_id: str,
+        kms_key_arn: str,
+        monitoring_role_arn: str,
+        deletion_protection: bool,
+    ) -> None:
+        super().__init__(scope, id)
+        major = config.engine_version.split(".")[0]
+        subnets = DbSubnetGroup(
+            self,
+            "subnets",
+            name=f"{config.identifier}-subnets",
+            description=f"Private subnets of {config.identifier}",
+            subnet_ids=list(subnet_ids),
+        )
+        parameters = DbParameterGroup(
+            self,
+            "parameters",
+            name=f"{config.identifier}-pg{major}",
+            family=f"postgres{major}",
+            description=f"TLS-only connections and statement logging for {config.identifier}",
+            parameter=[
+                {"name": "rds.force_ssl", "value": "1"},
+                {"name": "log_statement", "value": "ddl"},
+                {"name": "log_min_duration_statement", "value": "1000"},
+                {"name": "log_connections", "value": "1"},
+                {"name": "log_disconnections", "value": "1"},
+            ],
+        )
+        # Created before the instance so RDS writes into an encrypted group with a bounded retention.
+        log_groups = [
+            EncryptedLogGroup(
+                self,
+                f"log-{kind}",
+                name=f"/aws/rds/instance/{config.identifier}/{kind}",
+                retention_days=config.log_retention_days,
+                kms_key_arn=kms_key_arn,
+            )
+            for kind in EXPORTED_LOGS
+        ]
+        self.instance = DbInstance(
+            self,
+            "this",
+            identifier=config.identifier,
+            engine=config.engine,
+            engine_version=config.engine_version,
+            instance_class=config.instance_class,
+            allocated_storage=config.allocated_storage_gb,
+            max_allocated_storage=config.max_allocated_storage_gb,
+            storage_type=config.storage_type,
+            storage_encrypted=True,
+            kms_key_id=kms_key_arn,
+            db_name=config.database_name,
+            username=config.master_username,
+            manage_master_user_password=True,
+            master_user_secret_kms_key_id=kms_key_arn,
+            iam_database_authentication_enabled=True,
+            port=config.port,
+            multi_az=config.multi_az,
+            db_subnet_group_name=subnets.name,
+            vpc_security_group_ids=[security_group_id],
+            parameter_group_name=parameters.name,
+            publicly_accessible=False,
+            backup_retention_period=config.backup_retention_days,
+            backup_window=config.backup_window,
+            maintenance_window=config.maintenance_window,
+            copy_tags_to_snapshot=True,
+            deletion_protection=deletion_protection,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{config.identifier}-final",
+            auto_minor_version_upgrade=True,
+            performance_insights_enabled=True,
+            performance_insights_kms_key_id=kms_key_arn,
+            performance_insights_retention_period=config.performance_insights_retention_days,
+            monitoring_interval=config.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring_role_arn if config.monitoring_interval_seconds else None,
+            enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
+            ca_cert_identifier="rds-ca-rsa2048-g1",
+            depends_on=[g.log_group for g in log_groups],
+            tags=data_tags(backup="daily", encryption="kms"),
+        )
+        self.identifier = self.instance.identifier
+        self.endpoint = self.instance.address
+        self.port = self.instance.port
+        self.master_user_secret_arn = self.instance.master_user_secret.get(0).secret_arn
