@@ -8,8 +8,10 @@ can turn it into a checkov baseline.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from cdktf import TerraformResource
+if TYPE_CHECKING:  # the gate imports this module and must not pay for loading the bindings
+    from cdktf import TerraformResource
 
 MIN_REASON_LENGTH = 40
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
@@ -18,7 +20,7 @@ COMMENT_KEY = "accepted_findings"
 _declared: dict[str, dict[str, str]] = {}
 
 
-def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> None:
+def accept_finding(resource: "TerraformResource", check_id: str, reason: str) -> None:
     """Accept one checkov finding on one resource, with a reason a reviewer can judge."""
     if not CHECK_ID.match(check_id):
         raise ValueError(f"{check_id!r} is not a checkov check id (e.g. CKV_AWS_18, CKV2_AWS_5)")

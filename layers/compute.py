@@ -139,6 +139,12 @@ class ComputeLayer(LayerStack):
                 port=spec.container_port,
                 vpc_id=network.vpc_id,
             )
+            accept_finding(
+                target_group,
+                "CKV_AWS_378",
+                "TLS ends at the load balancer; the hop to the task is plain HTTP on the container port inside "
+                "the VPC, and the task's security group admits only the load balancer (seed design).",
+            )
             LbListenerRule(
                 self,
                 f"route-{spec.container_name}",

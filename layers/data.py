@@ -80,12 +80,6 @@ class DataLayer(LayerStack):
             "S3 server access logs and ALB access logs can only be delivered to buckets encrypted with SSE-S3 "
             "(AWS limitation); the bucket holds request metadata, not PHI.",
         )
-        accept_finding(
-            access_logs.bucket,
-            "CKV_AWS_18",
-            "This is the access-log destination itself; logging it into itself would recurse. CloudTrail "
-            "records the API calls made against it.",
-        )
         accept_finding(access_logs.bucket, "CKV_AWS_144", NO_REPLICATION)
         accept_finding(access_logs.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
 

@@ -340,7 +340,7 @@ class SecurityLayer(LayerStack):
                 to_port=port,
                 referenced_security_group_id=sg.id,
             )
-            egress_https = VpcSecurityGroupEgressRule(
+            VpcSecurityGroupEgressRule(
                 self,
                 f"{service.container_name}-out-https",
                 security_group_id=sg.id,
@@ -350,13 +350,6 @@ class SecurityLayer(LayerStack):
                 to_port=443,
                 cidr_ipv4="0.0.0.0/0" if not env.networking.interface_endpoints else str(env.networking.vpc_cidr),
             )
-            if not env.networking.interface_endpoints:
-                accept_finding(
-                    egress_https,
-                    "CKV_AWS_382",
-                    "Without NAT or interface endpoints (the budget shape) tasks reach ECR, SSM, S3, KMS and "
-                    "CloudWatch over their public HTTPS endpoints; egress is limited to TCP 443.",
-                )
             VpcSecurityGroupEgressRule(
                 self,
                 f"{service.container_name}-out-database",

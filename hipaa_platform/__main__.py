@@ -1,0 +1,3 @@
+from hipaa_platform.cli import main
+
+main()

@@ -1,0 +1,167 @@
+"""The project's command line: `python -m hipaa_platform <command> --env <environment>`."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hipaa_platform import LAYERS
+from hipaa_platform.errors import UserError
+from hipaa_platform.loader import load_environment
+from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
+EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
+
+
+def _fail(error: UserError) -> None:
+    console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+    raise typer.Exit(2)
+
+
+@app.command()
+def synth(env: str = EnvOption, outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
+    """Synthesize the six layers to <outdir>/stacks/<layer>/cdk.tf.json."""
+    try:
+        environment = load_environment(env)
+        target = Target.from_environment_variables()
+        with console.status(f"synthesizing {env} (loading the AWS provider bindings takes ~15 s)"):
+            started = time.monotonic()
+            from hipaa_platform.app import synthesize
+
+            synthesize(environment, target, outdir)
+        console.print(f"synthesized {len(LAYERS)} layers of {env} ({target.backend.value} state) "
+                      f"into {outdir}/stacks in {time.monotonic() - started:.1f} s")  # fmt: skip
+    except UserError as error:
+        _fail(error)
+
+
+@app.command()
+def scan(outdir: Path = typer.Option(DEFAULT_OUTDIR), reports: Path = typer.Option(PROJECT_ROOT / "build/reports")) -> None:
+    """The checkov gate: fail on any unaccepted finding or stale acceptance."""
+    from hipaa_platform.gate import run_gate
+
+    try:
+        with console.status("checkov: scanning the six layers"):
+            gate = run_gate(outdir, reports / "checkov")
+    except UserError as error:
+        _fail(error)
+    accepted = Table(title=f"Accepted findings ({len(gate.accepted)}), each with its reason", show_lines=True)
+    for column in ("layer", "resource", "check", "reason"):
+        accepted.add_column(column, overflow="fold")
+    for a in sorted(gate.accepted, key=lambda a: (LAYERS.index(a.layer), a.resource)):
+        accepted.add_row(a.layer, a.resource, a.check_id, a.reason)
+    console.print(accepted)
+    for f in gate.failures:
+        console.print(f"[red]FAILED[/] {f.layer}: {f.resource} {f.check_id} {f.check_name}")
+    for a in gate.stale:
+        console.print(f"[red]STALE[/] {a.layer}: {a.resource} accepts {a.check_id}, which no longer fails; remove it")
+    console.print(f"reports: {', '.join(str(p.relative_to(PROJECT_ROOT)) for p in gate.reports.values())}")
+    if not gate.ok:
+        console.print(f"[bold red]gate failed:[/] {len(gate.failures)} unaccepted finding(s), {len(gate.stale)} stale")
+        raise typer.Exit(1)
+    console.print(f"[bold green]gate passed:[/] 0 unaccepted findings, {len(gate.accepted)} accepted with reasons")
+
+
+@app.command()
+def validate(outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
+    """terraform init (offline mirror when present) and terraform validate for every layer."""
+    from hipaa_platform import terraform
+
+    env = terraform.terraform_environment()
+    failed = False
+    for layer in LAYERS:
+        with console.status(f"terraform validate {layer}"):
+            try:
+                result = terraform.validate(outdir / "stacks" / layer, env)
+            except UserError as error:
+                _fail(error)
+        if result["valid"]:
+            console.print(f"[green]valid[/]   {layer}")
+        else:
+            failed = True
+            console.print(f"[red]invalid[/] {layer}")
+            for d in result["diagnostics"]:
+                console.print(f"  {d['severity']}: {d['summary']} {d.get('detail', '')}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("bootstrap-state")
+def bootstrap_state(env: str = EnvOption) -> None:
+    """Create the remote-state bucket of an environment in the current AWS account."""
+    from hipaa_platform.bootstrap import bootstrap_state_bucket
+
+    try:
+        bucket = bootstrap_state_bucket(load_environment(env))
+    except UserError as error:
+        _fail(error)
+    console.print(f"state bucket ready: s3://{bucket} (versioned, KMS, TLS-only, public access blocked)")
+
+
+@app.command("deploy-local")
+def deploy_local(env: str = EnvOption) -> None:
+    """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
+    from hipaa_platform import terraform
+    from hipaa_platform.app import synthesize
+    from hipaa_platform.bootstrap import bootstrap_state_bucket
+    from hipaa_platform.deploy import deploy_all
+    from hipaa_platform.emulator import EMULATOR_CREDENTIALS, boto_kwargs, running_emulator
+
+    try:
+        environment = load_environment(env)
+        outdir = PROJECT_ROOT / "build" / "emulator" / env
+        with running_emulator() as endpoint:
+            console.print(f"emulator: moto server on {endpoint}")
+            bootstrap_state_bucket(environment, boto_kwargs(endpoint))
+            target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=endpoint)
+            with console.status("synthesizing for the emulator"):
+                context = synthesize(environment, target, outdir)
+            tf_env = terraform.terraform_environment({**EMULATOR_CREDENTIALS, "AWS_REGION": environment.region})
+            started = time.monotonic()
+            with console.status("starting") as status:
+
+                def step(layer: str, action: str) -> None:
+                    status.update(f"{action} {layer} ({LAYERS.index(layer) + 1}/{len(LAYERS)}), "
+                                  f"{time.monotonic() - started:.0f} s elapsed")  # fmt: skip
+                    console.print(f"{action:8} {layer}")
+
+                runs = deploy_all(outdir, tf_env, step)
+    except UserError as error:
+        _fail(error)
+    table = Table(title=f"{env} on the emulator")
+    for column in ("layer", "apply s", "re-plan", "outputs", "destroyed"):
+        table.add_column(column)
+    for run in runs:
+        table.add_row(run.layer, f"{run.apply_seconds:.1f}", "no changes" if run.replan_clean else "DRIFT",
+                      str(len(run.outputs)), "yes" if run.destroyed else "no")  # fmt: skip
+    console.print(table)
+    for run in runs:
+        console.print(f"[bold]{run.layer} outputs[/]")
+        for name, value in run.outputs.items():
+            console.print(f"  {name} = {value}", highlight=False)
+    skipped = context.skipped
+    console.print(f"skipped on the emulator: {len(skipped)} resource(s)")
+    for s in skipped:
+        console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")
+
+
+@app.command()
+def environments() -> None:
+    """List the environments this project can build."""
+    from hipaa_platform.loader import available_environments
+
+    for name in available_environments():
+        console.print(name)
+
+
+def main() -> None:
+    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    app()

@@ -1,0 +1,73 @@
+"""Apply layers in order through the S3 backend, prove a clean re-plan, read outputs, destroy."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hipaa_platform import LAYERS, terraform
+from hipaa_platform.errors import UserError
+
+
+@dataclass
+class LayerRun:
+    layer: str
+    apply_seconds: float = 0.0
+    replan_clean: bool = False
+    outputs: dict[str, object] = field(default_factory=dict)
+    destroyed: bool = False
+
+
+def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun) -> None:
+    started = time.monotonic()
+    terraform.init(stack_dir, env)
+    terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env)
+    run.apply_seconds = time.monotonic() - started
+    replan = terraform.run(["plan", "-detailed-exitcode", "-input=false", "-no-color"], stack_dir, env, check=False)
+    if replan.returncode == 2:
+        raise UserError(f"{run.layer}: the re-plan after apply is not empty (drift):\n{_changes(replan.stdout)}")
+    if replan.returncode != 0:
+        raise UserError(f"{run.layer}: re-plan failed:\n{replan.stderr}")
+    run.replan_clean = True
+    raw = json.loads(terraform.run(["output", "-json"], stack_dir, env).stdout)
+    run.outputs = {name: ("(sensitive)" if o.get("sensitive") else o["value"]) for name, o in raw.items()}
+
+
+def destroy_layer(stack_dir: Path, env: dict[str, str], run: LayerRun) -> None:
+    terraform.run(["destroy", "-auto-approve", "-input=false", "-no-color"], stack_dir, env)
+    run.destroyed = True
+
+
+def deploy_all(
+    outdir: Path,
+    env: dict[str, str],
+    on_step: Callable[[str, str], None],
+    layers: tuple[str, ...] = LAYERS,
+) -> list[LayerRun]:
+    """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure."""
+    runs: list[LayerRun] = []
+    try:
+        for layer in layers:
+            on_step(layer, "apply")
+            run = LayerRun(layer)
+            runs.append(run)
+            apply_layer(outdir / "stacks" / layer, env, run)
+    finally:
+        errors = []
+        for run in reversed(runs):
+            on_step(run.layer, "destroy")
+            try:
+                destroy_layer(outdir / "stacks" / run.layer, env, run)
+            except UserError as error:
+                errors.append(str(error))
+        if errors:
+            raise UserError("destroy failed:\n" + "\n".join(errors))
+    return runs
+
+
+def _changes(plan_text: str) -> str:
+    lines = [line for line in plan_text.splitlines() if line.strip().startswith(("#", "~", "+", "-", "Plan:"))]
+    return "\n".join(lines[:60])

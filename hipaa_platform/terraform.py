@@ -1,0 +1,86 @@
+"""Run Terraform with the project's own CLI configuration.
+
+The configuration uses a local provider mirror when the machine has one (offline machines) and
+the public registry otherwise, and shares one plugin cache between the six layers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from hipaa_platform.errors import UserError
+from hipaa_platform.targets import PROJECT_ROOT
+
+BUILD_DIR = PROJECT_ROOT / "build"
+MIRROR_CANDIDATES = (
+    Path("/opt/tf-plugins"),
+    Path.home() / ".terraform.d" / "plugins",
+    Path("/usr/local/share/terraform/plugins"),
+    Path("/usr/share/terraform/plugins"),
+)
+AWS_PROVIDER = Path("registry.terraform.io") / "hashicorp" / "aws"
+
+
+def find_mirror() -> Path | None:
+    configured = os.environ.get("PLATFORM_TF_MIRROR")
+    candidates = (Path(configured),) if configured else MIRROR_CANDIDATES
+    for candidate in candidates:
+        if (candidate / AWS_PROVIDER).is_dir():
+            return candidate
+    if configured:
+        raise UserError(f"PLATFORM_TF_MIRROR={configured} holds no {AWS_PROVIDER}; unset it to use the registry")
+    return None
+
+
+def write_cli_config(build_dir: Path = BUILD_DIR) -> Path:
+    build_dir.mkdir(parents=True, exist_ok=True)
+    cache = build_dir / "plugin-cache"
+    cache.mkdir(exist_ok=True)
+    mirror = find_mirror()
+    if mirror:
+        installation = (
+            "provider_installation {\n"
+            f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
+            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n'
+            "}\n"
+        )
+    else:
+        installation = "provider_installation {\n  direct {}\n}\n"
+    path = build_dir / "terraform.rc"
+    path.write_text(f'plugin_cache_dir = "{cache}"\ndisable_checkpoint = true\n{installation}')
+    return path
+
+
+def terraform_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TF_CLI_CONFIG_FILE=str(write_cli_config()),
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+    )
+    env.update(extra or {})
+    return env
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise UserError(f"terraform {' '.join(args)} failed in {cwd}:\n{result.stderr or result.stdout}")
+    return result
+
+
+def init(stack_dir: Path, env: dict[str, str], backend: bool = True) -> None:
+    args = ["init", "-input=false", "-no-color"]
+    if not backend:
+        args.append("-backend=false")
+    run(args, stack_dir, env)
+
+
+def validate(stack_dir: Path, env: dict[str, str]) -> dict:
+    init(stack_dir, env, backend=False)
+    result = run(["validate", "-json", "-no-color"], stack_dir, env, check=False)
+    return json.loads(result.stdout)
