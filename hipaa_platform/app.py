@@ -6,9 +6,10 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from cdktf import App
+from cdktf import App, TerraformResource
 
 from hipaa_platform.config import Environment
+from hipaa_platform.emulator_support import UNSTORED_ON_EMULATOR
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.targets import Target
 
@@ -20,10 +21,21 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     from layers import LAYER_CLASSES  # the provider bindings load here, not at import of this module
 
     outdir = outdir.resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
     app = App(outdir=str(outdir))
     context = BuildContext(environment=environment, target=target, outdir=outdir)
     for layer_class in LAYER_CLASSES:
         layer_class(app, context)
+    if target.is_emulator:
+        _ignore_unstored_attributes(app)
     app.synth()
     (outdir / SKIPPED_REPORT).write_text(json.dumps([asdict(s) for s in context.skipped], indent=2))
     return context
+
+
+def _ignore_unstored_attributes(app: App) -> None:
+    for construct in app.node.find_all():
+        if isinstance(construct, TerraformResource):
+            unstored = UNSTORED_ON_EMULATOR.get(construct.terraform_resource_type)
+            if unstored:
+                construct.add_override("lifecycle.ignore_changes", list(unstored[0]))

@@ -7,8 +7,15 @@ import json
 from hipaa_platform.config import Environment
 
 
-def bootstrap_state_bucket(environment: Environment, session_kwargs: dict | None = None) -> str:
-    """Idempotent; returns the bucket name. `session_kwargs` points boto3 at the emulator in tests."""
+# moto evaluates bucket-policy Deny statements without their conditions, so on the emulator the
+# TLS-only statement would deny every state read; there, and only there, it is left out.
+TLS_POLICY_SKIPPED_ON_EMULATOR = "moto evaluates Deny statements without their conditions (aws:SecureTransport)"
+
+
+def bootstrap_state_bucket(
+    environment: Environment, session_kwargs: dict | None = None, *, tls_only_policy: bool = True
+) -> str:
+    """Idempotent; returns the bucket name. `session_kwargs` points boto3 at the emulator."""
     import boto3
     from botocore.exceptions import ClientError
 
@@ -52,11 +59,12 @@ def bootstrap_state_bucket(environment: Environment, session_kwargs: dict | None
             "RestrictPublicBuckets": True,
         },
     )
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
+    if tls_only_policy:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket)))
     return bucket
 
 
-def tls_only_policy(bucket: str) -> dict:
+def deny_insecure_transport(bucket: str) -> dict:
     return {
         "Version": "2012-10-17",
         "Statement": [

@@ -15,7 +15,7 @@ from hipaa_platform.errors import UserError
 from hipaa_platform.loader import load_environment
 from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
 console = Console()
 DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
@@ -111,20 +111,22 @@ def deploy_local(env: str = EnvOption) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
     from hipaa_platform import terraform
     from hipaa_platform.app import synthesize
-    from hipaa_platform.bootstrap import bootstrap_state_bucket
+    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR, bootstrap_state_bucket
     from hipaa_platform.deploy import deploy_all
-    from hipaa_platform.emulator import EMULATOR_CREDENTIALS, boto_kwargs, running_emulator
+    from hipaa_platform.emulator import running_emulator
+    from hipaa_platform.emulator_support import UNSTORED_ON_EMULATOR
 
     try:
         environment = load_environment(env)
         outdir = PROJECT_ROOT / "build" / "emulator" / env
-        with running_emulator() as endpoint:
-            console.print(f"emulator: moto server on {endpoint}")
-            bootstrap_state_bucket(environment, boto_kwargs(endpoint))
-            target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=endpoint)
+        with running_emulator() as emulator:
+            console.print(f"emulator: moto server on {emulator.endpoint}")
+            bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
+            console.print(f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})")
+            target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint)
             with console.status("synthesizing for the emulator"):
                 context = synthesize(environment, target, outdir)
-            tf_env = terraform.terraform_environment({**EMULATOR_CREDENTIALS, "AWS_REGION": environment.region})
+            tf_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
             started = time.monotonic()
             with console.status("starting") as status:
 
@@ -147,6 +149,9 @@ def deploy_local(env: str = EnvOption) -> None:
         console.print(f"[bold]{run.layer} outputs[/]")
         for name, value in run.outputs.items():
             console.print(f"  {name} = {value}", highlight=False)
+    console.print("attributes the emulator does not store (ignored there only):")
+    for resource_type, (attributes, reason) in UNSTORED_ON_EMULATOR.items():
+        console.print(f"  {resource_type}: {', '.join(attributes)}: {reason}")
     skipped = context.skipped
     console.print(f"skipped on the emulator: {len(skipped)} resource(s)")
     for s in skipped:

@@ -49,22 +49,23 @@ def deploy_all(
 ) -> list[LayerRun]:
     """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure."""
     runs: list[LayerRun] = []
+    errors: list[str] = []
     try:
         for layer in layers:
             on_step(layer, "apply")
             run = LayerRun(layer)
             runs.append(run)
             apply_layer(outdir / "stacks" / layer, env, run)
-    finally:
-        errors = []
-        for run in reversed(runs):
-            on_step(run.layer, "destroy")
-            try:
-                destroy_layer(outdir / "stacks" / run.layer, env, run)
-            except UserError as error:
-                errors.append(str(error))
-        if errors:
-            raise UserError("destroy failed:\n" + "\n".join(errors))
+    except UserError as error:
+        errors.append(str(error))
+    for run in reversed(runs):
+        on_step(run.layer, "destroy")
+        try:
+            destroy_layer(outdir / "stacks" / run.layer, env, run)
+        except UserError as error:
+            errors.append(str(error))
+    if errors:
+        raise UserError("\n\n".join(errors))
     return runs
 
 

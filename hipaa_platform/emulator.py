@@ -1,14 +1,41 @@
-"""The local AWS emulator: moto's server on a free loopback port, started and stopped by us."""
+"""The local AWS emulator: moto's server on a free loopback port, over TLS, started and stopped
+by the project. TLS matters: the platform's buckets deny plain-HTTP access, and moto enforces it."""
 
 from __future__ import annotations
 
+import datetime
+import ipaddress
+import logging
+import os
 import socket
+import ssl
+import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
 # Credentials the emulator accepts; they open nothing anywhere else.
 EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
+
+
+@dataclass(frozen=True)
+class Emulator:
+    endpoint: str
+    ca_bundle: Path
+
+    def boto_kwargs(self) -> dict[str, str]:
+        return {
+            "endpoint_url": self.endpoint,
+            "verify": str(self.ca_bundle),
+            "aws_access_key_id": EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        }
+
+    def terraform_variables(self, region: str) -> dict[str, str]:
+        return {**EMULATOR_CREDENTIALS, "AWS_REGION": region, "AWS_CA_BUNDLE": str(self.ca_bundle)}
 
 
 def free_loopback_port() -> int:
@@ -17,23 +44,61 @@ def free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
+def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "local AWS emulator")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(LOOPBACK))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "emulator.crt", directory / "emulator.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
 @contextmanager
-def running_emulator() -> Iterator[str]:
-    """Yield the endpoint URL of a moto server that lives exactly as long as the block."""
-    from moto.server import ThreadedMotoServer
+def running_emulator() -> Iterator[Emulator]:
+    """A moto server that lives exactly as long as the block, whatever happens inside it."""
+    # AWS managed policies (AmazonRDSEnhancedMonitoringRole ...) exist only when moto loads them.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
 
-    port = free_loopback_port()
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://{LOOPBACK}:{port}"
-    finally:
-        server.stop()
-
-
-def boto_kwargs(endpoint: str) -> dict[str, str]:
-    return {
-        "endpoint_url": endpoint,
-        "aws_access_key_id": EMULATOR_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "aws_secret_access_key": EMULATOR_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    }
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tls_dir:
+        cert, key = _self_signed_certificate(Path(tls_dir))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        port = free_loopback_port()
+        server = make_server(
+            LOOPBACK,
+            port,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            ssl_context=context,
+        )
+        thread = threading.Thread(target=server.serve_forever, name="aws-emulator", daemon=True)
+        thread.start()
+        try:
+            yield Emulator(endpoint=f"https://{LOOPBACK}:{port}", ca_bundle=cert)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)

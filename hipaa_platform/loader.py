@@ -16,12 +16,12 @@ from hipaa_platform.secrets_policy import secret_finding
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
 
 
-def available_environments(directory: Path = ENVIRONMENTS_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.yaml"))
+def available_environments(directory: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (directory or ENVIRONMENTS_DIR).glob("*.yaml"))
 
 
-def environment_file(name: str, directory: Path = ENVIRONMENTS_DIR) -> Path:
-    path = directory / f"{name}.yaml"
+def environment_file(name: str, directory: Path | None = None) -> Path:
+    path = (directory or ENVIRONMENTS_DIR) / f"{name}.yaml"
     if not path.is_file():
         raise ConfigError(
             f"environment {name!r} not found ({path}); allowed: {', '.join(available_environments(directory))}"
@@ -29,7 +29,7 @@ def environment_file(name: str, directory: Path = ENVIRONMENTS_DIR) -> Path:
     return path
 
 
-def load_environment(name: str, directory: Path = ENVIRONMENTS_DIR) -> Environment:
+def load_environment(name: str, directory: Path | None = None) -> Environment:
     return load_environment_file(environment_file(name, directory))
 
 

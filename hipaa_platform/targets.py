@@ -14,6 +14,7 @@ from pathlib import Path
 from hipaa_platform.errors import UserError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK_URLS = ("https://127.", "http://127.", "https://localhost", "http://localhost")
 
 # Services the emulator endpoint answers for; the provider is pointed at it for each of them.
 EMULATED_SERVICES = (
@@ -41,9 +42,9 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.backend is StateBackend.EMULATOR and not self.emulator_endpoint:
-            raise UserError("the emulator backend needs PLATFORM_EMULATOR_ENDPOINT, e.g. http://127.0.0.1:4566")
-        if self.emulator_endpoint and not self.emulator_endpoint.startswith(("http://127.", "http://localhost")):
-            raise UserError(f"emulator endpoint {self.emulator_endpoint!r} must be on loopback (http://127.0.0.1:PORT)")
+            raise UserError("the emulator backend needs PLATFORM_EMULATOR_ENDPOINT, e.g. https://127.0.0.1:4566")
+        if self.emulator_endpoint and not self.emulator_endpoint.startswith(LOOPBACK_URLS):
+            raise UserError(f"emulator endpoint {self.emulator_endpoint!r} must be on loopback (https://127.0.0.1:PORT)")
 
     @property
     def is_emulator(self) -> bool:

@@ -75,8 +75,8 @@ def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> 
 
 def init(stack_dir: Path, env: dict[str, str], backend: bool = True) -> None:
     args = ["init", "-input=false", "-no-color"]
-    if not backend:
-        args.append("-backend=false")
+    # -reconfigure: each emulator run has a new endpoint; real backends are re-read as they are.
+    args.append("-reconfigure" if backend else "-backend=false")
     run(args, stack_dir, env)
 
 

@@ -23,8 +23,8 @@ class CustomerManagedKey(Construct):
             self,
             "this",
             description=description,
+            # AWS rotates yearly by default once rotation is on; the period is left at that default.
             enable_key_rotation=True,
-            rotation_period_in_days=365,
             deletion_window_in_days=deletion_window_days,
             policy=policy,
         )

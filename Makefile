@@ -1,0 +1,70 @@
+# The front door. Every target installs what it needs first (idempotent).
+ENV ?= intakeiq
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_YES := 1
+export PIPENV_NOSPIN := 1
+export PIPENV_VERBOSITY := -1
+# The project-local Node.js (package.json) runs jsii and the cdktf CLI.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.venv/bin:$(PATH)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PLATFORM_ENV := $(ENV)
+
+RUN := .venv/bin/python -m hipaa_platform
+
+.PHONY: setup synth scan validate deploy-local bootstrap-state test test-fast lint format bench demo clean
+
+setup: .venv/.synced node_modules/.installed
+
+.tools/bin/pipenv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet pipenv==$(PIPENV_VERSION)
+
+.venv/.synced: Pipfile.lock .tools/bin/pipenv
+	.tools/bin/pipenv sync --dev
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: setup
+	$(RUN) synth --env $(ENV)
+
+scan: synth
+	$(RUN) scan
+
+validate: synth
+	$(RUN) validate
+
+deploy-local: setup
+	$(RUN) deploy-local --env $(ENV)
+
+bootstrap-state: setup
+	$(RUN) bootstrap-state --env $(ENV)
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+test: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/pytest
+
+test-fast: setup
+	.venv/bin/pytest -m "not emulator and not validate"
+
+bench: setup
+	.venv/bin/python bench/bench.py --env $(ENV)
+
+demo: setup synth scan validate deploy-local
+
+clean:
+	rm -rf cdktf.out build state .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom checkov checks, loaded with --external-checks-dir policies."""

@@ -1,0 +1,50 @@
+"""Shared fixtures. The provider bindings cost ~15 s per process, so each environment is
+synthesized once per session and every unit test reads the result."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hipaa_platform import LAYERS
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ["PATH"] = f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
+
+
+@dataclass
+class Synthesized:
+    outdir: Path
+    stacks: dict[str, dict]
+    skipped: list
+
+    def resources(self, layer: str, resource_type: str) -> dict[str, dict]:
+        return self.stacks[layer].get("resource", {}).get(resource_type, {})
+
+    def only(self, layer: str, resource_type: str) -> dict:
+        found = self.resources(layer, resource_type)
+        assert len(found) == 1, f"expected one {resource_type} in {layer}, found {sorted(found)}"
+        return next(iter(found.values()))
+
+    def text(self) -> str:
+        return "\n".join(json.dumps(s) for s in self.stacks.values())
+
+
+def _synthesize(name: str, outdir: Path) -> Synthesized:
+    from hipaa_platform.app import synthesize
+    from hipaa_platform.loader import load_environment
+    from hipaa_platform.targets import Target
+
+    context = synthesize(load_environment(name), Target(local_state_root=outdir / "state"), outdir)
+    stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
+    return Synthesized(outdir, stacks, context.skipped)
+
+
+@pytest.fixture(scope="session")
+def intakeiq(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize("intakeiq", tmp_path_factory.mktemp("intakeiq") / "cdktf.out")

@@ -1,0 +1,77 @@
+"""The gate's suppression behaviour: unaccepted findings fail, reasoned acceptances pass and are
+listed, acceptances that match nothing fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hipaa_platform import LAYERS
+from hipaa_platform.errors import UserError
+from hipaa_platform.gate import run_gate
+
+REASON = "Fixture: this log group holds no PHI and its encryption is tested elsewhere in this suite."
+
+
+def log_group(kms: bool, accepted: list[str] = ()) -> dict:
+    body: dict = {"name": "/fixture/logs", "retention_in_days": 2557}
+    if kms:
+        body["kms_key_id"] = "arn:aws:kms:us-east-1:111122223333:key/fixture"
+    if accepted:
+        body["//"] = {"accepted_findings": [{"check_id": c, "reason": REASON} for c in accepted]}
+    return {"resource": {"aws_cloudwatch_log_group": {"logs": body}}}
+
+
+def write_layers(outdir: Path, security: dict) -> Path:
+    for layer in LAYERS:
+        stack = outdir / "stacks" / layer
+        stack.mkdir(parents=True)
+        (stack / "cdk.tf.json").write_text(json.dumps(security if layer == "security" else {}))
+    return outdir
+
+
+def test_an_unaccepted_failure_fails_the_gate(tmp_path: Path) -> None:
+    gate = run_gate(write_layers(tmp_path / "out", log_group(kms=False)), tmp_path / "reports")
+    assert not gate.ok
+    assert [(f.layer, f.check_id) for f in gate.failures] == [("security", "CKV_AWS_158")]
+    assert (tmp_path / "reports" / "results_sarif.sarif").is_file()
+    assert (tmp_path / "reports" / "results_junitxml.xml").is_file()
+
+
+def test_a_reasoned_acceptance_passes_and_is_listed(tmp_path: Path) -> None:
+    gate = run_gate(write_layers(tmp_path / "out", log_group(kms=False, accepted=["CKV_AWS_158"])), tmp_path / "r")
+    assert gate.ok
+    assert [(a.layer, a.resource, a.check_id, a.reason) for a in gate.accepted] == [
+        ("security", "aws_cloudwatch_log_group.logs", "CKV_AWS_158", REASON)
+    ]
+
+
+def test_a_stale_acceptance_fails_the_gate(tmp_path: Path) -> None:
+    gate = run_gate(write_layers(tmp_path / "out", log_group(kms=True, accepted=["CKV_AWS_158"])), tmp_path / "r")
+    assert not gate.ok and gate.failures == []
+    assert [(a.resource, a.check_id) for a in gate.stale] == [("aws_cloudwatch_log_group.logs", "CKV_AWS_158")]
+
+
+def test_an_acceptance_in_another_layer_does_not_cover_this_one(tmp_path: Path) -> None:
+    outdir = write_layers(tmp_path / "out", log_group(kms=False))
+    (outdir / "stacks" / "data" / "cdk.tf.json").write_text(json.dumps(log_group(kms=True, accepted=["CKV_AWS_158"])))
+    gate = run_gate(outdir, tmp_path / "r")
+    assert [(f.layer, f.check_id) for f in gate.failures] == [("security", "CKV_AWS_158")]
+    assert [a.layer for a in gate.stale] == ["data"]
+
+
+def test_a_short_reason_in_the_json_is_refused(tmp_path: Path) -> None:
+    document = log_group(kms=False, accepted=["CKV_AWS_158"])
+    document["resource"]["aws_cloudwatch_log_group"]["logs"]["//"]["accepted_findings"][0]["reason"] = "ok"
+    with pytest.raises(UserError, match="too short"):
+        run_gate(write_layers(tmp_path / "out", document), tmp_path / "r")
+
+
+def test_the_intakeiq_layers_pass_the_gate(intakeiq, tmp_path: Path) -> None:
+    gate = run_gate(intakeiq.outdir, tmp_path / "reports")
+    assert gate.failures == [] and gate.stale == []
+    accepted = {(a.layer, a.check_id) for a in gate.accepted}
+    assert ("networking", "CKV2_AWS_11") in accepted  # flow logs live in the security layer
+    assert all(len(a.reason) >= 40 for a in gate.accepted)

@@ -1,0 +1,110 @@
+"""Bad input fails before any construct is built, naming the file, the field and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hipaa_platform.errors import ConfigError
+from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment_file
+
+BASE = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
+
+
+def write(tmp_path: Path, mutate) -> Path:
+    document = copy.deepcopy(BASE)
+    mutate(document)
+    path = tmp_path / "intakeiq.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def error_for(tmp_path: Path, mutate) -> str:
+    path = write(tmp_path, mutate)
+    with pytest.raises(ConfigError) as caught:
+        load_environment_file(path)
+    message = str(caught.value)
+    assert str(path) in message
+    return message
+
+
+def test_the_shipped_file_is_valid() -> None:
+    environment = load_environment_file(ENVIRONMENTS_DIR / "intakeiq.yaml")
+    assert environment.networking.nat == "none"
+
+
+def test_overlapping_subnets(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["networking"]["private_subnets"][0].update(cidr="10.0.1.0/25"))
+    assert "private_subnets[0].cidr" in message and "overlaps public_subnets[0].cidr" in message
+
+
+def test_subnet_outside_the_vpc(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["networking"]["public_subnets"][0].update(cidr="10.9.1.0/24"))
+    assert "lies outside vpc_cidr 10.0.0.0/16" in message
+
+
+def test_availability_zone_outside_the_region(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["networking"]["public_subnets"][0].update(az="us-west-2a"))
+    assert "'us-west-2a' is not in region us-east-1" in message and "allowed: us-east-1a" in message
+
+
+def test_invalid_fargate_cpu_memory_pair(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(memory=4096))
+    assert "compute.services[0]" in message and "memory 4096 does not fit cpu 256" in message
+    assert "allowed: 512, 1024, 2048" in message
+
+
+def test_invalid_fargate_cpu(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(cpu=300))
+    assert "compute.services[0].cpu" in message and "allowed: 256, 512, 1024" in message
+
+
+def test_log_retention_aws_does_not_accept(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(log_retention_days=2555))
+    assert "compute.services[0].log_retention_days" in message and "2557" in message
+
+
+def test_backup_retention_outside_0_to_35(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["data"]["database"].update(backup_retention_days=36))
+    assert "data.database.backup_retention_days" in message and "allowed: 0-35" in message
+
+
+def test_unknown_key(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["data"]["database"].update(multiaz=True))
+    assert "data.database.multiaz: unknown key" in message and "multi_az" in message
+
+
+def test_plain_text_secret_in_container_environment(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0]["environment"].update(DB_PASS="changeme123!"))
+    assert "compute.services[0].environment" in message and "DB_PASS" in message
+    assert "security.parameters" in message
+
+
+def test_credential_shaped_value_anywhere(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["pipeline"].update(github_branch="AKIAABCDEFGHIJKLMNOP"))
+    assert "pipeline.github_branch" in message and "AWS access key id" in message
+
+
+def test_secret_referenced_but_not_declared(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0]["secrets"].append("API_TOKEN"))
+    assert "'API_TOKEN' is not declared" in message and "allowed: DATABASE_URL" in message
+
+
+def test_cli_reports_without_traceback(tmp_path: Path) -> None:
+    environments = tmp_path / "environments"
+    environments.mkdir()
+    write(environments, lambda d: d["data"]["database"].update(backup_retention_days=99))
+    code = (
+        "import sys; from pathlib import Path; import hipaa_platform.loader as l;"
+        f"l.ENVIRONMENTS_DIR = Path({str(environments)!r});"
+        "from hipaa_platform.cli import main; sys.argv=['x','synth','--env','intakeiq']; main()"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "backup_retention_days" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
