@@ -9,7 +9,7 @@ from pathlib import Path
 from cdktf import App, TerraformResource
 
 from hipaa_platform.config import Environment
-from hipaa_platform.emulator_support import UNSTORED_ON_EMULATOR
+from hipaa_platform.emulator_support import gaps_for
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.targets import Target
 
@@ -27,15 +27,19 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     for layer_class in LAYER_CLASSES:
         layer_class(app, context)
     if target.is_emulator:
-        _ignore_unstored_attributes(app)
+        _apply_emulator_attribute_gaps(app)
     app.synth()
     (outdir / SKIPPED_REPORT).write_text(json.dumps([asdict(s) for s in context.skipped], indent=2))
     return context
 
 
-def _ignore_unstored_attributes(app: App) -> None:
+def _apply_emulator_attribute_gaps(app: App) -> None:
     for construct in app.node.find_all():
-        if isinstance(construct, TerraformResource):
-            unstored = UNSTORED_ON_EMULATOR.get(construct.terraform_resource_type)
-            if unstored:
-                construct.add_override("lifecycle.ignore_changes", list(unstored[0]))
+        if not isinstance(construct, TerraformResource):
+            continue
+        gaps = gaps_for(construct.terraform_resource_type)
+        for gap in gaps:
+            if gap.omitted:
+                construct.add_override(gap.attribute, None)
+        if gaps:
+            construct.add_override("lifecycle.ignore_changes", [gap.attribute for gap in gaps])

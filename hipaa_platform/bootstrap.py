@@ -6,7 +6,6 @@ import json
 
 from hipaa_platform.config import Environment
 
-
 # moto evaluates bucket-policy Deny statements without their conditions, so on the emulator the
 # TLS-only statement would deny every state read; there, and only there, it is left out.
 TLS_POLICY_SKIPPED_ON_EMULATOR = "moto evaluates Deny statements without their conditions (aws:SecureTransport)"

@@ -44,7 +44,9 @@ def synth(env: str = EnvOption, outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> 
 
 
 @app.command()
-def scan(outdir: Path = typer.Option(DEFAULT_OUTDIR), reports: Path = typer.Option(PROJECT_ROOT / "build/reports")) -> None:
+def scan(
+    outdir: Path = typer.Option(DEFAULT_OUTDIR), reports: Path = typer.Option(PROJECT_ROOT / "build/reports")
+) -> None:
     """The checkov gate: fail on any unaccepted finding or stale acceptance."""
     from hipaa_platform.gate import run_gate
 
@@ -114,7 +116,7 @@ def deploy_local(env: str = EnvOption) -> None:
     from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR, bootstrap_state_bucket
     from hipaa_platform.deploy import deploy_all
     from hipaa_platform.emulator import running_emulator
-    from hipaa_platform.emulator_support import UNSTORED_ON_EMULATOR
+    from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR
 
     try:
         environment = load_environment(env)
@@ -122,7 +124,9 @@ def deploy_local(env: str = EnvOption) -> None:
         with running_emulator() as emulator:
             console.print(f"emulator: moto server on {emulator.endpoint}")
             bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
-            console.print(f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})")
+            console.print(
+                f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"
+            )
             target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint)
             with console.status("synthesizing for the emulator"):
                 context = synthesize(environment, target, outdir)
@@ -149,9 +153,10 @@ def deploy_local(env: str = EnvOption) -> None:
         console.print(f"[bold]{run.layer} outputs[/]")
         for name, value in run.outputs.items():
             console.print(f"  {name} = {value}", highlight=False)
-    console.print("attributes the emulator does not store (ignored there only):")
-    for resource_type, (attributes, reason) in UNSTORED_ON_EMULATOR.items():
-        console.print(f"  {resource_type}: {', '.join(attributes)}: {reason}")
+    console.print(f"attributes handled differently on the emulator only: {len(ATTRIBUTE_GAPS_ON_EMULATOR)}")
+    for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
+        how = "left unset" if gap.omitted else "ignored on re-plan"
+        console.print(f"  {gap.resource_type}.{gap.attribute} ({how}): {gap.reason}")
     skipped = context.skipped
     console.print(f"skipped on the emulator: {len(skipped)} resource(s)")
     for s in skipped:

@@ -157,7 +157,9 @@ class Database(Model):
     @classmethod
     def _maintenance_window(cls, value: str) -> str:
         if not _WEEKLY_WINDOW.match(value):
-            raise ValueError(f"{value!r} is not a weekly window; expected ddd:hh:mm-ddd:hh:mm, e.g. sun:04:00-sun:05:00")
+            raise ValueError(
+                f"{value!r} is not a weekly window; expected ddd:hh:mm-ddd:hh:mm, e.g. sun:04:00-sun:05:00"
+            )
         return value
 
     @field_validator("performance_insights_retention_days")
@@ -178,6 +180,15 @@ class Database(Model):
     @classmethod
     def _retention(cls, value: int) -> int:
         return _check_retention(value)
+
+    @model_validator(mode="after")
+    def _windows_apart(self) -> Database:
+        if _windows_overlap(self.backup_window, self.maintenance_window):
+            raise ValueError(
+                f"backup_window {self.backup_window} overlaps maintenance_window {self.maintenance_window}; "
+                "RDS refuses overlapping windows (adjacent ones are fine)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -260,7 +271,9 @@ class Service(Model):
     def _task_size(self) -> Service:
         allowed = FARGATE_MEMORY_BY_CPU[self.cpu]
         if self.memory not in allowed:
-            raise ValueError(f"memory {self.memory} does not fit cpu {self.cpu} on Fargate; allowed: {_listed(allowed)}")
+            raise ValueError(
+                f"memory {self.memory} does not fit cpu {self.cpu} on Fargate; allowed: {_listed(allowed)}"
+            )
         if self.assign_public_ip and self.subnet_tier != "public":
             raise ValueError("assign_public_ip needs subnet_tier: public")
         return self
@@ -332,7 +345,7 @@ class Environment(Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Environment:
-        for index, subnet in enumerate((*self.networking.public_subnets, *self.networking.private_subnets)):
+        for subnet in (*self.networking.public_subnets, *self.networking.private_subnets):
             if not (subnet.az.startswith(self.region) and len(subnet.az) == len(self.region) + 1):
                 raise ValueError(
                     f"networking: availability zone {subnet.az!r} is not in region {self.region}; "
@@ -357,6 +370,33 @@ class Environment(Model):
             if overlap:
                 raise ValueError(f"compute.services[{index}]: {sorted(overlap)} set both as environment and secret")
         return self
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEK = 7 * 24 * 60
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _windows_overlap(backup: str, maintenance: str) -> bool:
+    """True when the daily backup window and the weekly maintenance window share any minute."""
+    start, end = maintenance.split("-")  # ddd:hh:mm-ddd:hh:mm
+    m_start = _DAYS.index(start[:3]) * 1440 + _minutes(start[4:])
+    m_end = _DAYS.index(end[:3]) * 1440 + _minutes(end[4:])
+    if m_end <= m_start:
+        m_end += _WEEK
+    b_start_text, b_end_text = backup.split("-")
+    b_start, b_end = _minutes(b_start_text), _minutes(b_end_text)
+    if b_end <= b_start:
+        b_end += 1440
+    for day in range(-1, 15):  # every daily occurrence across two weeks covers the wrap-around
+        start, end = day * 1440 + b_start, day * 1440 + b_end
+        if start < m_end and m_start < end:
+            return True
+    return False
 
 
 def _check_retention(value: int) -> int:

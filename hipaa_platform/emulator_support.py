@@ -1,20 +1,39 @@
-"""Resource types the local emulator cannot create, each with the reason.
+"""What the local emulator cannot do, each with the reason. Nothing else differs on the emulator.
 
-When the target is the emulator, constructs ask `LayerContext.creates(type)` and leave these
-out; the deploy report counts and lists them. Nothing else is dropped.
+- Resource types it cannot create: constructs ask `LayerStack.creates(type)` and leave them out.
+- Attributes it refuses or does not store: on the emulator only, an attribute it refuses is left
+  unset, and every listed attribute is ignored on re-plan so it cannot show as drift.
+The deploy report lists both.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 UNSUPPORTED_ON_EMULATOR: dict[str, str] = {}
 
-# Attributes the emulator accepts but does not store, which would show as drift on every re-plan.
-# On the emulator only, Terraform is told to ignore them; the deploy report lists them.
-UNSTORED_ON_EMULATOR: dict[str, tuple[tuple[str, ...], str]] = {
-    "aws_vpc_security_group_ingress_rule": (
-        ("description",),
-        "moto drops the description of rules that reference another security group",
+
+@dataclass(frozen=True)
+class AttributeGap:
+    resource_type: str
+    attribute: str
+    omitted: bool  # True: left unset (the emulator refuses the value); False: sent, not stored
+    reason: str
+
+
+SG_RULE_DESCRIPTION = "moto does not store descriptions of rules that reference another security group"
+ATTRIBUTE_GAPS_ON_EMULATOR = (
+    AttributeGap("aws_vpc_security_group_ingress_rule", "description", False, SG_RULE_DESCRIPTION),
+    AttributeGap("aws_vpc_security_group_egress_rule", "description", False, SG_RULE_DESCRIPTION),
+    AttributeGap(
+        "aws_db_instance",
+        "maintenance_window",
+        True,
+        "moto counts a maintenance window that starts when the backup window ends (04:00) as an "
+        "overlap and refuses it; AWS accepts adjacent windows",
     ),
-    "aws_vpc_security_group_egress_rule": (
-        ("description",),
-        "moto drops the description of rules that reference another security group",
-    ),
-}
+)
+
+
+def gaps_for(resource_type: str) -> list[AttributeGap]:
+    return [gap for gap in ATTRIBUTE_GAPS_ON_EMULATOR if gap.resource_type == resource_type]

@@ -72,7 +72,9 @@ def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS) -> list[
             for name, body in resources.items():
                 for entry in body.get("//", {}).get(COMMENT_KEY, []):
                     if len(entry["reason"]) < MIN_REASON_LENGTH:
-                        raise UserError(f"{layer}: {resource_type}.{name}: the reason for {entry['check_id']} is too short")
+                        raise UserError(
+                            f"{layer}: {resource_type}.{name}: the reason for {entry['check_id']} is too short"
+                        )
                     acceptances.append(Acceptance(layer, f"{resource_type}.{name}", entry["check_id"], entry["reason"]))
     return acceptances
 

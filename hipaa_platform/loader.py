@@ -104,7 +104,9 @@ def _allowed_keys(loc: tuple[object, ...]) -> list[str]:
 def _model_in(annotation: object) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    if isinstance(annotation, (types.UnionType, typing._GenericAlias, types.GenericAlias)) or typing.get_args(annotation):
+    if isinstance(annotation, (types.UnionType, typing._GenericAlias, types.GenericAlias)) or typing.get_args(
+        annotation
+    ):
         for arg in typing.get_args(annotation):
             found = _model_in(arg)
             if found:

@@ -20,7 +20,7 @@ COMMENT_KEY = "accepted_findings"
 _declared: dict[str, dict[str, str]] = {}
 
 
-def accept_finding(resource: "TerraformResource", check_id: str, reason: str) -> None:
+def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> None:
     """Accept one checkov finding on one resource, with a reason a reviewer can judge."""
     if not CHECK_ID.match(check_id):
         raise ValueError(f"{check_id!r} is not a checkov check id (e.g. CKV_AWS_18, CKV2_AWS_5)")

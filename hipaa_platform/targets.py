@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
@@ -23,7 +23,7 @@ EMULATED_SERVICES = (
 )  # fmt: skip
 
 
-class StateBackend(str, Enum):
+class StateBackend(StrEnum):
     LOCAL = "local"
     S3 = "s3"
     EMULATOR = "emulator"
@@ -44,7 +44,9 @@ class Target:
         if self.backend is StateBackend.EMULATOR and not self.emulator_endpoint:
             raise UserError("the emulator backend needs PLATFORM_EMULATOR_ENDPOINT, e.g. https://127.0.0.1:4566")
         if self.emulator_endpoint and not self.emulator_endpoint.startswith(LOOPBACK_URLS):
-            raise UserError(f"emulator endpoint {self.emulator_endpoint!r} must be on loopback (https://127.0.0.1:PORT)")
+            raise UserError(
+                f"emulator endpoint {self.emulator_endpoint!r} must be on loopback (https://127.0.0.1:PORT)"
+            )
 
     @property
     def is_emulator(self) -> bool:

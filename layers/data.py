@@ -16,7 +16,7 @@ from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs
 from modules.iam import Statement, policy_document
 from modules.postgres import PostgresDatabase
-from modules.s3_bucket import SecureBucket
+from modules.s3_bucket import SecureBucket, server_access_log_prefix
 
 NO_REPLICATION = (
     "The environment is single-region by design; versioning, the lifecycle and RDS backups are the "
@@ -51,26 +51,35 @@ class DataLayer(LayerStack):
         account = DataAwsCallerIdentity(self, "account").account_id
         elb_account = DataAwsElbServiceAccount(self, "elb-account")
 
+        access_log_name = f"{self.namer.name('access-logs')}-{account}"
+        # One delivery grant per source bucket, limited to its own prefix and its own ARN.
+        server_access_log_grants = tuple(
+            Statement(
+                sid=f"ServerAccessLogsFrom{spec.name.title().replace('-', '')}",
+                principals={"Service": "logging.s3.amazonaws.com"},
+                actions=("s3:PutObject",),
+                resources=(f"arn:aws:s3:::{access_log_name}/{server_access_log_prefix(spec.name)}*",),
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.name(spec.name)}-{account}"},
+                },
+            )
+            for spec in env.data.buckets
+        )
         access_logs = SecureBucket(
             self,
             "access-logs",
-            bucket_name=f"{self.namer.name('access-logs')}-{account}",
+            bucket_name=access_log_name,
             kms_key_arn=None,
             sse_s3_reason="S3 server access logging and ELB access logging deliver only to SSE-S3 buckets",
             noncurrent_version_expiration_days=env.compute.load_balancer.access_log_retention_days,
             extra_statements=(
-                Statement(
-                    sid="S3ServerAccessLogDelivery",
-                    principals={"Service": "logging.s3.amazonaws.com"},
-                    actions=("s3:PutObject",),
-                    resources=(f"arn:aws:s3:::{self.namer.name('access-logs')}-{account}/s3/*",),
-                    conditions={"StringEquals": {"aws:SourceAccount": account}},
-                ),
+                *server_access_log_grants,
                 Statement(
                     sid="LoadBalancerAccessLogDelivery",
                     principals={"AWS": elb_account.arn},
                     actions=("s3:PutObject",),
-                    resources=(f"arn:aws:s3:::{self.namer.name('access-logs')}-{account}/alb/AWSLogs/{account}/*",),
+                    resources=(f"arn:aws:s3:::{access_log_name}/alb/AWSLogs/{account}/*",),
                 ),
             ),
         )
@@ -92,7 +101,7 @@ class DataLayer(LayerStack):
                 kms_key_arn=security.kms_key_arn,
                 transitions=spec.transitions,
                 noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
-                access_log_bucket=access_logs.name,
+                access_log_bucket=access_logs,
             )
             accept_finding(bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
             accept_finding(bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)

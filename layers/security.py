@@ -57,6 +57,7 @@ class SecurityLayer(LayerStack):
         account = DataAwsCallerIdentity(self, "account").account_id
         partition = DataAwsPartition(self, "partition").partition
         services = env.compute.services
+        log_groups_arn = f"arn:{partition}:logs:{env.region}:{account}:log-group:*"
 
         task_roles = [
             IamRole(
@@ -103,11 +104,7 @@ class SecurityLayer(LayerStack):
                     principals={"Service": f"logs.{env.region}.amazonaws.com"},
                     actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
                     resources=("*",),
-                    conditions={
-                        "ArnLike": {
-                            "kms:EncryptionContext:aws:logs:arn": f"arn:{partition}:logs:{env.region}:{account}:log-group:*"
-                        }
-                    },
+                    conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups_arn}},
                 ),
                 Statement(
                     sid="CloudWatchAlarmsPublishToEncryptedTopics",
@@ -306,7 +303,9 @@ class SecurityLayer(LayerStack):
             description="Database: engine port from the ECS services only, no egress",
             vpc_id=network.vpc_id,
         )
-        accept_finding(database_sg, "CKV2_AWS_5", "This group " + attached.format(layer="data") + " (the RDS instance).")
+        accept_finding(
+            database_sg, "CKV2_AWS_5", "This group " + attached.format(layer="data") + " (the RDS instance)."
+        )
 
         service_sgs = []
         for service in env.compute.services:

@@ -87,7 +87,10 @@ class Network(Construct):
                 tags={"Name": namer.name("private", str(index + 1)), "Tier": "private"},
             )
             routes = RouteTable(
-                self, f"private-{index + 1}-rt", vpc_id=self.vpc.id, tags={"Name": namer.name("private", str(index + 1))}
+                self,
+                f"private-{index + 1}-rt",
+                vpc_id=self.vpc.id,
+                tags={"Name": namer.name("private", str(index + 1))},
             )
             nat = nat_by_az.get(spec.az) or next(iter(nat_by_az.values()), None)
             if nat is not None:

@@ -42,7 +42,7 @@ class SecureBucket(Construct):
         sse_s3_reason: str | None = None,
         transitions: Sequence[Transition] = (),
         noncurrent_version_expiration_days: int = 2557,
-        access_log_bucket: str | None = None,
+        access_log_bucket: SecureBucket | None = None,
         extra_statements: Sequence[Statement] = (),
     ) -> None:
         super().__init__(scope, id)
@@ -85,7 +85,7 @@ class SecureBucket(Construct):
             resources=(self.bucket.arn, f"{self.bucket.arn}/*"),
             conditions={"Bool": {"aws:SecureTransport": "false"}},
         )
-        S3BucketPolicy(
+        self.policy = S3BucketPolicy(
             self,
             "policy",
             bucket=self.bucket.id,
@@ -121,6 +121,12 @@ class SecureBucket(Construct):
                 self,
                 "logging",
                 bucket=self.bucket.id,
-                target_bucket=access_log_bucket,
-                target_prefix=f"s3/{id}/",
+                target_bucket=access_log_bucket.name,
+                target_prefix=server_access_log_prefix(id),
+                # S3 checks the destination's policy when logging is switched on.
+                depends_on=[access_log_bucket.policy],
             )
+
+
+def server_access_log_prefix(source_id: str) -> str:
+    return f"s3/{source_id}/"

@@ -108,3 +108,13 @@ def test_cli_reports_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "backup_retention_days" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_overlapping_backup_and_maintenance_windows(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["data"]["database"].update(backup_window="03:30-04:30"))
+    assert "backup_window 03:30-04:30 overlaps maintenance_window sun:04:00-sun:05:00" in message
+
+
+def test_adjacent_windows_are_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, lambda d: d["data"]["database"].update(backup_window="03:00-04:00"))
+    assert load_environment_file(path).data.database.maintenance_window == "sun:04:00-sun:05:00"

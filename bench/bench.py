@@ -1,0 +1,95 @@
+"""Print, from one run: wall time and peak memory of synthesizing all six layers, the same for a
+bare import of the provider bindings (the floor jsii imposes), their ratio, and the checkov gate's
+wall time. Figures only; nothing here passes or fails."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE_IMPORT = "import cdktf, cdktf_cdktf_provider_aws.provider, cdktf_cdktf_provider_aws.vpc"
+SYNTH = (
+    "import sys; from pathlib import Path;"
+    "from hipaa_platform.app import synthesize; from hipaa_platform.loader import load_environment;"
+    "from hipaa_platform.targets import Target;"
+    "synthesize(load_environment(sys.argv[1]), Target(local_state_root=Path(sys.argv[2]) / 'state'), Path(sys.argv[2]))"
+)
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process and all its descendants (Python plus jsii's node), from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        parents[int(entry.name)] = int(fields["PPid"])
+        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def measure(code: str, *args: str) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of the process tree, sampled every 50 ms."""
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kib(process.pid))
+        time.sleep(0.05)
+    wall = time.monotonic() - started
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark step failed with exit code {process.returncode}")
+    return wall, peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--env", default="intakeiq")
+    args = parser.parse_args()
+    os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
+    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+    bare_wall, bare_mem = measure(BARE_IMPORT)
+    with tempfile.TemporaryDirectory() as tmp:
+        outdir = Path(tmp) / "cdktf.out"
+        synth_wall, synth_mem = measure(SYNTH, args.env, str(outdir))
+        sys.path.insert(0, str(ROOT))
+        from hipaa_platform.gate import run_gate
+
+        started = time.monotonic()
+        gate = run_gate(outdir, Path(tmp) / "reports")
+        gate_wall = time.monotonic() - started
+
+    rows = [
+        ("bare import of the provider bindings", f"{bare_wall:6.1f} s", f"{bare_mem:7.0f} MiB"),
+        (f"synthesize all six layers ({args.env})", f"{synth_wall:6.1f} s", f"{synth_mem:7.0f} MiB"),
+        ("synthesis / bare import", f"{synth_wall / bare_wall:6.2f} x", f"{synth_mem / bare_mem:7.2f} x"),
+        (f"checkov gate ({len(gate.accepted)} accepted, ok={gate.ok})", f"{gate_wall:6.1f} s", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measurement':{width}}  {'wall':>8}  {'peak memory':>11}")
+    for name, wall, memory in rows:
+        print(f"{name:{width}}  {wall:>8}  {memory:>11}")
+
+
+if __name__ == "__main__":
+    main()
