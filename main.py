@@ -12,8 +12,6 @@ from hipaa_platform.targets import Target
 if __name__ == "__main__":
     try:
         environment = load_environment(os.environ.get("PLATFORM_ENV", "intakeiq"))
-        synthesize(
-            environment, Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
-        )
+        synthesize(environment, Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")))
     except UserError as error:
         sys.exit(f"error: {error}")

@@ -25,6 +25,20 @@ SG_RULE_DESCRIPTION = "moto does not store descriptions of rules that reference 
 ATTRIBUTE_GAPS_ON_EMULATOR = (
     AttributeGap("aws_vpc_security_group_ingress_rule", "description", False, SG_RULE_DESCRIPTION),
     AttributeGap("aws_vpc_security_group_egress_rule", "description", False, SG_RULE_DESCRIPTION),
+    *(
+        AttributeGap("aws_db_instance", attribute, False, "moto does not store Performance Insights settings")
+        for attribute in (
+            "performance_insights_enabled",
+            "performance_insights_kms_key_id",
+            "performance_insights_retention_period",
+        )
+    ),
+    AttributeGap(
+        "aws_db_parameter_group",
+        "parameter",
+        False,
+        "moto does not return user-set parameters of a DB parameter group",
+    ),
     AttributeGap(
         "aws_db_instance",
         "maintenance_window",

@@ -73,6 +73,7 @@ class DataLayer(LayerStack):
             kms_key_arn=None,
             sse_s3_reason="S3 server access logging and ELB access logging deliver only to SSE-S3 buckets",
             noncurrent_version_expiration_days=env.compute.load_balancer.access_log_retention_days,
+            force_destroy=context.target.disposable,
             extra_statements=(
                 *server_access_log_grants,
                 Statement(
@@ -102,6 +103,7 @@ class DataLayer(LayerStack):
                 transitions=spec.transitions,
                 noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
                 access_log_bucket=access_logs,
+                force_destroy=context.target.disposable,
             )
             accept_finding(bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
             accept_finding(bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)

@@ -44,6 +44,7 @@ class SecureBucket(Construct):
         noncurrent_version_expiration_days: int = 2557,
         access_log_bucket: SecureBucket | None = None,
         extra_statements: Sequence[Statement] = (),
+        force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id)
         if kms_key_arn is None and not sse_s3_reason:
@@ -52,6 +53,8 @@ class SecureBucket(Construct):
             self,
             "this",
             bucket=bucket_name,
+            # Off by default: destroying a bucket must never delete its objects by surprise.
+            force_destroy=force_destroy,
             tags=data_tags(backup="none", encryption="kms" if kms_key_arn else "aws-managed"),
         )
         self.name = self.bucket.bucket

@@ -31,3 +31,49 @@ def test_deploy_local_intakeiq() -> None:
     assert "DRIFT" not in output
     assert "skipped on the emulator:" in output
     assert "vpc_id = vpc-" in output
+
+
+def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
+    """`cdktf deploy networking` as a user runs it, with the S3 backend on the emulator."""
+    import os
+
+    from hipaa_platform import terraform
+    from hipaa_platform.bootstrap import bootstrap_state_bucket
+    from hipaa_platform.emulator import running_emulator
+    from hipaa_platform.loader import load_environment
+
+    environment = load_environment("intakeiq")
+    cdktf = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
+    outdir = tmp_path / "cdktf.out"
+    with running_emulator() as emulator:
+        bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
+        env = terraform.terraform_environment(
+            {
+                **emulator.terraform_variables(environment.region),
+                "PLATFORM_ENV": "intakeiq",
+                "PLATFORM_STATE": "emulator",
+                "PLATFORM_EMULATOR_ENDPOINT": emulator.endpoint,
+                "PATH": f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
+                "CI": "true",
+            }
+        )
+
+        def cdktf_run(*args: str) -> str:
+            result = subprocess.run(
+                [str(cdktf), *args, "--output", str(outdir)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+            return result.stdout
+
+        deployed = cdktf_run("deploy", "networking", "--auto-approve")
+        assert "Apply complete!" in deployed
+        s3 = __import__("boto3").client("s3", region_name=environment.region, **emulator.boto_kwargs())
+        state = s3.get_object(Bucket=environment.state.bucket, Key="intakeiq/networking/terraform.tfstate")
+        assert b'"vpc_id"' in state["Body"].read()
+        destroyed = cdktf_run("destroy", "networking", "--auto-approve")
+        assert "Destroy complete!" in destroyed

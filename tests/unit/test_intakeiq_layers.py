@@ -166,6 +166,7 @@ def test_insurance_card_bucket_matches_the_seed(intakeiq) -> None:
                                             "restrict_public_buckets"))  # fmt: skip
     deny = statements_by_sid(policy(for_bucket("aws_s3_bucket_policy")))["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert all(b["force_destroy"] is False for b in intakeiq.resources("data", "aws_s3_bucket").values())
     rule = for_bucket("aws_s3_bucket_lifecycle_configuration")["rule"][0]
     assert rule["transition"] == [{"days": 90, "storage_class": "STANDARD_IA"}]
 
