@@ -10,11 +10,17 @@ export PIPENV_VERBOSITY := -1
 # The project-local Node.js (package.json) runs jsii and the cdktf CLI.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.venv/bin:$(PATH)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# jsii's kernel uses util.isArray; the warning says nothing about this project.
+export NODE_OPTIONS := --no-deprecation
 export PLATFORM_ENV := $(ENV)
 
 RUN := .venv/bin/python -m hipaa_platform
+comma := ,
 
-.PHONY: setup synth scan validate deploy-local bootstrap-state test test-fast lint format bench demo clean
+LAYER ?=
+ALLOW_REPLACE ?=
+
+.PHONY: setup synth scan validate plan deploy-local bootstrap-state test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -38,6 +44,10 @@ scan: synth
 
 validate: synth
 	$(RUN) validate
+
+# Plans need the layers' state: PLATFORM_STATE=s3 for a real account (see README).
+plan: synth
+	$(RUN) plan --env $(ENV) $(foreach l,$(LAYER),--layer $(l)) $(foreach a,$(subst $(comma), ,$(ALLOW_REPLACE)),--allow-replace $(a))
 
 deploy-local: setup
 	$(RUN) deploy-local --env $(ENV)

@@ -96,6 +96,35 @@ def validate(outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def plan(
+    env: str = EnvOption,
+    layer: list[str] = typer.Option(None, "--layer", "-l", help="plan only these layers (default: all, in order)"),
+    allow_replace: list[str] = typer.Option(None, "--allow-replace", help="stateful address allowed to be replaced"),
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+) -> None:
+    """Per-layer plans, a markdown summary for the PR, checkov on the plans, the data-loss guard."""
+    from hipaa_platform import plan as plans
+    from hipaa_platform import terraform
+
+    selected = tuple(name for name in LAYERS if not layer or name in layer)
+    unknown = set(layer or ()) - set(LAYERS)
+    if unknown:
+        _fail(UserError(f"unknown layer(s) {sorted(unknown)}; allowed: {', '.join(LAYERS)}"))
+    plans_root = PROJECT_ROOT / "build" / "plans" / env
+    try:
+        with console.status(f"planning {', '.join(selected)}"):
+            review = plans.review(
+                env, outdir, selected, terraform.terraform_environment(), plans_root, frozenset(allow_replace or ())
+            )
+    except UserError as error:
+        _fail(error)
+    console.print(plans.text(review), highlight=False, markup=False)
+    console.print(f"markdown summary: {(plans_root / 'summary.md').relative_to(PROJECT_ROOT)}")
+    if not review.ok:
+        raise typer.Exit(1)
+
+
 @app.command("bootstrap-state")
 def bootstrap_state(env: str = EnvOption) -> None:
     """Create the remote-state bucket of an environment in the current AWS account."""
@@ -174,4 +203,5 @@ def environments() -> None:
 
 def main() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    os.environ.setdefault("NODE_OPTIONS", "--no-deprecation")
     app()

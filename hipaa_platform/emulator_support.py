@@ -33,6 +33,14 @@ ATTRIBUTE_GAPS_ON_EMULATOR = (
             "performance_insights_retention_period",
         )
     ),
+    *(
+        AttributeGap("aws_ecs_service", attribute, False, "moto does not store this ECS service setting")
+        for attribute in (
+            "availability_zone_rebalancing",
+            "enable_ecs_managed_tags",
+            "health_check_grace_period_seconds",
+        )
+    ),
     AttributeGap(
         "aws_db_parameter_group",
         "parameter",

@@ -16,8 +16,7 @@ if TYPE_CHECKING:  # the gate imports this module and must not pay for loading t
 MIN_REASON_LENGTH = 40
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 COMMENT_KEY = "accepted_findings"
-
-_declared: dict[str, dict[str, str]] = {}
+_ATTRIBUTE = "_accepted_findings"  # kept on the resource object itself, so every synthesis starts clean
 
 
 def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> None:
@@ -30,7 +29,8 @@ def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> N
             f"the reason for accepting {check_id} on {resource.node.path} is {len(reason)} characters; "
             f"write at least {MIN_REASON_LENGTH} that say why the finding is safe here"
         )
-    findings = _declared.setdefault(resource.node.path, {})
+    findings: dict[str, str] = getattr(resource, _ATTRIBUTE, None) or {}
+    setattr(resource, _ATTRIBUTE, findings)
     if check_id in findings:
         raise ValueError(f"{check_id} is already accepted on {resource.node.path}")
     findings[check_id] = reason

@@ -1,0 +1,248 @@
+"""Per-layer plan review: a saved plan, its JSON, a summary a reviewer can judge in a minute, a
+checkov scan of the resolved values, and a guard against losing data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hipaa_platform import terraform
+from hipaa_platform.gate import Acceptance, GateResult, evaluate, run_checkov, write_baseline
+
+# Resources whose destruction loses data or the means to read it.
+STATEFUL_TYPES = frozenset(
+    {
+        "aws_db_instance",
+        "aws_rds_cluster",
+        "aws_rds_cluster_instance",
+        "aws_s3_bucket",
+        "aws_kms_key",
+        "aws_dynamodb_table",
+        "aws_elasticache_cluster",
+        "aws_elasticache_replication_group",
+        "aws_elasticache_serverless_cache",
+        "aws_efs_file_system",
+        "aws_cloudwatch_log_group",
+        "aws_secretsmanager_secret",
+    }
+)
+MASK = "(sensitive)"
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    name: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    address: str
+    resource_type: str
+    action: str  # create | update | replace | delete
+    attributes: tuple[AttributeChange, ...]
+    replace_paths: tuple[str, ...] = ()
+
+    @property
+    def loses_data(self) -> bool:
+        return self.resource_type in STATEFUL_TYPES and self.action in ("replace", "delete")
+
+
+@dataclass
+class LayerPlan:
+    layer: str
+    changes: list[ResourceChange]
+    plan_file: Path
+    json_file: Path
+    checkov: GateResult | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+
+@dataclass
+class Review:
+    environment: str
+    layers: list[LayerPlan] = field(default_factory=list)
+    allowed: frozenset[str] = frozenset()
+
+    @property
+    def blocked(self) -> list[tuple[str, ResourceChange]]:
+        return [
+            (plan.layer, change)
+            for plan in self.layers
+            for change in plan.changes
+            if change.loses_data and change.address not in self.allowed
+        ]
+
+    @property
+    def checkov_failures(self) -> int:
+        return sum(len(p.checkov.failures) for p in self.layers if p.checkov)
+
+    @property
+    def ok(self) -> bool:
+        return not self.blocked and not self.checkov_failures
+
+
+def _action(actions: list[str]) -> str | None:
+    if actions in (["delete", "create"], ["create", "delete"]):
+        return "replace"
+    if actions in (["create"], ["update"], ["delete"]):
+        return actions[0]
+    return None  # no-op, read
+
+
+def _masked(value: object, sensitive: object) -> object:
+    return MASK if sensitive is True else value
+
+
+def _attribute_changes(change: dict) -> tuple[AttributeChange, ...]:
+    before, after = change.get("before") or {}, change.get("after") or {}
+    before_sensitive = change.get("before_sensitive") or {}
+    after_sensitive = change.get("after_sensitive") or {}
+    unknown = change.get("after_unknown") or {}
+    found = []
+    for name in sorted(set(before) | set(after) | set(unknown)):
+        old, new = before.get(name), after.get(name)
+        if unknown.get(name) is True:
+            new = "(known after apply)"
+        elif old == new:
+            continue
+        if isinstance(before_sensitive, dict) and isinstance(after_sensitive, dict):
+            old = _masked(old, before_sensitive.get(name))
+            new = _masked(new, after_sensitive.get(name))
+        if old is None and new in (None, [], {}):
+            continue
+        found.append(AttributeChange(name, old, new))
+    return tuple(found)
+
+
+def summarize(plan_json: dict) -> list[ResourceChange]:
+    changes = []
+    for resource in plan_json.get("resource_changes", []):
+        if resource.get("mode") != "managed":
+            continue
+        action = _action(resource["change"]["actions"])
+        if action is None:
+            continue
+        replace_paths = tuple(
+            ".".join(str(part) for part in path) for path in resource["change"].get("replace_paths", [])
+        )
+        changes.append(
+            ResourceChange(
+                address=resource["address"],
+                resource_type=resource["type"],
+                action=action,
+                attributes=_attribute_changes(resource["change"]),
+                replace_paths=replace_paths,
+            )
+        )
+    return changes
+
+
+def plan_layer(stack_dir: Path, plan_dir: Path, layer: str, env: dict[str, str]) -> LayerPlan:
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    plan_file, json_file = plan_dir / "plan.tfplan", plan_dir / "plan.json"
+    terraform.init(stack_dir, env)
+    terraform.run(["plan", "-input=false", "-no-color", f"-out={plan_file}"], stack_dir, env)
+    shown = terraform.run(["show", "-json", "-no-color", str(plan_file)], stack_dir, env).stdout
+    json_file.write_text(shown)
+    return LayerPlan(layer, summarize(json.loads(shown)), plan_file, json_file)
+
+
+def scan_plans(plans: list[LayerPlan], plans_root: Path, acceptances: list[Acceptance]) -> None:
+    """checkov on the resolved plan values, honouring the same reasoned acceptances as the gate.
+    A plan scan reports failures only: some acceptances answer checks that only the static scan runs."""
+    baseline = plans_root / "accepted-findings.baseline.json"
+    write_baseline(acceptances, baseline)
+    reports = run_checkov(plans_root, plans_root / "checkov", baseline, framework="terraform_plan")
+    result = evaluate(reports, acceptances)
+    for plan in plans:
+        plan.checkov = GateResult(
+            failures=[f for f in result.failures if f.layer == plan.layer],
+            accepted=[a for a in result.accepted if a.layer == plan.layer],
+        )
+
+
+def markdown(review: Review) -> str:
+    lines = [f"## Terraform plan: `{review.environment}`", ""]
+    lines += ["| layer | add | change | replace | destroy | checkov |", "|---|---:|---:|---:|---:|---|"]
+    for plan in review.layers:
+        checkov = "n/a" if plan.checkov is None else (
+            f"{len(plan.checkov.failures)} failed, {len(plan.checkov.accepted)} accepted"
+        )  # fmt: skip
+        lines.append(
+            f"| {plan.layer} | {plan.count('create')} | {plan.count('update')} | {plan.count('replace')} "
+            f"| {plan.count('delete')} | {checkov} |"
+        )
+    blocked = review.blocked
+    if blocked:
+        lines += ["", "### :no_entry: Blocked: these changes would destroy or replace stateful resources", ""]
+        for layer, change in blocked:
+            forced = ", ".join(change.replace_paths) or "the resource is removed"
+            lines.append(f"- `{layer}`: `{change.address}` ({change.action}; forced by: {forced})")
+        lines.append("")
+        lines.append("Allow an intended one with `ALLOW_REPLACE=<address>` (see docs/ci.md).")
+    for plan in review.layers:
+        if not plan.changes:
+            lines += ["", f"### {plan.layer}: no changes"]
+            continue
+        lines += [
+            "",
+            f"### {plan.layer}",
+            "",
+            "| action | resource | attribute | before | after |",
+            "|---|---|---|---|---|",
+        ]
+        for change in plan.changes:
+            shown = change.attributes or (AttributeChange("", "", ""),)
+            for index, attribute in enumerate(shown):
+                action, address = (change.action, f"`{change.address}`") if index == 0 else ("", "")
+                before, after = _cell(attribute.before), _cell(attribute.after)
+                lines.append(f"| {action} | {address} | {attribute.name} | {before} | {after} |")
+        if plan.checkov and plan.checkov.failures:
+            lines += ["", "checkov failures on the plan:"]
+            lines += [f"- `{f.resource}` {f.check_id} {f.check_name}" for f in plan.checkov.failures]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def review(
+    environment: str,
+    outdir: Path,
+    layers: tuple[str, ...],
+    env: dict[str, str],
+    plans_root: Path,
+    allowed: frozenset[str] = frozenset(),
+) -> Review:
+    """Plan the selected layers in dependency order, scan the plans, apply the data-loss guard."""
+    from hipaa_platform.gate import collect_acceptances
+
+    result = Review(environment, allowed=allowed)
+    for layer in layers:
+        result.layers.append(plan_layer(outdir / "stacks" / layer, plans_root / layer, layer, env))
+    scan_plans(result.layers, plans_root, collect_acceptances(outdir, layers))
+    (plans_root / "summary.md").write_text(markdown(result))
+    return result
+
+
+def text(review: Review) -> str:
+    lines = []
+    for plan in review.layers:
+        counts = ", ".join(f"{plan.count(a)} {a}" for a in ("create", "update", "replace", "delete"))
+        failures = len(plan.checkov.failures) if plan.checkov else 0
+        lines.append(f"{plan.layer}: {counts}; checkov {failures} failed")
+        for change in plan.changes:
+            names = ", ".join(a.name for a in change.attributes)
+            lines.append(f"  {change.action:8} {change.address}" + (f"  [{names}]" if names else ""))
+    for layer, change in review.blocked:
+        forced = ", ".join(change.replace_paths) or "removed"
+        lines.append(f"BLOCKED {layer}: {change.address} would be {change.action}d (forced by: {forced})")
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""Plan summaries and the data-loss guard, on plan JSON shaped as `terraform show -json` writes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hipaa_platform.plan import LayerPlan, Review, markdown, summarize
+
+
+def resource_change(address: str, actions: list[str], before: dict, after: dict, **extra) -> dict:
+    resource_type, name = address.split(".", 1)
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": resource_type,
+        "name": name,
+        "change": {"actions": actions, "before": before, "after": after, **extra},
+    }
+
+
+PLAN = {
+    "resource_changes": [
+        resource_change("aws_vpc.main", ["no-op"], {"cidr_block": "10.0.0.0/16"}, {"cidr_block": "10.0.0.0/16"}),
+        resource_change(
+            "aws_s3_bucket.cards",
+            ["update"],
+            {"bucket": "cards", "tags_all": {"CostCenter": "a"}},
+            {"bucket": "cards", "tags_all": {"CostCenter": "b"}},
+        ),
+        resource_change(
+            "aws_db_instance.db",
+            ["delete", "create"],
+            {"identifier": "intakeiq-db", "password": "old"},
+            {"identifier": "intakeiq-db-2", "password": "new"},
+            before_sensitive={"password": True},
+            after_sensitive={"password": True},
+            replace_paths=[["identifier"]],
+        ),
+        resource_change("aws_iam_role.ci", ["create"], {}, {"name": "ci"}, after_unknown={"arn": True}),
+        {"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity",
+         "change": {"actions": ["read"]}},
+    ]
+}  # fmt: skip
+
+
+def review(allowed: frozenset[str] = frozenset()) -> Review:
+    plan = LayerPlan("data", summarize(PLAN), Path("plan.tfplan"), Path("plan.json"))
+    return Review("intakeiq", [plan], allowed=allowed)
+
+
+def test_summary_counts_and_attributes() -> None:
+    changes = {c.address: c for c in summarize(PLAN)}
+    assert set(changes) == {"aws_s3_bucket.cards", "aws_db_instance.db", "aws_iam_role.ci"}
+    assert changes["aws_s3_bucket.cards"].action == "update"
+    assert [a.name for a in changes["aws_s3_bucket.cards"].attributes] == ["tags_all"]
+    database = changes["aws_db_instance.db"]
+    assert (database.action, database.replace_paths) == ("replace", ("identifier",))
+    password = next(a for a in database.attributes if a.name == "password")
+    assert (password.before, password.after) == ("(sensitive)", "(sensitive)")
+    arn = next(a for a in changes["aws_iam_role.ci"].attributes if a.name == "arn")
+    assert arn.after == "(known after apply)"
+
+
+def test_guard_blocks_replacing_a_database_unless_allowed() -> None:
+    blocked = review().blocked
+    assert [(layer, c.address, c.replace_paths) for layer, c in blocked] == [
+        ("data", "aws_db_instance.db", ("identifier",))
+    ]
+    assert review().ok is False
+    assert review(frozenset({"aws_db_instance.db"})).blocked == []
+
+
+def test_markdown_names_the_blocked_resource_and_masks_secrets() -> None:
+    text = markdown(review())
+    assert "| data | 1 | 1 | 1 | 0 |" in text
+    assert "`aws_db_instance.db` (replace; forced by: identifier)" in text
+    assert "old" not in text and "new" not in text.replace("(known after apply)", "")
+    assert "| update | `aws_s3_bucket.cards` | tags_all |" in text
+    allowed = markdown(review(frozenset({"aws_db_instance.db"})))
+    assert "Blocked" not in allowed
