@@ -11,6 +11,7 @@ from cdktf import App, TerraformResource
 from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import gaps_for
 from hipaa_platform.layer import BuildContext
+from hipaa_platform.stateful import STATEFUL_TYPES
 from hipaa_platform.targets import Target
 
 SKIPPED_REPORT = "emulator-skipped.json"
@@ -26,6 +27,8 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     context = BuildContext(environment=environment, target=target, outdir=outdir)
     for layer_class in LAYER_CLASSES:
         layer_class(app, context)
+    if environment.stage == "prod" and not target.disposable:
+        _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
         _apply_emulator_attribute_gaps(app)
     app.synth()
@@ -33,13 +36,22 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     return context
 
 
+def _resources(app: App) -> list[TerraformResource]:
+    return [c for c in app.node.find_all() if isinstance(c, TerraformResource)]
+
+
+def _prevent_destroy_of_stateful_resources(app: App) -> None:
+    """Production data stores refuse `terraform destroy` and replacement outright."""
+    for resource in _resources(app):
+        if resource.terraform_resource_type in STATEFUL_TYPES:
+            resource.add_override("lifecycle.prevent_destroy", True)
+
+
 def _apply_emulator_attribute_gaps(app: App) -> None:
-    for construct in app.node.find_all():
-        if not isinstance(construct, TerraformResource):
-            continue
-        gaps = gaps_for(construct.terraform_resource_type)
+    for resource in _resources(app):
+        gaps = gaps_for(resource.terraform_resource_type)
         for gap in gaps:
             if gap.omitted:
-                construct.add_override(gap.attribute, None)
+                resource.add_override(gap.attribute, None)
         if gaps:
-            construct.add_override("lifecycle.ignore_changes", [gap.attribute for gap in gaps])
+            resource.add_override("lifecycle.ignore_changes", [gap.attribute for gap in gaps])

@@ -81,7 +81,8 @@ def running_emulator() -> Iterator[Emulator]:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # moto answers unimplemented calls with a traceback per request; Terraform's own error names the call.
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tls_dir:
         cert, key = _self_signed_certificate(Path(tls_dir))
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

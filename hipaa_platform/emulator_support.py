@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-UNSUPPORTED_ON_EMULATOR: dict[str, str] = {}
+UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
+    "aws_budgets_budget": (
+        "moto does not implement DescribeSubscribersForNotification, which the provider calls to read "
+        "a budget's notifications back"
+    ),
+}
 
 
 @dataclass(frozen=True)

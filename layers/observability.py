@@ -109,6 +109,12 @@ class ObservabilityLayer(LayerStack):
             dashboard_body=json.dumps({"widgets": [_widget(i, s, env.region) for i, s in enumerate(alarms)]}),
         )
 
+        if self.creates("aws_budgets_budget", "monthly cost budget"):
+            self._budget()
+        self.publish(ObservabilityOutputs(alarm_topic_arn=topic.arn, dashboard_name=dashboard.dashboard_name))
+
+    def _budget(self) -> None:
+        obs = self.environment.observability
         BudgetsBudget(
             self,
             "budget",
@@ -128,7 +134,6 @@ class ObservabilityLayer(LayerStack):
                 for percent in obs.budget.alert_thresholds_percent
             ],
         )
-        self.publish(ObservabilityOutputs(alarm_topic_arn=topic.arn, dashboard_name=dashboard.dashboard_name))
 
 
 def _widget(index: int, spec: AlarmSpec, region: str) -> dict[str, object]:

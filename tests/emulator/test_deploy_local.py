@@ -29,7 +29,8 @@ def test_deploy_local_intakeiq() -> None:
         assert f"apply    {layer}" in output and f"destroy  {layer}" in output
     assert output.count("no changes") == len(LAYERS)
     assert "DRIFT" not in output
-    assert "skipped on the emulator:" in output
+    assert "skipped on the emulator: 1 resource(s)" in output
+    assert "observability: aws_budgets_budget (monthly cost budget)" in output
     assert "vpc_id = vpc-" in output
 
 

@@ -271,3 +271,16 @@ def test_tags_follow_the_mandatory_set(intakeiq) -> None:
 
 def test_local_synthesis_skips_nothing(intakeiq) -> None:
     assert intakeiq.skipped == []
+
+
+def test_production_data_stores_refuse_destroy(intakeiq) -> None:
+    from hipaa_platform.stateful import STATEFUL_TYPES
+
+    protected = 0
+    for layer, stack in intakeiq.stacks.items():
+        for resource_type, resources in stack.get("resource", {}).items():
+            for name, body in resources.items():
+                prevents = body.get("lifecycle", {}).get("prevent_destroy", False)
+                assert prevents is (resource_type in STATEFUL_TYPES), f"{layer}: {resource_type}.{name}"
+                protected += prevents
+    assert protected >= 8  # key, two buckets, database, and their log groups

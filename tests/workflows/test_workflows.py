@@ -5,7 +5,7 @@ binary from GitHub while building, which this project's machines cannot reach (d
 
 from __future__ import annotations
 
-from pathlib import Path
+from itertools import pairwise
 
 import yaml
 
@@ -55,7 +55,7 @@ def test_merge_to_main_deploys_layer_by_layer_behind_environment_protection() ->
     assert document["on"]["push"]["branches"] == ["main"]
     jobs = document["jobs"]
     assert list(jobs) == list(LAYERS)
-    for previous, layer in zip(LAYERS, LAYERS[1:], strict=False):
+    for previous, layer in pairwise(LAYERS):
         assert jobs[layer]["needs"] == previous
         assert jobs[layer]["with"]["layer"] == layer
     reusable = load("deploy-layer.yml")["jobs"]["deploy"]
