@@ -17,12 +17,13 @@ from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
 console = Console()
+errors = Console(stderr=True)
 DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
 
 
 def _fail(error: UserError) -> None:
-    console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+    errors.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
     raise typer.Exit(2)
 
 
