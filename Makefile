@@ -10,8 +10,9 @@ export PIPENV_VERBOSITY := -1
 # The project-local Node.js (package.json) runs jsii and the cdktf CLI.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.venv/bin:$(PATH)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-# jsii's kernel uses util.isArray; the warning says nothing about this project.
-export NODE_OPTIONS := --no-deprecation
+# jsii's kernel uses util.isArray (the warning says nothing about this project); the heap size is
+# cdktf's own default, which it stops setting once NODE_OPTIONS exists.
+export NODE_OPTIONS := --no-deprecation --max-old-space-size=4096
 export PLATFORM_ENV := $(ENV)
 
 RUN := .venv/bin/python -m hipaa_platform

@@ -9,9 +9,10 @@ from pathlib import Path
 from cdktf import App, TerraformResource
 
 from hipaa_platform.config import Environment
-from hipaa_platform.emulator_support import gaps_for
+from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.stateful import STATEFUL_TYPES
+from hipaa_platform.suppressions import accept_finding
 from hipaa_platform.targets import Target
 
 SKIPPED_REPORT = "emulator-skipped.json"
@@ -49,6 +50,9 @@ def _prevent_destroy_of_stateful_resources(app: App) -> None:
 
 def _apply_emulator_attribute_gaps(app: App) -> None:
     for resource in _resources(app):
+        for finding in PLAN_FINDINGS_ON_EMULATOR:
+            if finding.resource_type == resource.terraform_resource_type:
+                accept_finding(resource, finding.check_id, finding.reason, scan="plan")
         gaps = gaps_for(resource.terraform_resource_type)
         for gap in gaps:
             if gap.omitted:

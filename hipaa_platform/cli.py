@@ -204,5 +204,5 @@ def environments() -> None:
 
 def main() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    os.environ.setdefault("NODE_OPTIONS", "--no-deprecation")
+    os.environ.setdefault("NODE_OPTIONS", "--no-deprecation --max-old-space-size=4096")
     app()

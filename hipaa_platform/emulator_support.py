@@ -64,3 +64,25 @@ ATTRIBUTE_GAPS_ON_EMULATOR = (
 
 def gaps_for(resource_type: str) -> list[AttributeGap]:
     return [gap for gap in ATTRIBUTE_GAPS_ON_EMULATOR if gap.resource_type == resource_type]
+
+
+@dataclass(frozen=True)
+class PlanFinding:
+    """A checkov finding that a plan against the emulator shows only because of a gap above."""
+
+    resource_type: str
+    check_id: str
+    reason: str
+
+
+PLAN_FINDINGS_ON_EMULATOR = (
+    PlanFinding(
+        "aws_db_instance", "CKV_AWS_293", "emulator only: deletion protection is lifted so the run can destroy"
+    ),
+    PlanFinding("aws_db_instance", "CKV_AWS_353", "emulator only: moto does not store Performance Insights settings"),
+    PlanFinding(
+        "aws_db_instance",
+        "CKV2_AWS_69",
+        "emulator only: moto does not return the parameter group's rds.force_ssl, so the plan cannot show it",
+    ),
+)

@@ -61,7 +61,8 @@ def stack_file(outdir: Path, layer: str) -> Path:
     return outdir / "stacks" / layer / "cdk.tf.json"
 
 
-def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS) -> list[Acceptance]:
+def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: str = "static") -> list[Acceptance]:
+    """The acceptances that apply to one kind of scan: `static` (synthesized JSON) or `plan`."""
     acceptances = []
     for layer in layers:
         path = stack_file(outdir, layer)
@@ -71,6 +72,8 @@ def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS) -> list[
         for resource_type, resources in document.get("resource", {}).items():
             for name, body in resources.items():
                 for entry in body.get("//", {}).get(COMMENT_KEY, []):
+                    if entry.get("scan", "both") not in ("both", scan):
+                        continue
                     if len(entry["reason"]) < MIN_REASON_LENGTH:
                         raise UserError(
                             f"{layer}: {resource_type}.{name}: the reason for {entry['check_id']} is too short"

@@ -212,7 +212,7 @@ def review(
     result = Review(environment, allowed=allowed)
     for layer in layers:
         result.layers.append(plan_layer(outdir / "stacks" / layer, plans_root / layer, layer, env))
-    scan_plans(result.layers, plans_root, collect_acceptances(outdir, layers))
+    scan_plans(result.layers, plans_root, collect_acceptances(outdir, layers, scan="plan"))
     (plans_root / "summary.md").write_text(markdown(result))
     return result
 

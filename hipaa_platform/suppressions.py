@@ -19,8 +19,17 @@ COMMENT_KEY = "accepted_findings"
 _ATTRIBUTE = "_accepted_findings"  # kept on the resource object itself, so every synthesis starts clean
 
 
-def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> None:
-    """Accept one checkov finding on one resource, with a reason a reviewer can judge."""
+SCANS = ("both", "static", "plan")
+
+
+def accept_finding(resource: TerraformResource, check_id: str, reason: str, scan: str = "both") -> None:
+    """Accept one checkov finding on one resource, with a reason a reviewer can judge.
+
+    `scan` narrows it to the static scan of the synthesized JSON or to the scan of a plan, for
+    findings checkov reports on a different resource once a plan has resolved the values (an
+    ingress rule folded into its security group, for example)."""
+    if scan not in SCANS:
+        raise ValueError(f"scan {scan!r}; allowed: {', '.join(SCANS)}")
     if not CHECK_ID.match(check_id):
         raise ValueError(f"{check_id!r} is not a checkov check id (e.g. CKV_AWS_18, CKV2_AWS_5)")
     reason = " ".join(reason.split())
@@ -29,9 +38,9 @@ def accept_finding(resource: TerraformResource, check_id: str, reason: str) -> N
             f"the reason for accepting {check_id} on {resource.node.path} is {len(reason)} characters; "
             f"write at least {MIN_REASON_LENGTH} that say why the finding is safe here"
         )
-    findings: dict[str, str] = getattr(resource, _ATTRIBUTE, None) or {}
+    findings: dict[str, dict[str, str]] = getattr(resource, _ATTRIBUTE, None) or {}
     setattr(resource, _ATTRIBUTE, findings)
     if check_id in findings:
         raise ValueError(f"{check_id} is already accepted on {resource.node.path}")
-    findings[check_id] = reason
-    resource.add_override(f"//.{COMMENT_KEY}", [{"check_id": c, "reason": r} for c, r in findings.items()])
+    findings[check_id] = {"check_id": check_id, "reason": reason, "scan": scan}
+    resource.add_override(f"//.{COMMENT_KEY}", list(findings.values()))

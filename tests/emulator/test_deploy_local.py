@@ -56,7 +56,7 @@ def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
                 "PLATFORM_EMULATOR_ENDPOINT": emulator.endpoint,
                 "PATH": f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
                 "CI": "true",
-                "NODE_OPTIONS": "--no-deprecation",
+                "NODE_OPTIONS": "--no-deprecation --max-old-space-size=4096",
             }
         )
 

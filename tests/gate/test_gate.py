@@ -15,12 +15,12 @@ from hipaa_platform.gate import run_gate
 REASON = "Fixture: this log group holds no PHI and its encryption is tested elsewhere in this suite."
 
 
-def log_group(kms: bool, accepted: list[str] = ()) -> dict:
+def log_group(kms: bool, accepted: list[str] = (), scan: str = "both") -> dict:
     body: dict = {"name": "/fixture/logs", "retention_in_days": 2557}
     if kms:
         body["kms_key_id"] = "arn:aws:kms:us-east-1:111122223333:key/fixture"
     if accepted:
-        body["//"] = {"accepted_findings": [{"check_id": c, "reason": REASON} for c in accepted]}
+        body["//"] = {"accepted_findings": [{"check_id": c, "reason": REASON, "scan": scan} for c in accepted]}
     return {"resource": {"aws_cloudwatch_log_group": {"logs": body}}}
 
 
@@ -52,6 +52,15 @@ def test_a_stale_acceptance_fails_the_gate(tmp_path: Path) -> None:
     gate = run_gate(write_layers(tmp_path / "out", log_group(kms=True, accepted=["CKV_AWS_158"])), tmp_path / "r")
     assert not gate.ok and gate.failures == []
     assert [(a.resource, a.check_id) for a in gate.stale] == [("aws_cloudwatch_log_group.logs", "CKV_AWS_158")]
+
+
+def test_a_plan_only_acceptance_neither_covers_nor_goes_stale_in_the_static_scan(tmp_path: Path) -> None:
+    compliant = run_gate(write_layers(tmp_path / "a", log_group(kms=True, accepted=["CKV_AWS_158"], scan="plan")),
+                         tmp_path / "ra")  # fmt: skip
+    assert compliant.ok and compliant.accepted == []
+    failing = run_gate(write_layers(tmp_path / "b", log_group(kms=False, accepted=["CKV_AWS_158"], scan="plan")),
+                       tmp_path / "rb")  # fmt: skip
+    assert [f.check_id for f in failing.failures] == ["CKV_AWS_158"]
 
 
 def test_an_acceptance_in_another_layer_does_not_cover_this_one(tmp_path: Path) -> None:
