@@ -82,7 +82,19 @@ def _masked(value: object, sensitive: object) -> object:
     return MASK if sensitive is True else value
 
 
-def _attribute_changes(change: dict) -> tuple[AttributeChange, ...]:
+def _empty(value: object) -> bool:
+    return value in (None, "", [], {})
+
+
+def _narrowed(old: object, new: object) -> tuple[object, object]:
+    """For maps (tags), only the keys that differ; reviewers need the change, not the whole map."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        return {k: old[k] for k in keys if k in old}, {k: new[k] for k in keys if k in new}
+    return old, new
+
+
+def _attribute_changes(change: dict, action: str) -> tuple[AttributeChange, ...]:
     before, after = change.get("before") or {}, change.get("after") or {}
     before_sensitive = change.get("before_sensitive") or {}
     after_sensitive = change.get("after_sensitive") or {}
@@ -91,14 +103,15 @@ def _attribute_changes(change: dict) -> tuple[AttributeChange, ...]:
     for name in sorted(set(before) | set(after) | set(unknown)):
         old, new = before.get(name), after.get(name)
         if unknown.get(name) is True:
+            if action in ("create", "replace"):
+                continue  # computed by AWS for a new object: nothing to review
             new = "(known after apply)"
-        elif old == new:
+        elif old == new or (_empty(old) and _empty(new)):
             continue
         if isinstance(before_sensitive, dict) and isinstance(after_sensitive, dict):
             old = _masked(old, before_sensitive.get(name))
             new = _masked(new, after_sensitive.get(name))
-        if old is None and new in (None, [], {}):
-            continue
+        old, new = _narrowed(old, new)
         found.append(AttributeChange(name, old, new))
     return tuple(found)
 
@@ -119,7 +132,7 @@ def summarize(plan_json: dict) -> list[ResourceChange]:
                 address=resource["address"],
                 resource_type=resource["type"],
                 action=action,
-                attributes=_attribute_changes(resource["change"]),
+                attributes=_attribute_changes(resource["change"], action),
                 replace_paths=replace_paths,
             )
         )

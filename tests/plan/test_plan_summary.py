@@ -24,8 +24,8 @@ PLAN = {
         resource_change(
             "aws_s3_bucket.cards",
             ["update"],
-            {"bucket": "cards", "tags_all": {"CostCenter": "a"}},
-            {"bucket": "cards", "tags_all": {"CostCenter": "b"}},
+            {"bucket": "cards", "tags_all": {"CostCenter": "a", "Owner": "x"}},
+            {"bucket": "cards", "tags_all": {"CostCenter": "b", "Owner": "x"}},
         ),
         resource_change(
             "aws_db_instance.db",
@@ -37,6 +37,13 @@ PLAN = {
             replace_paths=[["identifier"]],
         ),
         resource_change("aws_iam_role.ci", ["create"], {}, {"name": "ci"}, after_unknown={"arn": True}),
+        resource_change(
+            "aws_ecs_service.api",
+            ["update"],
+            {"task_definition": "arn:td:1", "tags": None},
+            {"task_definition": None, "tags": {}},
+            after_unknown={"task_definition": True},
+        ),
         {"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity",
          "change": {"actions": ["read"]}},
     ]
@@ -50,15 +57,18 @@ def review(allowed: frozenset[str] = frozenset()) -> Review:
 
 def test_summary_counts_and_attributes() -> None:
     changes = {c.address: c for c in summarize(PLAN)}
-    assert set(changes) == {"aws_s3_bucket.cards", "aws_db_instance.db", "aws_iam_role.ci"}
+    assert set(changes) == {"aws_s3_bucket.cards", "aws_db_instance.db", "aws_iam_role.ci", "aws_ecs_service.api"}
     assert changes["aws_s3_bucket.cards"].action == "update"
-    assert [a.name for a in changes["aws_s3_bucket.cards"].attributes] == ["tags_all"]
+    (tags,) = changes["aws_s3_bucket.cards"].attributes
+    assert (tags.name, tags.before, tags.after) == ("tags_all", {"CostCenter": "a"}, {"CostCenter": "b"})
     database = changes["aws_db_instance.db"]
     assert (database.action, database.replace_paths) == ("replace", ("identifier",))
     password = next(a for a in database.attributes if a.name == "password")
     assert (password.before, password.after) == ("(sensitive)", "(sensitive)")
-    arn = next(a for a in changes["aws_iam_role.ci"].attributes if a.name == "arn")
-    assert arn.after == "(known after apply)"
+    # a new object's computed attributes are noise; an update's unknown value is not
+    assert [a.name for a in changes["aws_iam_role.ci"].attributes] == ["name"]
+    (task,) = changes["aws_ecs_service.api"].attributes
+    assert (task.name, task.after) == ("task_definition", "(known after apply)")
 
 
 def test_guard_blocks_replacing_a_database_unless_allowed() -> None:
@@ -72,7 +82,7 @@ def test_guard_blocks_replacing_a_database_unless_allowed() -> None:
 
 def test_markdown_names_the_blocked_resource_and_masks_secrets() -> None:
     text = markdown(review())
-    assert "| data | 1 | 1 | 1 | 0 |" in text
+    assert "| data | 1 | 2 | 1 | 0 |" in text
     assert "`aws_db_instance.db` (replace; forced by: identifier)" in text
     assert "old" not in text and "new" not in text.replace("(known after apply)", "")
     assert "| update | `aws_s3_bucket.cards` | tags_all |" in text
