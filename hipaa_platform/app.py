@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 
 from cdktf import App, TerraformResource
@@ -14,14 +12,11 @@ from hipaa_platform.layer import BuildContext
 from hipaa_platform.stateful import STATEFUL_TYPES
 from hipaa_platform.suppressions import accept_finding
 from hipaa_platform.targets import Target
-
-SKIPPED_REPORT = "emulator-skipped.json"
+from layers import LAYER_CLASSES
 
 
 def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildContext:
     """Synthesize every layer into `outdir/stacks/<layer>/cdk.tf.json`; returns what was built."""
-    from layers import LAYER_CLASSES  # the provider bindings load here, not at import of this module
-
     outdir = outdir.resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     app = App(outdir=str(outdir))
@@ -31,9 +26,8 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     if environment.stage == "prod" and not target.disposable:
         _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
-        _apply_emulator_attribute_gaps(app)
+        _adapt_to_emulator(app)
     app.synth()
-    (outdir / SKIPPED_REPORT).write_text(json.dumps([asdict(s) for s in context.skipped], indent=2))
     return context
 
 
@@ -48,7 +42,8 @@ def _prevent_destroy_of_stateful_resources(app: App) -> None:
             resource.add_override("lifecycle.prevent_destroy", True)
 
 
-def _apply_emulator_attribute_gaps(app: App) -> None:
+def _adapt_to_emulator(app: App) -> None:
+    """The documented emulator gaps (emulator_support.py), applied to an emulator synthesis only."""
     for resource in _resources(app):
         for finding in PLAN_FINDINGS_ON_EMULATOR:
             if finding.resource_type == resource.terraform_resource_type:
