@@ -16,8 +16,8 @@ from hipaa_platform.loader import load_environment
 from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
-console = Console()
-errors = Console(stderr=True)
+console = Console(emoji=False)  # ARNs contain ":secret:"; rich would draw an emoji
+errors = Console(stderr=True, emoji=False)
 DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
 
@@ -182,7 +182,7 @@ def deploy_local(env: str = EnvOption) -> None:
     for run in runs:
         console.print(f"[bold]{run.layer} outputs[/]")
         for name, value in run.outputs.items():
-            console.print(f"  {name} = {value}", highlight=False)
+            console.print(f"  {name} = {value}", highlight=False, markup=False)
     console.print(f"attributes handled differently on the emulator only: {len(ATTRIBUTE_GAPS_ON_EMULATOR)}")
     for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
         how = "left unset" if gap.omitted else "ignored on re-plan"

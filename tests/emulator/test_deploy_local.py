@@ -32,6 +32,7 @@ def test_deploy_local_intakeiq() -> None:
     assert "skipped on the emulator: 1 resource(s)" in output
     assert "observability: aws_budgets_budget (monthly cost budget)" in output
     assert "vpc_id = vpc-" in output
+    assert ":secret:rds!db-" in output  # outputs are printed verbatim, ARNs included
 
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
