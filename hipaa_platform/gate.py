@@ -99,7 +99,14 @@ def write_baseline(acceptances: list[Acceptance], path: Path) -> None:
     path.write_text(json.dumps(baseline, indent=2))
 
 
-def run_checkov(scan_root: Path, report_dir: Path, baseline: Path, framework: str = "terraform_json") -> list[dict]:
+def run_checkov(
+    scan_root: Path,
+    report_dir: Path,
+    baseline: Path | None,
+    framework: str = "terraform_json",
+    checks: tuple[str, ...] = (),
+) -> list[dict]:
+    """One checkov run with the project's policies; `checks` narrows it (policy fixtures do)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     checkov = Path(sys.executable).with_name("checkov")
     command = [
@@ -107,12 +114,14 @@ def run_checkov(scan_root: Path, report_dir: Path, baseline: Path, framework: st
         "--directory", str(scan_root),
         "--framework", framework,
         "--external-checks-dir", str(POLICIES_DIR),
-        "--baseline", str(baseline),
-        "--output-baseline-as-skipped",
         "--skip-download",
         "--output", "json", "--output", "junitxml", "--output", "sarif",
         "--output-file-path", str(report_dir),
     ]  # fmt: skip
+    if baseline is not None:
+        command += ["--baseline", str(baseline), "--output-baseline-as-skipped"]
+    if checks:
+        command += ["--check", ",".join(checks)]
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), BC_SKIP_MAPPING="TRUE", LOG_LEVEL="ERROR")
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     results_file = report_dir / "results_json.json"

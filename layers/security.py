@@ -270,6 +270,20 @@ class SecurityLayer(LayerStack):
             max_aggregation_interval=60,
         )
 
+    def _tcp_rule(self, id: str, *, inbound: bool, group: str, port: int, description: str, **peer: str) -> object:
+        """One single-port TCP rule; `peer` is cidr_ipv4=... or referenced_security_group_id=..."""
+        rule = VpcSecurityGroupIngressRule if inbound else VpcSecurityGroupEgressRule
+        return rule(
+            self,
+            id,
+            security_group_id=group,
+            description=description,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            **peer,
+        )
+
     def _security_groups(self, network: NetworkingOutputs):
         env = self.environment
         attached = "is attached in the {layer} layer, which checkov's per-file graph cannot see"
@@ -282,15 +296,8 @@ class SecurityLayer(LayerStack):
         )
         accept_finding(alb_sg, "CKV2_AWS_5", "This group " + attached.format(layer="compute") + " (the ALB).")
         for port, why in ((443, "HTTPS from the internet"), (80, "HTTP, answered only with a 301 to HTTPS")):
-            rule = VpcSecurityGroupIngressRule(
-                self,
-                f"alb-in-{port}",
-                security_group_id=alb_sg.id,
-                description=why,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                cidr_ipv4="0.0.0.0/0",
+            rule = self._tcp_rule(
+                f"alb-in-{port}", inbound=True, group=alb_sg.id, port=port, description=why, cidr_ipv4="0.0.0.0/0"
             )
             if port == 80:
                 accept_finding(rule, "CKV_AWS_260", HTTP_REDIRECT_ONLY)
@@ -319,55 +326,45 @@ class SecurityLayer(LayerStack):
             )
             accept_finding(sg, "CKV2_AWS_5", "This group " + attached.format(layer="compute") + " (the ECS service).")
             service_sgs.append(sg)
-            port = service.container_port
-            VpcSecurityGroupIngressRule(
-                self,
-                f"{service.container_name}-in-from-alb",
-                security_group_id=sg.id,
+            name, port, db_port = service.container_name, service.container_port, env.data.database.port
+            self._tcp_rule(
+                f"{name}-in-from-alb",
+                inbound=True,
+                group=sg.id,
+                port=port,
                 description=f"Container port {port} from the load balancer only",
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
                 referenced_security_group_id=alb_sg.id,
             )
-            VpcSecurityGroupEgressRule(
-                self,
-                f"alb-out-to-{service.container_name}",
-                security_group_id=alb_sg.id,
+            self._tcp_rule(
+                f"alb-out-to-{name}",
+                inbound=False,
+                group=alb_sg.id,
+                port=port,
                 description=f"Forward to {service.name} on its container port",
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
                 referenced_security_group_id=sg.id,
             )
-            VpcSecurityGroupEgressRule(
-                self,
-                f"{service.container_name}-out-https",
-                security_group_id=sg.id,
+            self._tcp_rule(
+                f"{name}-out-https",
+                inbound=False,
+                group=sg.id,
+                port=443,
                 description="HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)",
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
                 cidr_ipv4="0.0.0.0/0" if not env.networking.interface_endpoints else str(env.networking.vpc_cidr),
             )
-            VpcSecurityGroupEgressRule(
-                self,
-                f"{service.container_name}-out-database",
-                security_group_id=sg.id,
+            self._tcp_rule(
+                f"{name}-out-database",
+                inbound=False,
+                group=sg.id,
+                port=db_port,
                 description="Database engine port",
-                ip_protocol="tcp",
-                from_port=env.data.database.port,
-                to_port=env.data.database.port,
                 referenced_security_group_id=database_sg.id,
             )
-            VpcSecurityGroupIngressRule(
-                self,
-                f"database-in-from-{service.container_name}",
-                security_group_id=database_sg.id,
+            self._tcp_rule(
+                f"database-in-from-{name}",
+                inbound=True,
+                group=database_sg.id,
+                port=db_port,
                 description=f"Engine port from {service.name}",
-                ip_protocol="tcp",
-                from_port=env.data.database.port,
-                to_port=env.data.database.port,
                 referenced_security_group_id=sg.id,
             )
         return alb_sg, service_sgs, database_sg

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from hipaa_platform.config import Networking
+from hipaa_platform.config import Subnet as SubnetSpec
 from hipaa_platform.naming import Namer
 
 
@@ -45,16 +46,7 @@ class Network(Construct):
         )
         self.public_subnets = []
         for index, spec in enumerate(config.public_subnets):
-            subnet = Subnet(
-                self,
-                f"public-{index + 1}",
-                vpc_id=self.vpc.id,
-                cidr_block=str(spec.cidr),
-                availability_zone=spec.az,
-                # Tasks that need a public IP ask for one explicitly; nothing gets one by default.
-                map_public_ip_on_launch=False,
-                tags={"Name": namer.name("public", str(index + 1)), "Tier": "public"},
-            )
+            subnet = self._subnet("public", index, spec, namer)
             RouteTableAssociation(self, f"public-{index + 1}-rt", subnet_id=subnet.id, route_table_id=public_routes.id)
             self.public_subnets.append(subnet)
 
@@ -77,15 +69,7 @@ class Network(Construct):
         self.private_subnets = []
         self.private_route_tables = []
         for index, spec in enumerate(config.private_subnets):
-            subnet = Subnet(
-                self,
-                f"private-{index + 1}",
-                vpc_id=self.vpc.id,
-                cidr_block=str(spec.cidr),
-                availability_zone=spec.az,
-                map_public_ip_on_launch=False,
-                tags={"Name": namer.name("private", str(index + 1)), "Tier": "private"},
-            )
+            subnet = self._subnet("private", index, spec, namer)
             routes = RouteTable(
                 self,
                 f"private-{index + 1}-rt",
@@ -142,3 +126,15 @@ class Network(Construct):
                     subnet_ids=[s.id for s in self.private_subnets],
                     security_group_ids=[endpoint_sg.id],
                 )
+
+    def _subnet(self, tier: str, index: int, spec: SubnetSpec, namer: Namer) -> Subnet:
+        return Subnet(
+            self,
+            f"{tier}-{index + 1}",
+            vpc_id=self.vpc.id,
+            cidr_block=str(spec.cidr),
+            availability_zone=spec.az,
+            # Tasks that need a public IP ask for one explicitly; nothing gets one by default.
+            map_public_ip_on_launch=False,
+            tags={"Name": namer.name(tier, str(index + 1)), "Tier": tier},
+        )

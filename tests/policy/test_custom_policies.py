@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from hipaa_platform.gate import POLICIES_DIR
+from hipaa_platform.gate import run_checkov
 from hipaa_platform.secrets_policy import secret_finding
-from hipaa_platform.targets import PROJECT_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def checkov(fixture: str, check_id: str) -> dict:
-    command = [
-        str(Path(sys.executable).with_name("checkov")),
-        "--directory", str(FIXTURES / fixture),
-        "--framework", "terraform_json",
-        "--external-checks-dir", str(POLICIES_DIR),
-        "--check", check_id,
-        "--skip-download",
-        "--output", "json",
-    ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), BC_SKIP_MAPPING="TRUE")
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    return json.loads(result.stdout)["summary"]
-
-
 @pytest.mark.parametrize(("fixture", "passed", "failed"), [("pass", 1, 0), ("fail", 0, 1)])
-def test_ecs_no_plaintext_secrets(fixture: str, passed: int, failed: int) -> None:
-    summary = checkov(fixture, "CKV_HIPAA_1")
+def test_ecs_no_plaintext_secrets(fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
+    (report,) = run_checkov(FIXTURES / fixture, tmp_path, baseline=None, checks=("CKV_HIPAA_1",))
+    summary = report["summary"]
     assert (summary["passed"], summary["failed"]) == (passed, failed)
 
 
