@@ -55,6 +55,9 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+SUBNET_TIERS = ("public_subnets", "private_subnets", "isolated_subnets")
+
+
 class Subnet(Model):
     cidr: IPv4Network = Field(description="IPv4 CIDR block inside the VPC")
     az: str = Field(description="availability zone name, e.g. us-east-1a")
@@ -67,6 +70,7 @@ class Networking(Model):
     )
     public_subnets: tuple[Subnet, ...] = Field(min_length=1)
     private_subnets: tuple[Subnet, ...] = Field(min_length=2)
+    isolated_subnets: tuple[Subnet, ...] = Field((), description="no route out of the VPC; data stores only")
     interface_endpoints: tuple[str, ...] = Field((), description="AWS service suffixes, e.g. ecr.api")
     gateway_endpoints: tuple[Literal["s3", "dynamodb"], ...] = ()
     flow_log_retention_days: int = 365
@@ -79,7 +83,7 @@ class Networking(Model):
     @model_validator(mode="after")
     def _subnets_fit(self) -> Networking:
         seen: list[tuple[str, IPv4Network]] = []
-        for tier in ("public_subnets", "private_subnets"):
+        for tier in SUBNET_TIERS:
             for index, subnet in enumerate(getattr(self, tier)):
                 where = f"{tier}[{index}].cidr"
                 if not subnet.cidr.subnet_of(self.vpc_cidr):
@@ -92,7 +96,11 @@ class Networking(Model):
 
     @property
     def azs(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.az for s in (*self.public_subnets, *self.private_subnets)))
+        return tuple(dict.fromkeys(s.az for s in self.all_subnets))
+
+    @property
+    def all_subnets(self) -> tuple[Subnet, ...]:
+        return (*self.public_subnets, *self.private_subnets, *self.isolated_subnets)
 
 
 class Tags(Model):
@@ -110,16 +118,144 @@ class State(Model):
     kms_key_alias: str = Field(pattern=r"^alias/[A-Za-z0-9/_-]+$")
 
 
-class Security(Model):
-    kms_key_alias: str = Field(pattern=r"^alias/[A-Za-z0-9/_-]+$")
-    kms_deletion_window_days: int = Field(30, ge=7, le=30)
-    certificate_domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
-    parameters: tuple[Annotated[str, Field(pattern=_ENV_VAR.pattern)], ...] = Field(
-        (), description="names of SecureString parameters; values are set out of band, never here"
+KeyService = Literal["logs", "cloudtrail", "cloudwatch", "events", "sns"]
+KEY_SERVICES: tuple[str, ...] = ("logs", "cloudtrail", "cloudwatch", "events", "sns")
+DEFAULT_KEY = "default"
+_ALIAS = r"^alias/[A-Za-z0-9/_-]+$"
+
+
+class KeySpec(Model):
+    """A customer-managed key for one purpose; resources name the purpose they are encrypted for."""
+
+    purpose: Name
+    alias: str = Field(pattern=_ALIAS)
+    allow_services: tuple[KeyService, ...] = Field(
+        (), description="AWS services the key policy lets encrypt with it: " + ", ".join(KEY_SERVICES)
     )
 
 
-class Database(Model):
+class SecretSpec(Model):
+    """A Secrets Manager secret; its value is set out of band, never by this project."""
+
+    name: Name
+    description: str = Field(min_length=5)
+    kms_key: str = DEFAULT_KEY
+
+
+class Waf(Model):
+    managed_rule_groups: tuple[str, ...] = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+    rate_limit_per_5_minutes: int = Field(1000, ge=10, le=2_000_000_000, description="requests per IP per 5 minutes")
+    clinical_paths: tuple[str, ...] = Field((), description="path prefixes of the HL7/FHIR endpoints, e.g. /fhir/")
+    clinical_content_types: tuple[str, ...] = Field(
+        (), description="the only Content-Type values accepted on clinical_paths"
+    )
+    log_retention_days: int = 365
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _check_retention(value)
+
+    @model_validator(mode="after")
+    def _clinical_rule(self) -> Waf:
+        if bool(self.clinical_paths) != bool(self.clinical_content_types):
+            raise ValueError("clinical_paths and clinical_content_types are set together or not at all")
+        return self
+
+
+class CloudTrail(Model):
+    kms_key: str = DEFAULT_KEY
+    retention_years: int = Field(7, ge=1, le=100, description="Object Lock compliance-mode retention")
+    log_retention_days: int = 365
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _check_retention(value)
+
+
+class Security(Model):
+    kms_key_alias: str = Field(pattern=_ALIAS, description="the default key, for whatever names no purpose")
+    default_key_services: tuple[KeyService, ...] = Field(
+        ("logs", "cloudwatch"), description="AWS services the default key's policy admits: " + ", ".join(KEY_SERVICES)
+    )
+    keys: tuple[KeySpec, ...] = Field((), description="further keys, one per purpose")
+    log_key: str = Field(DEFAULT_KEY, description="key purpose of every log group")
+    kms_deletion_window_days: int = Field(30, ge=7, le=30)
+    certificate_domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    certificate_alternative_names: tuple[Annotated[str, Field(pattern=r"^[a-z0-9.*-]+\.[a-z]{2,}$")], ...] = ()
+    parameters: tuple[Annotated[str, Field(pattern=_ENV_VAR.pattern)], ...] = Field(
+        (), description="names of SecureString parameters; values are set out of band, never here"
+    )
+    secrets: tuple[SecretSpec, ...] = Field((), description="Secrets Manager secrets; values set out of band")
+    permission_boundary: bool = Field(False, description="cap every workload role with a permission boundary")
+    waf: Waf | None = None
+    guardduty: bool = False
+    security_hub: bool = False
+    cloudtrail: CloudTrail | None = None
+
+    @property
+    def key_purposes(self) -> tuple[str, ...]:
+        return (DEFAULT_KEY, *(k.purpose for k in self.keys))
+
+    @model_validator(mode="after")
+    def _keys(self) -> Security:
+        purposes = [k.purpose for k in self.keys]
+        duplicates = sorted({p for p in purposes if purposes.count(p) > 1} | ({DEFAULT_KEY} & set(purposes)))
+        if duplicates:
+            raise ValueError(f"keys: purpose {duplicates[0]!r} is declared twice ('{DEFAULT_KEY}' is built in)")
+        aliases = [self.kms_key_alias, *(k.alias for k in self.keys)]
+        if len(set(aliases)) != len(aliases):
+            raise ValueError("keys: every key needs its own alias")
+        return self
+
+
+class DatabaseOperations(Model):
+    """What RDS instances and Aurora clusters share: windows, monitoring, logs, key, protection."""
+
+    port: int = Field(5432, ge=1150, le=65535)
+    database_name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
+    master_username: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
+    backup_window: str = Field(description="hh:mm-hh:mm, UTC")
+    maintenance_window: str = Field(description="ddd:hh:mm-ddd:hh:mm, UTC")
+    deletion_protection: bool = True
+    performance_insights_retention_days: int = 7
+    monitoring_interval_seconds: int = 60
+    log_retention_days: int = 2557
+    kms_key: str = DEFAULT_KEY
+
+    @field_validator("backup_window")
+    @classmethod
+    def _backup_window(cls, value: str) -> str:
+        return _check_daily_window(value)
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _maintenance_window(cls, value: str) -> str:
+        return _check_weekly_window(value)
+
+    @field_validator("performance_insights_retention_days")
+    @classmethod
+    def _pi(cls, value: int) -> int:
+        return _check_performance_insights(value)
+
+    @field_validator("monitoring_interval_seconds")
+    @classmethod
+    def _monitoring(cls, value: int) -> int:
+        return _check_monitoring_interval(value)
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _check_retention(value)
+
+    @model_validator(mode="after")
+    def _windows_apart(self) -> DatabaseOperations:
+        _check_windows_apart(self.backup_window, self.maintenance_window)
+        return self
+
+
+class Database(DatabaseOperations):
     identifier: Name
     engine: Literal["postgres"] = "postgres"
     engine_version: str = Field(pattern=r"^\d+(\.\d+)?$")
@@ -128,16 +264,7 @@ class Database(Model):
     max_allocated_storage_gb: int = Field(ge=20, le=65536)
     storage_type: Literal["gp3", "gp2", "io1", "io2"] = "gp3"
     multi_az: bool = True
-    port: int = Field(5432, ge=1150, le=65535)
-    database_name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,62}$")
-    master_username: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
     backup_retention_days: int = 35
-    backup_window: str = Field(description="hh:mm-hh:mm, UTC")
-    maintenance_window: str = Field(description="ddd:hh:mm-ddd:hh:mm, UTC")
-    deletion_protection: bool = True
-    performance_insights_retention_days: int = 7
-    monitoring_interval_seconds: int = 60
-    log_retention_days: int = 2557
 
     @field_validator("backup_retention_days")
     @classmethod
@@ -145,50 +272,6 @@ class Database(Model):
         if not 0 <= value <= 35:
             raise ValueError(f"{value} is outside the range RDS accepts; allowed: 0-35 days")
         return value
-
-    @field_validator("backup_window")
-    @classmethod
-    def _backup_window(cls, value: str) -> str:
-        if not _WINDOW.match(value):
-            raise ValueError(f"{value!r} is not a daily window; expected hh:mm-hh:mm (UTC), e.g. 03:00-04:00")
-        return value
-
-    @field_validator("maintenance_window")
-    @classmethod
-    def _maintenance_window(cls, value: str) -> str:
-        if not _WEEKLY_WINDOW.match(value):
-            raise ValueError(
-                f"{value!r} is not a weekly window; expected ddd:hh:mm-ddd:hh:mm, e.g. sun:04:00-sun:05:00"
-            )
-        return value
-
-    @field_validator("performance_insights_retention_days")
-    @classmethod
-    def _pi(cls, value: int) -> int:
-        if value not in PERFORMANCE_INSIGHTS_RETENTION_DAYS:
-            raise ValueError(f"{value} is not accepted by RDS; allowed: 7, or a multiple of 31 up to 731")
-        return value
-
-    @field_validator("monitoring_interval_seconds")
-    @classmethod
-    def _monitoring(cls, value: int) -> int:
-        if value not in ENHANCED_MONITORING_INTERVALS:
-            raise ValueError(f"{value} is not accepted by RDS; allowed: {_listed(ENHANCED_MONITORING_INTERVALS)}")
-        return value
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        return _check_retention(value)
-
-    @model_validator(mode="after")
-    def _windows_apart(self) -> Database:
-        if _windows_overlap(self.backup_window, self.maintenance_window):
-            raise ValueError(
-                f"backup_window {self.backup_window} overlaps maintenance_window {self.maintenance_window}; "
-                "RDS refuses overlapping windows (adjacent ones are fine)"
-            )
-        return self
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -200,20 +283,124 @@ class Database(Model):
         return self
 
 
+class Aurora(DatabaseOperations):
+    """Aurora PostgreSQL Serverless v2: a writer and readers spread over the isolated subnets."""
+
+    identifier: Name
+    engine_version: str = Field(pattern=r"^\d+(\.\d+)?$")
+    min_capacity_acu: float = Field(0.5, ge=0, le=256)
+    max_capacity_acu: float = Field(64, ge=1, le=256)
+    readers: int = Field(1, ge=0, le=15)
+    backup_retention_days: int = Field(35, ge=1, le=35, description="Aurora keeps 1-35 days")
+
+    @model_validator(mode="after")
+    def _capacity(self) -> Aurora:
+        if self.max_capacity_acu < self.min_capacity_acu:
+            raise ValueError(f"max_capacity_acu ({self.max_capacity_acu}) is below min_capacity_acu")
+        return self
+
+
+class Cache(Model):
+    """ElastiCache Serverless (Redis OSS) in the isolated subnets; clients authenticate with IAM."""
+
+    name: Name
+    major_engine_version: Literal["7"] = "7"
+    port: int = 6379
+    max_storage_gb: int = Field(10, ge=1, le=5000)
+    max_ecpu_per_second: int = Field(5000, ge=1000, le=15_000_000)
+    snapshot_retention_days: int = Field(7, ge=0, le=35)
+    kms_key: str = DEFAULT_KEY
+    iam_users: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")], ...] = Field(
+        min_length=1, description="IAM-authenticated users; each service connects as one"
+    )
+
+
 class Transition(Model):
     after_days: int = Field(ge=1)
     storage_class: Literal["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]
 
 
+class ObjectLock(Model):
+    mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+    retention_days: int = Field(ge=1, le=36500)
+
+
 class Bucket(Model):
     name: Name = Field(description="role of the bucket; the account id is appended to make it unique")
     transitions: tuple[Transition, ...] = ()
+    lifecycle_prefix: str = Field("", description="key prefix the transitions apply to; empty for all objects")
     noncurrent_version_expiration_days: int = Field(2557, ge=1)
+    kms_key: str = DEFAULT_KEY
+    object_lock: ObjectLock | None = None
+
+
+class TableIndex(Model):
+    name: Name
+    hash_key: str
+    range_key: str | None = None
+
+
+class Table(Model):
+    """A DynamoDB table: on-demand, KMS-encrypted, point-in-time recovery, deletion-protected."""
+
+    name: Name
+    hash_key: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    range_key: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    indexes: tuple[TableIndex, ...] = ()
+    kms_key: str = DEFAULT_KEY
+
+
+class Queue(Model):
+    """An SQS queue with its own dead-letter queue, KMS-encrypted."""
+
+    name: Name
+    fifo: bool = False
+    content_based_deduplication: bool = False
+    visibility_timeout_seconds: int = Field(60, ge=0, le=43200)
+    retention_days: int = Field(4, ge=1, le=14)
+    max_receive_count: int = Field(5, ge=1, le=1000)
+    kms_key: str = DEFAULT_KEY
+
+
+class Topic(Model):
+    name: Name
+    kms_key: str = DEFAULT_KEY
+
+
+class EventBus(Model):
+    """A custom EventBridge bus with an archive for replay; a rule forwards events to a topic, with a DLQ."""
+
+    name: Name
+    archive_retention_days: int = Field(90, ge=1, le=36500)
+    forward_sources: tuple[str, ...] = Field(min_length=1, description="event sources the rule forwards")
+    forward_to_topic: str = Field(description="name from data.topics")
+    kms_key: str = DEFAULT_KEY
 
 
 class Data(Model):
-    database: Database
+    database: Database | None = None
+    aurora: Aurora | None = None
+    cache: Cache | None = None
     buckets: tuple[Bucket, ...] = ()
+    tables: tuple[Table, ...] = ()
+    queues: tuple[Queue, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    event_bus: EventBus | None = None
+
+    @model_validator(mode="after")
+    def _one_database(self) -> Data:
+        if (self.database is None) == (self.aurora is None):
+            raise ValueError("declare exactly one of database (RDS instance) or aurora (Aurora cluster)")
+        if self.event_bus and self.event_bus.forward_to_topic not in {t.name for t in self.topics}:
+            raise ValueError(
+                f"event_bus.forward_to_topic: {self.event_bus.forward_to_topic!r} is not a topic; "
+                f"allowed: {_listed(sorted(t.name for t in self.topics)) or '(no data.topics)'}"
+            )
+        return self
+
+    @property
+    def database_port(self) -> int:
+        return self.database.port if self.database else self.aurora.port  # type: ignore[union-attr]
 
 
 class ContainerHealthCheck(Model):
@@ -224,6 +411,46 @@ class ContainerHealthCheck(Model):
     start_period_seconds: int = Field(60, ge=0, le=300)
 
 
+class Grant(Model):
+    """One IAM statement of a task role. Resources are references resolved by the data layer:
+    queue:<name>, bucket:<name>[/<key pattern>], table:<name>[/index/*], key:<purpose>, bus:<name>,
+    cache:<name>, cacheuser:<user>, topic:<name>, secret:<name>, dbuser:<database user>, or *."""
+
+    sid: str = Field(pattern=r"^[A-Za-z0-9]+$")
+    actions: tuple[Annotated[str, Field(pattern=r"^[a-z0-9-]+:[A-Za-z*]+$")], ...] = Field(min_length=1)
+    resources: tuple[str, ...] = Field(min_length=1)
+    conditions: dict[str, dict[str, str | tuple[str, ...]]] = {}
+
+
+class StepAdjustment(Model):
+    lower: float | None = Field(None, description="offset from the alarm threshold where the step starts")
+    upper: float | None = None
+    change: int = Field(description="tasks added (negative: removed)")
+
+
+class QueueScaling(Model):
+    queue: str = Field(description="name from data.queues")
+    alarm_threshold_messages: int = Field(ge=1)
+    steps: tuple[StepAdjustment, ...] = Field(min_length=1)
+    cooldown_seconds: int = Field(120, ge=0)
+
+
+class Autoscaling(Model):
+    min_count: int = Field(ge=0, le=1000)
+    max_count: int = Field(ge=1, le=1000)
+    cpu_target_percent: float | None = Field(65, gt=0, le=100)
+    requests_per_target: int | None = Field(None, ge=1)
+    scale_in_cooldown_seconds: int = 300
+    scale_out_cooldown_seconds: int = 60
+    queue_depth: QueueScaling | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Autoscaling:
+        if self.max_count < self.min_count:
+            raise ValueError(f"max_count ({self.max_count}) is below min_count ({self.min_count})")
+        return self
+
+
 class Service(Model):
     name: Name = Field(description="ECS service name")
     container_name: Name
@@ -232,16 +459,37 @@ class Service(Model):
     memory: int
     desired_count: int = Field(ge=0, le=1000)
     container_port: int = Field(ge=1, le=65535)
+    cpu_architecture: Literal["X86_64", "ARM64"] = "X86_64"
     subnet_tier: Literal["public", "private"] = "private"
     assign_public_ip: bool = False
+    routes: tuple[Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_.*-]*$")], ...] = Field(
+        ("/*",), min_length=1, max_length=5, description="path patterns the load balancer sends to this service"
+    )
+    deployment: Literal["rolling", "blue_green"] = Field("rolling", description="ECS rolling, or CodeDeploy")
+    xray_sidecar: bool = False
+    service_discovery: bool = False
+    enable_execute_command: bool = False
+    connects_to: tuple[Literal["database", "cache"], ...] = ("database",)
+    cache_user: str | None = Field(None, description="IAM user of data.cache this service connects as")
+    autoscaling: Autoscaling | None = None
+    permissions: tuple[Grant, ...] = ()
     minimum_healthy_percent: int = Field(100, ge=0, le=100)
     maximum_percent: int = Field(200, ge=100, le=200)
     health_check: ContainerHealthCheck
     environment: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = {}
-    secrets: tuple[str, ...] = Field((), description="names from security.parameters")
+    secrets: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
+        {},
+        description="environment variable -> parameter name, secret name, or secret:json-key; "
+        "a list means each variable reads the parameter of the same name",
+    )
     bucket_access: tuple[str, ...] = Field((), description="names from data.buckets")
     writable_paths: tuple[str, ...] = Field(("/tmp",), description="scratch volumes; the root filesystem is read-only")
     log_retention_days: int = 2557
+
+    @field_validator("secrets", mode="before")
+    @classmethod
+    def _secrets_list(cls, value: object) -> object:
+        return {name: name for name in value} if isinstance(value, list | tuple) else value
 
     @field_validator("cpu")
     @classmethod
@@ -294,19 +542,103 @@ class LoadBalancer(Model):
     healthy_threshold: int = Field(2, ge=2, le=10)
     unhealthy_threshold: int = Field(3, ge=2, le=10)
     access_log_retention_days: int = Field(2557, ge=1)
+    internal: bool = Field(False, description="reachable only from inside the VPC (e.g. behind API Gateway)")
+    http_redirect: bool = Field(True, description="answer HTTP on 80 with a 301 to HTTPS")
+    test_listener_port: int | None = Field(None, ge=1, le=65535, description="blue-green test traffic listener")
+    idle_timeout_seconds: int = Field(60, ge=1, le=4000)
+
+
+class ApiGateway(Model):
+    """A Regional HTTP API in front of the internal load balancer, over a VPC link."""
+
+    throttle_rate_per_second: int = Field(500, ge=1)
+    throttle_burst: int = Field(1000, ge=1)
+    log_retention_days: int = 365
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _check_retention(value)
+
+
+class Spa(Model):
+    """A single-page app on CloudFront from a private S3 bucket through origin access control."""
+
+    domain_name: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    geo_restriction: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        min_length=1, description="ISO country codes allowed to load the app"
+    )
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
 
 
 class Compute(Model):
     cluster_name: Name
     container_insights: bool = True
+    capacity_providers: tuple[Literal["FARGATE", "FARGATE_SPOT"], ...] = ()
+    execute_command_logging: bool = Field(False, description="record ECS Exec sessions in an encrypted log group")
+    service_discovery_namespace: str | None = Field(None, pattern=r"^[a-z0-9.-]+$")
     load_balancer: LoadBalancer = LoadBalancer()
+    api_gateway: ApiGateway | None = None
+    spa: Spa | None = None
     services: tuple[Service, ...] = Field(min_length=1)
+    image_tag_mutability: Literal["IMMUTABLE", "MUTABLE"] = "IMMUTABLE"
     image_retention_count: int = Field(20, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _services(self) -> Compute:
+        names = [s.name for s in self.services]
+        containers = [s.container_name for s in self.services]
+        for label, values in (("name", names), ("container_name", containers)):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"services: {label} {repeated[0]!r} is used twice")
+        routes = [r for s in self.services for r in s.routes]
+        repeated = sorted({r for r in routes if routes.count(r) > 1})
+        if repeated:
+            raise ValueError(f"services: route {repeated[0]!r} is claimed by two services")
+        for index, service in enumerate(self.services):
+            if service.service_discovery and not self.service_discovery_namespace:
+                raise ValueError(f"services[{index}].service_discovery needs compute.service_discovery_namespace")
+            if service.deployment == "blue_green" and not self.load_balancer.test_listener_port:
+                raise ValueError(f"services[{index}].deployment blue_green needs load_balancer.test_listener_port")
+        if self.api_gateway and not self.load_balancer.internal:
+            raise ValueError("api_gateway fronts an internal load balancer; set load_balancer.internal: true")
+        return self
+
+
+class CodePipeline(Model):
+    """Per service: CodeStar source, CodeBuild build, CodeDeploy blue-green, post-deploy tests."""
+
+    repository_owner: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="repositories are <owner>/<service>")
+    branch: str = "main"
+    deployment_config: Literal[
+        "CodeDeployDefault.ECSCanary10Percent5Minutes",
+        "CodeDeployDefault.ECSCanary10Percent15Minutes",
+        "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+        "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+        "CodeDeployDefault.ECSAllAtOnce",
+    ] = "CodeDeployDefault.ECSCanary10Percent5Minutes"
+    termination_wait_minutes: int = Field(15, ge=0, le=2880)
+    build_image: str = "aws/codebuild/amazonlinux2-aarch64-standard:3.0"
+    build_compute_type: str = "BUILD_GENERAL1_LARGE"
+    build_secrets: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
+        {}, description="variable -> Secrets Manager reference (name:json-key) read by the build"
+    )
+    artifact_retention_days: int = Field(90, ge=1)
 
 
 class Pipeline(Model):
-    github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name")
+    github_repository: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name, for the GitHub OIDC deploy role"
+    )
     github_branch: str = "main"
+    codepipeline: CodePipeline | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_ship(self) -> Pipeline:
+        if not self.github_repository and not self.codepipeline:
+            raise ValueError("declare github_repository (GitHub Actions) or codepipeline (AWS CodePipeline)")
+        return self
 
 
 class Budget(Model):
@@ -314,9 +646,35 @@ class Budget(Model):
     alert_thresholds_percent: tuple[int, ...] = Field((80, 100), min_length=1)
 
 
+class ServiceAlarms(Model):
+    """Per service: 5xx rate, p99 latency and running tasks, combined in one composite alarm."""
+
+    error_rate_percent: float = Field(1.0, gt=0, le=100)
+    p99_latency_seconds: float = Field(1.0, gt=0)
+    evaluation_periods: int = Field(3, ge=1, le=100)
+
+
+class XRaySampling(Model):
+    baseline_rate: float = Field(0.05, ge=0, le=1)
+    error_rate: float = Field(1.0, ge=0, le=1)
+    slow_request_seconds: float = Field(2.0, gt=0)
+
+
+class MetricFilter(Model):
+    name: Name
+    pattern: str = Field(min_length=1, description="CloudWatch Logs filter pattern")
+
+
+Dashboard = Literal["services", "load-balancer", "database", "queues", "cost"]
+
+
 class Observability(Model):
     alarm_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    budget: Budget
+    budget: Budget | None = None
+    service_alarms: ServiceAlarms | None = None
+    xray_sampling: XRaySampling | None = None
+    metric_filters: tuple[MetricFilter, ...] = ()
+    dashboards: tuple[Dashboard, ...] = Field((), description="dashboards besides the platform overview")
     ecs_cpu_alarm_percent: int = Field(80, ge=1, le=100)
     ecs_memory_alarm_percent: int = Field(80, ge=1, le=100)
     rds_cpu_alarm_percent: int = Field(70, ge=1, le=100)
@@ -345,31 +703,97 @@ class Environment(Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Environment:
-        for subnet in (*self.networking.public_subnets, *self.networking.private_subnets):
+        for subnet in self.networking.all_subnets:
             if not (subnet.az.startswith(self.region) and len(subnet.az) == len(self.region) + 1):
                 raise ValueError(
                     f"networking: availability zone {subnet.az!r} is not in region {self.region}; "
                     f"allowed: {self.region}a, {self.region}b, {self.region}c ..."
                 )
-        parameters = set(self.security.parameters)
+        self._check_key_references()
+        references = self.references()
+        secret_sources = {*self.security.parameters, *(s.name for s in self.security.secrets)}
         buckets = {b.name for b in self.data.buckets}
+        queues = {q.name for q in self.data.queues}
         for index, service in enumerate(self.compute.services):
-            for name in service.secrets:
-                if name not in parameters:
+            where = f"compute.services[{index}]"
+            for variable, source in service.secrets.items():
+                if source.split(":")[0] not in secret_sources:
                     raise ValueError(
-                        f"compute.services[{index}].secrets: {name!r} is not declared; "
-                        f"allowed: {_listed(sorted(parameters)) or '(none declared in security.parameters)'}"
+                        f"{where}.secrets.{variable}: {source!r} is not declared; "
+                        f"allowed: {_listed(sorted(secret_sources)) or '(none in security.parameters or secrets)'}"
                     )
             for name in service.bucket_access:
                 if name not in buckets:
                     raise ValueError(
-                        f"compute.services[{index}].bucket_access: {name!r} is not a bucket; "
+                        f"{where}.bucket_access: {name!r} is not a bucket; "
                         f"allowed: {_listed(sorted(buckets)) or '(none declared in data.buckets)'}"
                     )
             overlap = set(service.environment) & set(service.secrets)
             if overlap:
-                raise ValueError(f"compute.services[{index}]: {sorted(overlap)} set both as environment and secret")
+                raise ValueError(f"{where}: {sorted(overlap)} set both as environment and secret")
+            for grant in service.permissions:
+                for reference in grant.resources:
+                    kind = reference.split(":")[0]
+                    name = reference.partition(":")[2].split("/")[0]
+                    # Database users live in the database, not in this file; any name is accepted.
+                    declared = references.get(kind, ())
+                    known = name in declared or (kind == "dbuser" and bool(declared))
+                    if reference != "*" and not known:
+                        allowed = ", ".join(f"{k}:<{'|'.join(v) or 'none declared'}>" for k, v in references.items())
+                        raise ValueError(
+                            f"{where}.permissions.{grant.sid}: resource {reference!r} names nothing declared; "
+                            f"allowed: *, {allowed}"
+                        )
+            if "cache" in service.connects_to and not self.data.cache:
+                raise ValueError(f"{where}.connects_to: cache needs data.cache")
+            if service.cache_user and (not self.data.cache or service.cache_user not in self.data.cache.iam_users):
+                raise ValueError(f"{where}.cache_user: {service.cache_user!r} is not in data.cache.iam_users")
+            scaling = service.autoscaling.queue_depth if service.autoscaling else None
+            if scaling and scaling.queue not in queues:
+                raise ValueError(
+                    f"{where}.autoscaling.queue_depth.queue: {scaling.queue!r} is not a queue; "
+                    f"allowed: {_listed(sorted(queues)) or '(none declared in data.queues)'}"
+                )
+            if service.deployment == "blue_green" and not self.pipeline.codepipeline:
+                raise ValueError(
+                    f"{where}.deployment: blue_green is driven by CodeDeploy; declare pipeline.codepipeline"
+                )
         return self
+
+    def references(self) -> dict[str, tuple[str, ...]]:
+        """What a task-role grant may name, by kind."""
+        data = self.data
+        return {
+            "queue": tuple(q.name for q in data.queues),
+            "bucket": tuple(b.name for b in data.buckets),
+            "table": tuple(t.name for t in data.tables),
+            "key": self.security.key_purposes,
+            "bus": (data.event_bus.name,) if data.event_bus else (),
+            "cache": (data.cache.name,) if data.cache else (),
+            "cacheuser": data.cache.iam_users if data.cache else (),
+            "topic": tuple(t.name for t in data.topics),
+            "secret": tuple(s.name for s in self.security.secrets),
+            "dbuser": ("<database user>",) if data.aurora or data.database else (),
+        }
+
+    def _check_key_references(self) -> None:
+        purposes = self.security.key_purposes
+        data, security = self.data, self.security
+        users: list[tuple[str, str]] = [("security.log_key", security.log_key)]
+        users += [(f"security.secrets[{i}].kms_key", s.kms_key) for i, s in enumerate(security.secrets)]
+        if security.cloudtrail:
+            users.append(("security.cloudtrail.kms_key", security.cloudtrail.kms_key))
+        for field_name in ("database", "aurora", "cache", "event_bus"):
+            spec = getattr(data, field_name)
+            if spec is not None:
+                users.append((f"data.{field_name}.kms_key", spec.kms_key))
+        for field_name in ("buckets", "tables", "queues", "topics"):
+            users += [
+                (f"data.{field_name}[{i}].kms_key", spec.kms_key) for i, spec in enumerate(getattr(data, field_name))
+            ]
+        for where, purpose in users:
+            if purpose not in purposes:
+                raise ValueError(f"{where}: key {purpose!r} is not declared; allowed: {_listed(purposes)}")
 
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -402,4 +826,36 @@ def _windows_overlap(backup: str, maintenance: str) -> bool:
 def _check_retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"{value} is not a CloudWatch Logs retention; allowed: {_listed(LOG_RETENTION_DAYS)}")
+    return value
+
+
+def _check_daily_window(value: str) -> str:
+    if not _WINDOW.match(value):
+        raise ValueError(f"{value!r} is not a daily window; expected hh:mm-hh:mm (UTC), e.g. 03:00-04:00")
+    return value
+
+
+def _check_weekly_window(value: str) -> str:
+    if not _WEEKLY_WINDOW.match(value):
+        raise ValueError(f"{value!r} is not a weekly window; expected ddd:hh:mm-ddd:hh:mm, e.g. sun:04:00-sun:05:00")
+    return value
+
+
+def _check_windows_apart(backup: str, maintenance: str) -> None:
+    if _windows_overlap(backup, maintenance):
+        raise ValueError(
+            f"backup_window {backup} overlaps maintenance_window {maintenance}; "
+            "RDS refuses overlapping windows (adjacent ones are fine)"
+        )
+
+
+def _check_performance_insights(value: int) -> int:
+    if value not in PERFORMANCE_INSIGHTS_RETENTION_DAYS:
+        raise ValueError(f"{value} is not accepted by RDS; allowed: 7, or a multiple of 31 up to 731")
+    return value
+
+
+def _check_monitoring_interval(value: int) -> int:
+    if value not in ENHANCED_MONITORING_INTERVALS:
+        raise ValueError(f"{value} is not accepted by RDS; allowed: {_listed(ENHANCED_MONITORING_INTERVALS)}")
     return value

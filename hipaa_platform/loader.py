@@ -40,6 +40,8 @@ def load_environment_file(path: Path) -> Environment:
         raise ConfigError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    # Top-level `x-` keys hold YAML anchors shared by several entries (as in Compose files).
+    raw = {key: value for key, value in raw.items() if not str(key).startswith("x-")}
     _refuse_secret_values(path, raw)
     try:
         environment = Environment.model_validate(raw)

@@ -1,4 +1,5 @@
-"""Layer 3: the database, the application buckets and the access-log bucket."""
+"""Layer 3: the database (RDS or Aurora), the cache, the buckets, tables, queues, topics and the
+event bus, and each service's application permissions on them."""
 
 from __future__ import annotations
 
@@ -6,38 +7,40 @@ from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
+from hipaa_platform.config import Service
 from hipaa_platform.contracts import LayerOutputs, described, item
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
-from layers.security import SecurityOutputs
+from layers.security import SecurityOutputs, key_arn
+from modules.aurora import AuroraServerlessCluster
+from modules.dynamodb_table import EncryptedTable
 from modules.iam import Statement, policy_document
+from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.postgres import PostgresDatabase
-from modules.s3_bucket import SecureBucket, server_access_log_prefix
-
-NO_REPLICATION = (
-    "The environment is single-region by design; versioning, the lifecycle and RDS backups are the "
-    "recovery path, and cross-region replication is an explicit upgrade, not a default."
-)
-NO_EVENT_NOTIFICATIONS = (
-    "Nothing consumes object events for this bucket; S3 server access logs and CloudTrail data events "
-    "already record every access for the audit trail."
-)
+from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket, server_access_log_prefix
+from modules.serverless_cache import ServerlessRedis
 
 
 @dataclass(frozen=True)
 class DataOutputs(LayerOutputs):
     LAYER = "data"
-    database_identifier: str = described("RDS instance identifier, for alarms and operations")
-    database_endpoint: str = described("RDS endpoint host name (private)")
-    database_port: float = described("RDS engine port")
+    database_identifier: str = described("RDS instance or Aurora cluster identifier, for alarms and operations")
+    database_endpoint: str = described("Database endpoint host name (private; the Aurora writer endpoint)")
+    database_port: float = described("Database engine port")
     database_master_secret_arn: str = described("Secrets Manager secret RDS keeps the master credentials in")
     bucket_names: list[str] = described("Application bucket names, in data.buckets order")
     bucket_arns: list[str] = described("Application bucket ARNs, in data.buckets order")
     access_log_bucket_name: str = described("Bucket receiving S3 server access logs and load balancer access logs")
+    queue_names: list[str] = described("SQS queue names, in data.queues order")
+    dead_letter_queue_names: list[str] = described("Dead-letter queue names, in data.queues order")
+    topic_arns: list[str] = described("SNS topic ARNs, in data.topics order")
+    table_names: list[str] = described("DynamoDB table names, in data.tables order")
 
 
 class DataLayer(LayerStack):
@@ -46,10 +49,18 @@ class DataLayer(LayerStack):
     def __init__(self, scope: Construct, context: BuildContext) -> None:
         super().__init__(scope, context)
         env = self.environment
+        data = env.data
         network = self.read(NetworkingOutputs)
         security = self.read(SecurityOutputs)
-        account = DataAwsCallerIdentity(self, "account").account_id
+        self.security = security
+        self.account = DataAwsCallerIdentity(self, "account").account_id
+        self.partition = DataAwsPartition(self, "partition").partition
         elb_account = DataAwsElbServiceAccount(self, "elb-account")
+        account = self.account
+        disposable = context.target.disposable
+        # Data stores sit in the isolated tier where the network has one.
+        store_subnets = network.isolated_subnet_ids if env.networking.isolated_subnets else network.private_subnet_ids
+        store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
         access_log_name = f"{self.namer.name('access-logs')}-{account}"
         # One delivery grant per source bucket, limited to its own prefix and its own ARN.
@@ -64,7 +75,7 @@ class DataLayer(LayerStack):
                     "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.name(spec.name)}-{account}"},
                 },
             )
-            for spec in env.data.buckets
+            for spec in data.buckets
         )
         access_logs = SecureBucket(
             self,
@@ -73,7 +84,7 @@ class DataLayer(LayerStack):
             kms_key_arn=None,
             sse_s3_reason="S3 server access logging and ELB access logging deliver only to SSE-S3 buckets",
             noncurrent_version_expiration_days=env.compute.load_balancer.access_log_retention_days,
-            force_destroy=context.target.disposable,
+            force_destroy=disposable,
             extra_statements=(
                 *server_access_log_grants,
                 Statement(
@@ -93,60 +104,116 @@ class DataLayer(LayerStack):
         accept_finding(access_logs.bucket, "CKV_AWS_144", NO_REPLICATION)
         accept_finding(access_logs.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
 
-        buckets = []
-        for spec in env.data.buckets:
+        self.buckets = {}
+        for spec in data.buckets:
             bucket = SecureBucket(
                 self,
                 spec.name,
                 bucket_name=f"{self.namer.name(spec.name)}-{account}",
-                kms_key_arn=security.kms_key_arn,
+                kms_key_arn=self._key(spec.kms_key),
                 transitions=spec.transitions,
+                lifecycle_prefix=spec.lifecycle_prefix,
                 noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
+                object_lock=spec.object_lock,
                 access_log_bucket=access_logs,
-                force_destroy=context.target.disposable,
+                force_destroy=disposable,
             )
             accept_finding(bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
             accept_finding(bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
-            buckets.append(bucket)
-        bucket_by_name = {spec.name: b for spec, b in zip(env.data.buckets, buckets, strict=True)}
+            self.buckets[spec.name] = bucket
 
-        # Each bucket's grants live with the bucket: the task role gets objects and listing, nothing else.
-        for index, service in enumerate(env.compute.services):
-            if not service.bucket_access:
-                continue
-            granted = [bucket_by_name[name] for name in service.bucket_access]
-            IamRolePolicy(
+        self.tables = {
+            spec.name: EncryptedTable(
                 self,
-                f"task-buckets-{service.container_name}",
-                name="application-buckets",
-                role=item(security.task_role_names, index),
-                policy=policy_document(
-                    Statement(
-                        sid="ReadWriteObjects",
-                        actions=("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
-                        resources=tuple(f"{b.arn}/*" for b in granted),
-                    ),
-                    Statement(sid="ListBuckets", actions=("s3:ListBucket",), resources=tuple(b.arn for b in granted)),
-                ),
+                f"table-{spec.name}",
+                name=self.namer.name(spec.name),
+                config=spec,
+                kms_key_arn=self._key(spec.kms_key),
+                deletion_protection=not disposable,
+            )
+            for spec in data.tables
+        }
+        self.queues = {
+            spec.name: QueueWithDeadLetters(
+                self,
+                f"queue-{spec.name}",
+                name=self.namer.name(spec.name),
+                config=spec,
+                kms_key_arn=self._key(spec.kms_key),
+            )
+            for spec in data.queues
+        }
+        self.topics = {
+            spec.name: SnsTopic(
+                self, f"topic-{spec.name}", name=self.namer.name(spec.name), kms_master_key_id=self._key(spec.kms_key)
+            )
+            for spec in data.topics
+        }
+        self.bus = None
+        if data.event_bus:
+            self.bus = EventBusWithArchive(
+                self,
+                "event-bus",
+                name=self.namer.name(data.event_bus.name),
+                config=data.event_bus,
+                topic=self.topics[data.event_bus.forward_to_topic],
+                kms_key_arn=self._key(data.event_bus.kms_key),
+                account=account,
+            )
+        self.cache = None
+        if data.cache:
+            self.cache = ServerlessRedis(
+                self,
+                "cache",
+                config=data.cache,
+                subnet_ids=store_subnets,
+                security_group_id=item(security.cache_security_group_ids, 0),
+                kms_key_arn=self._key(data.cache.kms_key),
             )
 
-        database = PostgresDatabase(
-            self,
-            "database",
-            config=env.data.database,
-            subnet_ids=network.private_subnet_ids,
-            security_group_id=security.database_security_group_id,
-            kms_key_arn=security.kms_key_arn,
-            monitoring_role_arn=security.rds_monitoring_role_arn,
-            deletion_protection=env.data.database.deletion_protection and not context.target.disposable,
-        )
-        if not env.data.database.multi_az:
-            accept_finding(
-                database.instance,
-                "CKV_AWS_157",
-                "Single-AZ is the environment's stated cost decision (seed: Multi-AZ disabled until scale); "
-                "35-day automated backups and a final snapshot bound the data-loss risk.",
+        log_key = self._key(env.security.log_key)
+        if data.aurora:
+            database = AuroraServerlessCluster(
+                self,
+                "aurora",
+                config=data.aurora,
+                subnet_ids=store_subnets,
+                availability_zones=store_azs,
+                security_group_id=security.database_security_group_id,
+                kms_key_arn=self._key(data.aurora.kms_key),
+                log_key_arn=log_key,
+                monitoring_role_arn=security.rds_monitoring_role_arn,
+                deletion_protection=data.aurora.deletion_protection and not disposable,
             )
+            accept_finding(
+                database.cluster,
+                "CKV2_AWS_8",
+                "Aurora's continuous backup with 35-day point-in-time restore and a final snapshot is the "
+                "backup; an AWS Backup plan would copy the same snapshots.",
+            )
+            self.database_resource_id = database.resource_id
+        else:
+            database = PostgresDatabase(
+                self,
+                "database",
+                config=data.database,
+                subnet_ids=store_subnets,
+                security_group_id=security.database_security_group_id,
+                kms_key_arn=self._key(data.database.kms_key),
+                monitoring_role_arn=security.rds_monitoring_role_arn,
+                deletion_protection=data.database.deletion_protection and not disposable,
+            )
+            if not data.database.multi_az:
+                accept_finding(
+                    database.instance,
+                    "CKV_AWS_157",
+                    "Single-AZ is the environment's stated cost decision (seed: Multi-AZ disabled until scale); "
+                    "35-day automated backups and a final snapshot bound the data-loss risk.",
+                )
+            self.database_resource_id = database.instance.resource_id
+
+        for index, service in enumerate(env.compute.services):
+            self._task_grants(index, service)
 
         self.publish(
             DataOutputs(
@@ -154,8 +221,73 @@ class DataLayer(LayerStack):
                 database_endpoint=database.endpoint,
                 database_port=database.port,
                 database_master_secret_arn=database.master_user_secret_arn,
-                bucket_names=[b.name for b in buckets],
-                bucket_arns=[b.arn for b in buckets],
+                bucket_names=[b.name for b in self.buckets.values()],
+                bucket_arns=[b.arn for b in self.buckets.values()],
                 access_log_bucket_name=access_logs.name,
+                queue_names=[q.name for q in self.queues.values()],
+                dead_letter_queue_names=[q.dead_letters.name for q in self.queues.values()],
+                topic_arns=[t.arn for t in self.topics.values()],
+                table_names=[t.name for t in self.tables.values()],
             )
         )
+
+    def _key(self, purpose: str) -> str:
+        return key_arn(self.security, self.environment, purpose)
+
+    def _task_grants(self, index: int, service: Service) -> None:
+        """A service's application permissions live with the data they name."""
+        statements = []
+        if service.bucket_access:
+            granted = [self.buckets[name] for name in service.bucket_access]
+            statements += [
+                Statement(
+                    sid="ReadWriteObjects",
+                    actions=("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
+                    resources=tuple(f"{b.arn}/*" for b in granted),
+                ),
+                Statement(sid="ListBuckets", actions=("s3:ListBucket",), resources=tuple(b.arn for b in granted)),
+            ]
+        statements += [
+            Statement(
+                sid=grant.sid,
+                actions=grant.actions,
+                resources=tuple(self._resolve(reference) for reference in grant.resources),
+                conditions=grant.conditions,
+            )
+            for grant in service.permissions
+        ]
+        if not statements:
+            return
+        IamRolePolicy(
+            self,
+            f"task-buckets-{service.container_name}" if not service.permissions else f"task-{service.container_name}",
+            name="application-buckets" if not service.permissions else "application-permissions",
+            role=item(self.security.task_role_names, index),
+            policy=policy_document(*statements),
+        )
+
+    def _resolve(self, reference: str) -> str:
+        """The ARN a grant's resource reference names (the syntax is in config.Grant)."""
+        if reference == "*":
+            return "*"
+        kind, _, rest = reference.partition(":")
+        name, slash, suffix = rest.partition("/")
+        env = self.environment
+        if kind == "key":
+            return self._key(name)
+        if kind == "secret":
+            names = [s.name for s in env.security.secrets]
+            return item(self.security.secret_arns, names.index(name))
+        if kind == "dbuser":
+            return f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{self.database_resource_id}/{rest}"
+        if kind == "cacheuser":
+            return self.cache.users[name].arn
+        arn = {
+            "queue": lambda: self.queues[name].arn,
+            "bucket": lambda: self.buckets[name].arn,
+            "table": lambda: self.tables[name].arn,
+            "bus": lambda: self.bus.arn,
+            "cache": lambda: self.cache.arn,
+            "topic": lambda: self.topics[name].arn,
+        }[kind]()
+        return f"{arn}/{suffix}" if slash else arn

@@ -19,6 +19,7 @@ class NetworkingOutputs(LayerOutputs):
     vpc_cidr: str = described("IPv4 CIDR block of the platform VPC")
     public_subnet_ids: list[str] = described("IDs of the public subnets (internet gateway route), one per AZ")
     private_subnet_ids: list[str] = described("IDs of the private subnets (no inbound route from the internet)")
+    isolated_subnet_ids: list[str] = described("IDs of the isolated subnets (no route out of the VPC); may be empty")
 
 
 class NetworkingLayer(LayerStack):
@@ -45,5 +46,6 @@ class NetworkingLayer(LayerStack):
                 vpc_cidr=network.vpc.cidr_block,
                 public_subnet_ids=[s.id for s in network.public_subnets],
                 private_subnet_ids=[s.id for s in network.private_subnets],
+                isolated_subnet_ids=[s.id for s in network.isolated_subnets],
             )
         )

@@ -21,3 +21,25 @@ class EncryptedLogGroup(Construct):
         )
         self.name = self.log_group.name
         self.arn = self.log_group.arn
+
+
+def database_log_groups(
+    scope: Construct, *, path: str, kinds: tuple[str, ...], retention_days: int, kms_key_arn: str
+) -> list[CloudwatchLogGroup]:
+    """Groups RDS exports into (`<path>/<kind>`), made first so they are encrypted and bounded."""
+    return [
+        EncryptedLogGroup(
+            scope, f"log-{kind}", name=f"{path}/{kind}", retention_days=retention_days, kms_key_arn=kms_key_arn
+        ).log_group
+        for kind in kinds
+    ]
+
+
+# Parameters every PostgreSQL engine of the platform runs with: TLS only, DDL and slow statements logged.
+POSTGRES_TLS_AND_LOGGING = (
+    ("rds.force_ssl", "1"),
+    ("log_statement", "ddl"),
+    ("log_min_duration_statement", "1000"),
+    ("log_connections", "1"),
+    ("log_disconnections", "1"),
+)

@@ -1,4 +1,4 @@
-"""A VPC with public and private subnet tiers, configurable NAT, a closed default security group
+"""A VPC with public, private and (optionally) isolated subnet tiers, configurable NAT, a closed default security group
 and optional VPC endpoints."""
 
 from __future__ import annotations
@@ -89,6 +89,19 @@ class Network(Construct):
             self.private_subnets.append(subnet)
             self.private_route_tables.append(routes)
 
+        # Isolated subnets share one route table with only the local route: no way out of the VPC.
+        self.isolated_subnets = []
+        self.isolated_route_tables = []
+        if config.isolated_subnets:
+            isolated_routes = RouteTable(self, "isolated-rt", vpc_id=self.vpc.id, tags={"Name": namer.name("isolated")})
+            self.isolated_route_tables.append(isolated_routes)
+            for index, spec in enumerate(config.isolated_subnets):
+                subnet = self._subnet("isolated", index, spec, namer)
+                RouteTableAssociation(
+                    self, f"isolated-{index + 1}-rta", subnet_id=subnet.id, route_table_id=isolated_routes.id
+                )
+                self.isolated_subnets.append(subnet)
+
         for service in config.gateway_endpoints:
             VpcEndpoint(
                 self,
@@ -96,7 +109,7 @@ class Network(Construct):
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{region}.{service}",
                 vpc_endpoint_type="Gateway",
-                route_table_ids=[t.id for t in self.private_route_tables],
+                route_table_ids=[t.id for t in (*self.private_route_tables, *self.isolated_route_tables)],
             )
         if config.interface_endpoints:
             endpoint_sg = SecurityGroup(

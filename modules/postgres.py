@@ -13,7 +13,7 @@ from constructs import Construct
 
 from hipaa_platform.config import Database
 from hipaa_platform.tagging import data_tags
-from modules.log_group import EncryptedLogGroup
+from modules.log_group import POSTGRES_TLS_AND_LOGGING, database_log_groups
 
 EXPORTED_LOGS = ("postgresql", "upgrade")
 
@@ -46,25 +46,15 @@ class PostgresDatabase(Construct):
             name=f"{config.identifier}-pg{major}",
             family=f"postgres{major}",
             description=f"TLS-only connections and statement logging for {config.identifier}",
-            parameter=[
-                {"name": "rds.force_ssl", "value": "1"},
-                {"name": "log_statement", "value": "ddl"},
-                {"name": "log_min_duration_statement", "value": "1000"},
-                {"name": "log_connections", "value": "1"},
-                {"name": "log_disconnections", "value": "1"},
-            ],
+            parameter=[{"name": n, "value": v} for n, v in POSTGRES_TLS_AND_LOGGING],
         )
-        # Created before the instance so RDS writes into an encrypted group with a bounded retention.
-        log_groups = [
-            EncryptedLogGroup(
-                self,
-                f"log-{kind}",
-                name=f"/aws/rds/instance/{config.identifier}/{kind}",
-                retention_days=config.log_retention_days,
-                kms_key_arn=kms_key_arn,
-            )
-            for kind in EXPORTED_LOGS
-        ]
+        log_groups = database_log_groups(
+            self,
+            path=f"/aws/rds/instance/{config.identifier}",
+            kinds=EXPORTED_LOGS,
+            retention_days=config.log_retention_days,
+            kms_key_arn=kms_key_arn,
+        )
         self.instance = DbInstance(
             self,
             "this",
@@ -103,7 +93,7 @@ class PostgresDatabase(Construct):
             monitoring_role_arn=monitoring_role_arn if config.monitoring_interval_seconds else None,
             enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
             ca_cert_identifier="rds-ca-rsa2048-g1",
-            depends_on=[g.log_group for g in log_groups],
+            depends_on=log_groups,
             tags=data_tags(backup="daily", encryption="kms"),
         )
         self.identifier = self.instance.identifier

@@ -15,6 +15,11 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleTransition,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
@@ -26,9 +31,18 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
-from hipaa_platform.config import Transition
+from hipaa_platform.config import ObjectLock, Transition
 from hipaa_platform.tagging import data_tags
 from modules.iam import Statement, policy_document
+
+NO_REPLICATION = (
+    "The environment is single-region by design; versioning, the lifecycle and RDS backups are the "
+    "recovery path, and cross-region replication is an explicit upgrade, not a default."
+)
+NO_EVENT_NOTIFICATIONS = (
+    "Nothing consumes object events for this bucket; S3 server access logs and CloudTrail data events "
+    "already record every access for the audit trail."
+)
 
 
 class SecureBucket(Construct):
@@ -41,11 +55,16 @@ class SecureBucket(Construct):
         kms_key_arn: str | None,
         sse_s3_reason: str | None = None,
         transitions: Sequence[Transition] = (),
+        lifecycle_prefix: str = "",
         noncurrent_version_expiration_days: int = 2557,
+        object_lock: ObjectLock | None = None,
         access_log_bucket: SecureBucket | None = None,
         extra_statements: Sequence[Statement] = (),
         force_destroy: bool = False,
+        defer_policy: bool = False,
     ) -> None:
+        """`defer_policy`: the caller adds statements naming resources created after the bucket
+        (a CloudFront distribution, a trail) and then calls attach_policy itself."""
         super().__init__(scope, id)
         if kms_key_arn is None and not sse_s3_reason:
             raise ValueError(f"{id}: SSE-S3 instead of a KMS key needs sse_s3_reason")
@@ -55,6 +74,7 @@ class SecureBucket(Construct):
             bucket=bucket_name,
             # Off by default: destroying a bucket must never delete its objects by surprise.
             force_destroy=force_destroy,
+            object_lock_enabled=object_lock is not None or None,
             tags=data_tags(backup="none", encryption="kms" if kms_key_arn else "aws-managed"),
         )
         self.name = self.bucket.bucket
@@ -80,21 +100,22 @@ class SecureBucket(Construct):
         S3BucketOwnershipControls(
             self, "ownership", bucket=self.bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
         )
-        tls_only = Statement(
-            sid="DenyInsecureTransport",
-            effect="Deny",
-            principals={"AWS": "*"},
-            actions=("s3:*",),
-            resources=(self.bucket.arn, f"{self.bucket.arn}/*"),
-            conditions={"Bool": {"aws:SecureTransport": "false"}},
-        )
-        self.policy = S3BucketPolicy(
-            self,
-            "policy",
-            bucket=self.bucket.id,
-            policy=policy_document(tls_only, *extra_statements),
-            depends_on=[self.public_access_block],
-        )
+        if object_lock:
+            S3BucketObjectLockConfigurationA(
+                self,
+                "object-lock",
+                bucket=self.bucket.id,
+                rule=S3BucketObjectLockConfigurationRuleA(
+                    default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                        mode=object_lock.mode, days=object_lock.retention_days
+                    )
+                ),
+            )
+            # Locked versions cannot be expired earlier than their retention.
+            noncurrent_version_expiration_days = max(noncurrent_version_expiration_days, object_lock.retention_days)
+        self.policy: S3BucketPolicy | None = None
+        if not defer_policy:
+            self.attach_policy(*extra_statements)
         S3BucketLifecycleConfiguration(
             self,
             "lifecycle",
@@ -103,7 +124,7 @@ class SecureBucket(Construct):
                 S3BucketLifecycleConfigurationRule(
                     id="tiering-and-cleanup",
                     status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix=lifecycle_prefix)],
                     transition=[
                         S3BucketLifecycleConfigurationRuleTransition(days=t.after_days, storage_class=t.storage_class)
                         for t in transitions
@@ -127,8 +148,29 @@ class SecureBucket(Construct):
                 target_bucket=access_log_bucket.name,
                 target_prefix=server_access_log_prefix(id),
                 # S3 checks the destination's policy when logging is switched on.
-                depends_on=[access_log_bucket.policy],
+                depends_on=[access_log_bucket.policy] if access_log_bucket.policy else None,
             )
+
+    def attach_policy(self, *extra_statements: Statement) -> S3BucketPolicy:
+        """The bucket policy: TLS only, plus the given grants."""
+        if self.policy is not None:
+            raise RuntimeError(f"{self.node.path}: the bucket policy is already attached")
+        tls_only = Statement(
+            sid="DenyInsecureTransport",
+            effect="Deny",
+            principals={"AWS": "*"},
+            actions=("s3:*",),
+            resources=(self.bucket.arn, f"{self.bucket.arn}/*"),
+            conditions={"Bool": {"aws:SecureTransport": "false"}},
+        )
+        self.policy = S3BucketPolicy(
+            self,
+            "policy",
+            bucket=self.bucket.id,
+            policy=policy_document(tls_only, *extra_statements),
+            depends_on=[self.public_access_block],
+        )
+        return self.policy
 
 
 def server_access_log_prefix(source_id: str) -> str:

@@ -1,0 +1,101 @@
+"""A multi-region CloudTrail trail: KMS-encrypted, log file validation on, delivered to CloudWatch
+Logs and to an S3 bucket under Object Lock in compliance mode."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from hipaa_platform.config import CloudTrail, ObjectLock
+from hipaa_platform.naming import Namer
+from modules.iam import Statement, policy_document, service_trust
+from modules.log_group import EncryptedLogGroup
+from modules.s3_bucket import SecureBucket
+
+DAYS_PER_YEAR = 365
+
+
+class AuditTrail(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: CloudTrail,
+        namer: Namer,
+        account: str,
+        partition: str,
+        region: str,
+        kms_key_arn: str,
+        force_destroy: bool,
+    ) -> None:
+        super().__init__(scope, id)
+        trail_name = namer.name("audit-trail")
+        trail_arn = f"arn:{partition}:cloudtrail:{region}:{account}:trail/{trail_name}"
+        self.bucket = SecureBucket(
+            self,
+            "bucket",
+            bucket_name=f"{namer.name('cloudtrail')}-{account}",
+            kms_key_arn=kms_key_arn,
+            object_lock=ObjectLock(mode="COMPLIANCE", retention_days=config.retention_years * DAYS_PER_YEAR),
+            noncurrent_version_expiration_days=config.retention_years * DAYS_PER_YEAR,
+            force_destroy=force_destroy,
+            extra_statements=(
+                Statement(
+                    sid="CloudTrailChecksAcl",
+                    principals={"Service": "cloudtrail.amazonaws.com"},
+                    actions=("s3:GetBucketAcl",),
+                    resources=(f"arn:{partition}:s3:::{namer.name('cloudtrail')}-{account}",),
+                    conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
+                ),
+                Statement(
+                    sid="CloudTrailDelivers",
+                    principals={"Service": "cloudtrail.amazonaws.com"},
+                    actions=("s3:PutObject",),
+                    resources=(f"arn:{partition}:s3:::{namer.name('cloudtrail')}-{account}/AWSLogs/{account}/*",),
+                    conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
+                ),
+            ),
+        )
+        self.log_group = EncryptedLogGroup(
+            self,
+            "logs",
+            name=namer.log_group("cloudtrail"),
+            retention_days=config.log_retention_days,
+            kms_key_arn=kms_key_arn,
+        )
+        role = IamRole(
+            self,
+            "delivery-role",
+            name=namer.name("cloudtrail-logs-role"),
+            description="CloudTrail delivers events to its encrypted log group",
+            assume_role_policy=service_trust("cloudtrail.amazonaws.com", account_id=account, source_arn=trail_arn),
+        )
+        IamRolePolicy(
+            self,
+            "delivery",
+            name="deliver-trail-events",
+            role=role.id,
+            policy=policy_document(
+                Statement(
+                    sid="DeliverToOwnLogGroup",
+                    actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                    resources=(f"{self.log_group.arn}:log-stream:*",),
+                )
+            ),
+        )
+        self.trail = Cloudtrail(
+            self,
+            "this",
+            name=trail_name,
+            s3_bucket_name=self.bucket.name,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            kms_key_id=kms_key_arn,
+            cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
+            cloud_watch_logs_role_arn=role.arn,
+            depends_on=[self.bucket.policy] if self.bucket.policy else None,
+        )
