@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -26,3 +27,14 @@ class Namer:
         if container_name == self.prefix:
             return self.name(*parts)
         return self.name(container_name, *parts)
+
+    def bounded(self, name: str, limit: int) -> str:
+        """`name` if it fits AWS's length limit, else a readable head plus a stable hash."""
+        if len(name) <= limit:
+            return name
+        digest = hashlib.sha256(name.encode()).hexdigest()[:6]
+        return f"{name[: limit - 7].rstrip('-')}-{digest}"
+
+    def service_alarm(self, container_name: str, kind: str) -> str:
+        """Per-service alarm names; CodeDeploy (pipeline layer) watches them by name."""
+        return self.for_service(container_name, kind)

@@ -19,12 +19,14 @@ from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.aurora import AuroraServerlessCluster
+from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE
 from modules.dynamodb_table import EncryptedTable
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.postgres import PostgresDatabase
 from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket, server_access_log_prefix
 from modules.serverless_cache import ServerlessRedis
+from modules.spa import SPA_BUCKET_ROLE
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,21 @@ class DataLayer(LayerStack):
 
         access_log_name = f"{self.namer.name('access-logs')}-{account}"
         # One delivery grant per source bucket, limited to its own prefix and its own ARN.
+        logged_buckets = [spec.name for spec in data.buckets]
+        logged_buckets += [SPA_BUCKET_ROLE] if env.compute.spa else []
+        logged_buckets += [ARTIFACT_BUCKET_ROLE] if env.pipeline.codepipeline else []
         server_access_log_grants = tuple(
             Statement(
-                sid=f"ServerAccessLogsFrom{spec.name.title().replace('-', '')}",
+                sid=f"ServerAccessLogsFrom{role.title().replace('-', '')}",
                 principals={"Service": "logging.s3.amazonaws.com"},
                 actions=("s3:PutObject",),
-                resources=(f"arn:aws:s3:::{access_log_name}/{server_access_log_prefix(spec.name)}*",),
+                resources=(f"arn:aws:s3:::{access_log_name}/{server_access_log_prefix(role)}*",),
                 conditions={
                     "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.name(spec.name)}-{account}"},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.name(role)}-{account}"},
                 },
             )
-            for spec in data.buckets
+            for role in logged_buckets
         )
         access_logs = SecureBucket(
             self,

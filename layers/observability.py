@@ -1,4 +1,5 @@
-"""Layer 6: alarms on an encrypted SNS topic, a dashboard, and the monthly budget."""
+"""Layer 6: alarms on encrypted SNS topics, dashboards, the monthly budget where configured, and
+for the full shape per-service composite alarms, X-Ray sampling and log metric filters."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import json
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from cdktf_cdktf_provider_aws.cloudwatch_composite_alarm import CloudwatchCompositeAlarm
 from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from cdktf_cdktf_provider_aws.xray_group import XrayGroup
+from cdktf_cdktf_provider_aws.xray_sampling_rule import XraySamplingRule
 from constructs import Construct
 
+from hipaa_platform.config import Environment
 from hipaa_platform.contracts import LayerOutputs, described, item
 from hipaa_platform.layer import BuildContext, LayerStack
 from layers.compute import ComputeOutputs
@@ -24,6 +30,8 @@ class ObservabilityOutputs(LayerOutputs):
     LAYER = "observability"
     alarm_topic_arn: str = described("KMS-encrypted SNS topic every alarm notifies")
     dashboard_name: str = described("CloudWatch dashboard of the platform")
+    dashboard_names: list[str] = described("Further dashboards, in observability.dashboards order")
+    critical_topic_arns: list[str] = described("Topic the per-service composite alarms page; 0 or 1")
 
 
 @dataclass(frozen=True)
@@ -56,16 +64,78 @@ class ObservabilityLayer(LayerStack):
         SnsTopicSubscription(self, "alarms-email", topic_arn=topic.arn, protocol="email", endpoint=obs.alarm_email)
 
         alb = {"LoadBalancer": compute.load_balancer_arn_suffix}
-        database = {"DBInstanceIdentifier": data.database_identifier}
+        database = (
+            {"DBClusterIdentifier": data.database_identifier}
+            if env.data.aurora
+            else {"DBInstanceIdentifier": data.database_identifier}
+        )
         alarms = [
-            AlarmSpec("alb-5xx", "Load balancer answered with 5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count",
-                      alb, "Sum", "GreaterThanThreshold", 5),
-            AlarmSpec("rds-cpu", f"Database CPU above {obs.rds_cpu_alarm_percent}%", "AWS/RDS", "CPUUtilization",
-                      database, "Average", "GreaterThanThreshold", obs.rds_cpu_alarm_percent, period_seconds=300),
-            AlarmSpec("rds-free-storage", f"Database free storage below {obs.rds_free_storage_alarm_gb} GB",
-                      "AWS/RDS", "FreeStorageSpace", database, "Minimum", "LessThanThreshold",
-                      obs.rds_free_storage_alarm_gb * 1024**3, period_seconds=300),
-        ]  # fmt: skip
+            AlarmSpec(
+                "alb-5xx",
+                "Load balancer answered with 5xx",
+                "AWS/ApplicationELB",
+                "HTTPCode_ELB_5XX_Count",
+                alb,
+                "Sum",
+                "GreaterThanThreshold",
+                5,
+            ),
+            AlarmSpec(
+                "rds-cpu",
+                f"Database CPU above {obs.rds_cpu_alarm_percent}%",
+                "AWS/RDS",
+                "CPUUtilization",
+                database,
+                "Average",
+                "GreaterThanThreshold",
+                obs.rds_cpu_alarm_percent,
+                period_seconds=300,
+            ),
+        ]
+        if env.data.aurora:
+            # Aurora storage grows by itself; capacity is what runs out.
+            alarms.append(
+                AlarmSpec(
+                    "aurora-capacity",
+                    "Aurora at 90% of its maximum ACUs",
+                    "AWS/RDS",
+                    "ACUUtilization",
+                    database,
+                    "Average",
+                    "GreaterThanThreshold",
+                    90,
+                    period_seconds=300,
+                )
+            )
+        else:
+            alarms.append(
+                AlarmSpec(
+                    "rds-free-storage",
+                    f"Database free storage below {obs.rds_free_storage_alarm_gb} GB",
+                    "AWS/RDS",
+                    "FreeStorageSpace",
+                    database,
+                    "Minimum",
+                    "LessThanThreshold",
+                    obs.rds_free_storage_alarm_gb * 1024**3,
+                    period_seconds=300,
+                )
+            )
+        for index, queue in enumerate(env.data.queues):
+            alarms.append(
+                AlarmSpec(
+                    f"{queue.name}-dead-letters",
+                    f"Messages in the {queue.name} dead-letter queue",
+                    "AWS/SQS",
+                    "ApproximateNumberOfMessagesVisible",
+                    {"QueueName": item(data.dead_letter_queue_names, index)},
+                    "Maximum",
+                    "GreaterThanThreshold",
+                    0,
+                    periods=1,
+                    period_seconds=300,
+                )
+            )
         for index, spec in enumerate(env.compute.services):
             service = {"ClusterName": compute.cluster_name, "ServiceName": item(compute.service_names, index)}
             target = {**alb, "TargetGroup": item(compute.target_group_arn_suffixes, index)}
@@ -108,10 +178,160 @@ class ObservabilityLayer(LayerStack):
             dashboard_name=self.namer.name("platform"),
             dashboard_body=json.dumps({"widgets": [_widget(i, s, env.region) for i, s in enumerate(alarms)]}),
         )
+        more_dashboards = [
+            CloudwatchDashboard(
+                self,
+                f"dashboard-{kind}",
+                dashboard_name=self.namer.name(kind),
+                dashboard_body=json.dumps({"widgets": _grid(panels, env.region)}),
+            )
+            for kind, panels in dashboard_panels(env, compute, data, database).items()
+        ]
 
-        if self.creates("aws_budgets_budget", "monthly cost budget"):
+        critical = []
+        if obs.service_alarms:
+            critical.append(self._service_health(compute, security.kms_key_arn))
+        if obs.xray_sampling:
+            self._xray_sampling()
+        for index, spec in enumerate(env.compute.services):
+            for metric_filter in obs.metric_filters:
+                CloudwatchLogMetricFilter(
+                    self,
+                    f"filter-{spec.container_name}-{metric_filter.name}",
+                    name=f"{spec.container_name}-{metric_filter.name}",
+                    log_group_name=item(compute.log_group_names, index),
+                    pattern=metric_filter.pattern,
+                    metric_transformation={
+                        "name": f"{spec.container_name}-{metric_filter.name}",
+                        "namespace": env.application,
+                        "value": "1",
+                        "default_value": "0",
+                    },
+                )
+
+        if obs.budget and self.creates("aws_budgets_budget", "monthly cost budget"):
             self._budget()
-        self.publish(ObservabilityOutputs(alarm_topic_arn=topic.arn, dashboard_name=dashboard.dashboard_name))
+        self.publish(
+            ObservabilityOutputs(
+                alarm_topic_arn=topic.arn,
+                dashboard_name=dashboard.dashboard_name,
+                dashboard_names=[d.dashboard_name for d in more_dashboards],
+                critical_topic_arns=[t.arn for t in critical],
+            )
+        )
+
+    def _service_health(self, compute: ComputeOutputs, kms_key_arn: str) -> SnsTopic:
+        """Per service: 5xx rate, p99 latency and running tasks, one composite paging critical."""
+        env = self.environment
+        config = env.observability.service_alarms
+        critical = SnsTopic(self, "critical", name=self.namer.name("critical"), kms_master_key_id=kms_key_arn)
+        recovery = SnsTopic(self, "recovery", name=self.namer.name("recovery"), kms_master_key_id=kms_key_arn)
+        SnsTopicSubscription(
+            self, "critical-email", topic_arn=critical.arn, protocol="email", endpoint=env.observability.alarm_email
+        )
+        common = {
+            "comparison_operator": "GreaterThanThreshold",
+            "evaluation_periods": config.evaluation_periods,
+            "treat_missing_data": "notBreaching",
+        }
+        for index, spec in enumerate(env.compute.services):
+            name = spec.container_name
+            target = {"TargetGroup": item(compute.target_group_arn_suffixes, index),
+                      "LoadBalancer": compute.load_balancer_arn_suffix}  # fmt: skip
+
+            def count(id: str, metric: str, target: dict[str, str] = target) -> CloudwatchMetricAlarmMetricQuery:
+                return CloudwatchMetricAlarmMetricQuery(
+                    id=id,
+                    metric={"metric_name": metric, "namespace": "AWS/ApplicationELB", "period": 60, "stat": "Sum",
+                            "dimensions": target},
+                )  # fmt: skip
+
+            error_rate = CloudwatchMetricAlarm(
+                self,
+                f"alarm-{name}-5xx-rate",
+                alarm_name=self.namer.service_alarm(name, "5xx-rate"),
+                alarm_description=f"{spec.name}: 5xx above {config.error_rate_percent}% of requests",
+                threshold=config.error_rate_percent,
+                metric_query=[
+                    CloudwatchMetricAlarmMetricQuery(
+                        id="error_rate", expression="(errors / total) * 100", label="5xx Error Rate %", return_data=True
+                    ),
+                    count("errors", "HTTPCode_Target_5XX_Count"),
+                    count("total", "RequestCount"),
+                ],
+                **common,
+            )
+            latency = CloudwatchMetricAlarm(
+                self,
+                f"alarm-{name}-p99-latency",
+                alarm_name=self.namer.service_alarm(name, "p99-latency"),
+                alarm_description=f"{spec.name}: p99 response time above {config.p99_latency_seconds} s",
+                namespace="AWS/ApplicationELB",
+                metric_name="TargetResponseTime",
+                dimensions=target,
+                extended_statistic="p99",
+                period=60,
+                threshold=config.p99_latency_seconds,
+                **common,
+            )
+            minimum = spec.autoscaling.min_count if spec.autoscaling else spec.desired_count
+            tasks = CloudwatchMetricAlarm(
+                self,
+                f"alarm-{name}-running-tasks",
+                alarm_name=self.namer.service_alarm(name, "running-tasks"),
+                alarm_description=f"{spec.name}: fewer than {minimum} running tasks",
+                namespace="ECS/ContainerInsights",
+                metric_name="RunningTaskCount",
+                dimensions={"ClusterName": compute.cluster_name, "ServiceName": item(compute.service_names, index)},
+                statistic="Minimum",
+                period=60,
+                threshold=minimum,
+                comparison_operator="LessThanThreshold",
+                evaluation_periods=config.evaluation_periods,
+                treat_missing_data="breaching",
+            )
+            CloudwatchCompositeAlarm(
+                self,
+                f"alarm-{name}-health",
+                alarm_name=self.namer.service_alarm(name, "composite-health"),
+                alarm_description=f"{spec.name}: errors, latency or missing tasks",
+                alarm_rule=" OR ".join(f'ALARM("{a.alarm_name}")' for a in (error_rate, latency, tasks)),
+                alarm_actions=[critical.arn],
+                ok_actions=[recovery.arn],
+            )
+        return critical
+
+    def _xray_sampling(self) -> None:
+        """Baseline and error sampling rules; slow requests are found through an X-Ray group,
+        because sampling is decided when a request starts, before its duration is known."""
+        config = self.environment.observability.xray_sampling
+        services = f"{self.namer.prefix}-*"
+        rules = (("errors", 1, config.error_rate, 10, {"http.status_code": "5*"}),
+                 ("baseline", 1000, config.baseline_rate, 1, None))  # fmt: skip
+        for rule, priority, rate, reservoir, attributes in rules:
+            XraySamplingRule(
+                self,
+                f"sampling-{rule}",
+                rule_name=self.namer.name(rule),
+                priority=priority,
+                fixed_rate=rate,
+                reservoir_size=reservoir,
+                service_name=services,
+                service_type="*",
+                host="*",
+                http_method="*",
+                url_path="*",
+                resource_arn="*",
+                version=1,
+                attributes=attributes,
+            )
+        XrayGroup(
+            self,
+            "slow-requests",
+            group_name=self.namer.name("slow-requests"),
+            filter_expression=f"responsetime > {config.slow_request_seconds:g}",
+            insights_configuration={"insights_enabled": True, "notifications_enabled": False},
+        )
 
     def _budget(self) -> None:
         obs = self.environment.observability
@@ -134,6 +354,81 @@ class ObservabilityLayer(LayerStack):
                 for percent in obs.budget.alert_thresholds_percent
             ],
         )
+
+
+def dashboard_panels(
+    env: Environment, compute: ComputeOutputs, data: DataOutputs, database: dict[str, str]
+) -> dict[str, list[tuple[str, list[list[str]], str]]]:
+    """Panels (title, metrics, statistic) of each configured dashboard besides the overview."""
+    alb = ["LoadBalancer", compute.load_balancer_arn_suffix]
+    panels: dict[str, list[tuple[str, list[list[str]], str]]] = {}
+    services = [(spec, ["ClusterName", compute.cluster_name, "ServiceName", item(compute.service_names, index)],
+                 ["TargetGroup", item(compute.target_group_arn_suffixes, index), *alb])
+                for index, spec in enumerate(env.compute.services)]  # fmt: skip
+    for kind in env.observability.dashboards:
+        if kind == "services":
+            panels[kind] = [
+                (f"{spec.name}: {title}", [[namespace, metric, *dims]], stat)
+                for spec, service, target in services
+                for title, namespace, metric, dims, stat in (
+                    ("CPU %", "AWS/ECS", "CPUUtilization", service, "Average"),
+                    ("memory %", "AWS/ECS", "MemoryUtilization", service, "Average"),
+                    ("requests", "AWS/ApplicationELB", "RequestCount", target, "Sum"),
+                    ("p99 latency", "AWS/ApplicationELB", "TargetResponseTime", target, "p99"),
+                )
+            ]
+        elif kind == "load-balancer":
+            panels[kind] = [
+                ("Requests", [["AWS/ApplicationELB", "RequestCount", *alb]], "Sum"),
+                ("Load balancer 5xx", [["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", *alb]], "Sum"),
+                ("Target 5xx", [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *alb]], "Sum"),
+                ("p99 response time", [["AWS/ApplicationELB", "TargetResponseTime", *alb]], "p99"),
+                (
+                    "Healthy targets",
+                    [["AWS/ApplicationELB", "HealthyHostCount", *t] for _, _, t in services],
+                    "Minimum",
+                ),
+            ]
+        elif kind == "database":
+            dims = [part for pair in database.items() for part in pair]
+            metrics = ["CPUUtilization", "DatabaseConnections", "ReadLatency", "WriteLatency"]
+            metrics += ["ServerlessDatabaseCapacity", "ACUUtilization"] if env.data.aurora else ["FreeStorageSpace"]
+            panels[kind] = [(m, [["AWS/RDS", m, *dims]], "Average") for m in metrics]
+        elif kind == "queues":
+            panels[kind] = [
+                (f"{queue.name}: {title}", [["AWS/SQS", metric, "QueueName", item(names, index)]], "Maximum")
+                for index, queue in enumerate(env.data.queues)
+                for title, metric, names in (
+                    ("backlog", "ApproximateNumberOfMessagesVisible", data.queue_names),
+                    ("oldest message age", "ApproximateAgeOfOldestMessage", data.queue_names),
+                    ("dead letters", "ApproximateNumberOfMessagesVisible", data.dead_letter_queue_names),
+                )
+            ]
+        elif kind == "cost":
+            # Billing metrics exist only in us-east-1, whatever the platform's region.
+            panels[kind] = [("Estimated charges (USD)", [["AWS/Billing", "EstimatedCharges", "Currency", "USD"]],
+                             "Maximum")]  # fmt: skip
+    return panels
+
+
+def _grid(panels: list[tuple[str, list[list[str]], str]], region: str) -> list[dict[str, object]]:
+    return [
+        {
+            "type": "metric",
+            "x": (index % 2) * 12,
+            "y": (index // 2) * 6,
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "region": "us-east-1" if metrics[0][0] == "AWS/Billing" else region,
+                "stat": stat,
+                "period": 300,
+                "metrics": metrics,
+            },
+        }
+        for index, (title, metrics, stat) in enumerate(panels)
+    ]
 
 
 def _widget(index: int, spec: AlarmSpec, region: str) -> dict[str, object]:

@@ -1,19 +1,30 @@
-"""Layer 5: how images ship. A CI deploy role, assumed through GitHub OIDC, that may push to the
-service repositories and roll those services, nothing more."""
+"""Layer 5: how images ship. Either a CI deploy role, assumed through GitHub OIDC, that may push to
+the service repositories and roll those services, nothing more; or, per service, an AWS
+CodePipeline with CodeBuild and CodeDeploy blue-green deployments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf_cdktf_provider_aws.codestarconnections_connection import CodestarconnectionsConnection
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from hipaa_platform.contracts import LayerOutputs, described, item
 from hipaa_platform.layer import BuildContext, LayerStack
+from hipaa_platform.suppressions import accept_finding
 from layers.compute import ComputeOutputs
-from modules.iam import Statement, policy_document
+from layers.data import DataOutputs
+from layers.security import SecurityOutputs, key_arn
+from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
+from modules.iam import Statement, policy_document, service_trust
+from modules.log_group import EncryptedLogGroup
+from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 # GitHub's published intermediate thumbprints; AWS no longer checks them for this provider, but
@@ -24,7 +35,11 @@ GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8
 @dataclass(frozen=True)
 class PipelineOutputs(LayerOutputs):
     LAYER = "pipeline"
-    deploy_role_arn: str = described("Role GitHub Actions assumes (OIDC) to push images and roll the services")
+    deploy_role_arns: list[str] = described(
+        "Role GitHub Actions assumes (OIDC) to push images and roll services; 0 or 1"
+    )
+    pipeline_names: list[str] = described("CodePipeline per blue-green service, in order")
+    codestar_connection_arns: list[str] = described("CodeStar connection to approve once in the console; 0 or 1")
 
 
 class PipelineLayer(LayerStack):
@@ -33,7 +48,23 @@ class PipelineLayer(LayerStack):
     def __init__(self, scope: Construct, context: BuildContext) -> None:
         super().__init__(scope, context)
         env = self.environment
-        compute = self.read(ComputeOutputs)
+        self.compute = self.read(ComputeOutputs)
+        deploy_roles = [self._github_deploy_role()] if env.pipeline.github_repository else []
+        pipelines, connections = [], []
+        if env.pipeline.codepipeline:
+            connection, pipelines = self._codepipelines()
+            connections.append(connection)
+        self.publish(
+            PipelineOutputs(
+                deploy_role_arns=[r.arn for r in deploy_roles],
+                pipeline_names=pipelines,
+                codestar_connection_arns=connections,
+            )
+        )
+
+    def _github_deploy_role(self) -> IamRole:
+        env = self.environment
+        compute = self.compute
         service_indexes = range(len(env.compute.services))
         github = IamOpenidConnectProvider(
             self,
@@ -90,4 +121,153 @@ class PipelineLayer(LayerStack):
                 ),
             ),
         )
-        self.publish(PipelineOutputs(deploy_role_arn=role.arn))
+        return role
+
+    def _codepipelines(self) -> tuple[str, list[str]]:
+        env = self.environment
+        config = env.pipeline.codepipeline
+        compute = self.compute
+        security = self.read(SecurityOutputs)
+        data = self.read(DataOutputs)
+        self.account = account = DataAwsCallerIdentity(self, "account").account_id
+        partition = DataAwsPartition(self, "partition").partition
+        pipeline_key = key_arn(security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default")
+        log_key = key_arn(security, env, env.security.log_key)
+
+        connection = CodestarconnectionsConnection(
+            self, "source-connection", name=self.namer.name("github"), provider_type="GitHub"
+        )
+        artifacts = SecureBucket(
+            self,
+            ARTIFACT_BUCKET_ROLE,
+            bucket_name=f"{self.namer.name(ARTIFACT_BUCKET_ROLE)}-{account}",
+            kms_key_arn=pipeline_key,
+            noncurrent_version_expiration_days=config.artifact_retention_days,
+            access_log_bucket=data.access_log_bucket_name,
+            force_destroy=self.context.target.disposable,
+        )
+        accept_finding(artifacts.bucket, "CKV_AWS_144", NO_REPLICATION)
+        accept_finding(artifacts.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
+        build_logs = EncryptedLogGroup(
+            self,
+            "build-logs",
+            name=self.namer.log_group("codebuild"),
+            retention_days=env.networking.flow_log_retention_days,
+            kms_key_arn=log_key,
+        )
+
+        blue_green = [(i, s) for i, s in enumerate(env.compute.services) if s.deployment == "blue_green"]
+        names = {index: self.namer.bounded(self.namer.for_service(s.container_name), 64) for index, s in blue_green}
+        region = env.region
+        build_secrets = {
+            variable: f"{self.namer.prefix}/{reference}" for variable, reference in config.build_secrets.items()
+        }
+        secret_arns = [
+            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self.namer.prefix}/{ref.split(':')[0]}-*"
+            for ref in config.build_secrets.values()
+        ]
+        projects = [f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()]
+        deploy_role = self._delivery_role("codedeploy", "codedeploy.amazonaws.com")
+        IamRolePolicyAttachment(
+            self,
+            "codedeploy-ecs",
+            role=deploy_role.name,
+            policy_arn=f"arn:{partition}:iam::aws:policy/AWSCodeDeployRoleForECS",
+        )
+        roles = DeliveryRoles(
+            pipeline_role_arn=self._delivery_role(
+                "codepipeline",
+                "codepipeline.amazonaws.com",
+                Statement(sid="Artifacts", actions=("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+                                                    "s3:GetBucketVersioning"),
+                          resources=(artifacts.arn, f"{artifacts.arn}/*")),
+                Statement(sid="ArtifactKey", actions=("kms:Decrypt", "kms:GenerateDataKey"),
+                          resources=(pipeline_key,)),
+                Statement(sid="Source", actions=("codestar-connections:UseConnection",),
+                          resources=(connection.arn,)),
+                Statement(sid="Builds", actions=("codebuild:StartBuild", "codebuild:BatchGetBuilds"),
+                          resources=tuple(projects)),
+                Statement(sid="Deployments", actions=("codedeploy:CreateDeployment", "codedeploy:GetDeployment",
+                                                      "codedeploy:GetDeploymentConfig", "codedeploy:GetApplication",
+                                                      "codedeploy:GetApplicationRevision",
+                                                      "codedeploy:RegisterApplicationRevision"),
+                          resources=(f"arn:{partition}:codedeploy:{region}:{account}:*",)),
+                # RegisterTaskDefinition cannot be scoped to a resource (AWS API design).
+                Statement(sid="TaskDefinitions", actions=("ecs:RegisterTaskDefinition",), resources=("*",)),
+                Statement(sid="PassTaskRoles", actions=("iam:PassRole",),
+                          resources=tuple(item(r, i) for i, _ in blue_green
+                                          for r in (security.task_role_arns, security.execution_role_arns)),
+                          conditions={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}),
+            ).arn,
+            build_role_arn=self._delivery_role(
+                "codebuild",
+                "codebuild.amazonaws.com",
+                Statement(sid="BuildLogs", actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                          resources=(f"{build_logs.arn}:*",)),
+                Statement(sid="Artifacts", actions=("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"),
+                          resources=(f"{artifacts.arn}/*",)),
+                Statement(sid="ArtifactKey", actions=("kms:Decrypt", "kms:GenerateDataKey"),
+                          resources=(pipeline_key,)),
+                # GetAuthorizationToken cannot be scoped to a repository (AWS API design).
+                Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
+                Statement(sid="PushServiceImages", actions=("ecr:BatchCheckLayerAvailability",
+                                                            "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+                                                            "ecr:CompleteLayerUpload", "ecr:PutImage",
+                                                            "ecr:BatchGetImage"),
+                          resources=tuple(item(compute.repository_arns, i) for i, _ in blue_green)),
+                *([Statement(sid="BuildSecrets", actions=("secretsmanager:GetSecretValue",),
+                             resources=tuple(secret_arns))] if secret_arns else []),
+            ).arn,
+            deploy_role_arn=deploy_role.arn,
+        )  # fmt: skip
+
+        registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
+        pipelines = []
+        for order, (index, spec) in enumerate(blue_green):
+            delivery = BlueGreenDelivery(
+                self,
+                f"delivery-{spec.container_name}",
+                name=names[index],
+                container_name=spec.container_name,
+                config=config,
+                target=ServiceTarget(
+                    cluster_name=compute.cluster_name,
+                    service_name=item(compute.service_names, index),
+                    repository_name=self.namer.for_service(spec.container_name),
+                    prod_listener_arn=compute.https_listener_arn,
+                    test_listener_arn=item(compute.test_listener_arns, 0),
+                    blue_target_group=item(compute.blue_target_group_names, order),
+                    green_target_group=item(compute.green_target_group_names, order),
+                    rollback_alarms=tuple(
+                        self.namer.service_alarm(spec.container_name, kind) for kind in ("5xx-rate", "p99-latency")
+                    ),
+                ),
+                roles=roles,
+                connection_arn=connection.arn,
+                artifact_bucket=artifacts.name,
+                kms_key_arn=pipeline_key,
+                build_log_group=build_logs.name,
+                registry=registry,
+                build_secrets=build_secrets,
+            )
+            accept_finding(
+                delivery.build,
+                "CKV_AWS_316",
+                "The build runs `docker build` and `docker push` for the service image, which needs the "
+                "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
+            )
+            pipelines.append(delivery.pipeline.name)
+        return connection.arn, pipelines
+
+    def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:
+        role = IamRole(
+            self,
+            f"{purpose}-role",
+            name=self.namer.name(f"{purpose}-role"),
+            description=f"{purpose} for the service pipelines",
+            assume_role_policy=service_trust(service, account_id=self.account),
+        )
+        if statements:
+            IamRolePolicy(self, f"{purpose}-permissions", name="service-delivery", role=role.id,
+                          policy=policy_document(*statements))  # fmt: skip
+        return role

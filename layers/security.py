@@ -219,7 +219,13 @@ class SecurityLayer(LayerStack):
                 RegionalWebAcl(self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key)
             )
         if env.security.guardduty:
-            GuardDuty(self, "guardduty")
+            guardduty = GuardDuty(self, "guardduty")
+            accept_finding(
+                guardduty.detector,
+                "CKV2_AWS_3",
+                "The platform owns one account in one region and enables the detector there; organization-wide "
+                "GuardDuty is configured from the organization's management account, outside this project.",
+            )
         if env.security.security_hub:
             SecurityHub(self, "security-hub", partition=self.partition, region=env.region)
         if env.security.cloudtrail:
@@ -397,13 +403,6 @@ class SecurityLayer(LayerStack):
                 ),
             ),
         )
-        for check in ("CKV_AWS_355", "CKV_AWS_290", "CKV_AWS_289", "CKV_AWS_288"):
-            accept_finding(
-                boundary,
-                check,
-                "A permission boundary grants nothing by itself: it caps roles at the listed actions, and each "
-                "role's own policies name the resources. Resource '*' is how a boundary is written.",
-            )
         return boundary.arn
 
     def _secret(self, name: str, description: str, kms_key_arn: str) -> SecretsmanagerSecret:

@@ -1,17 +1,22 @@
 """One ECS Fargate service: task definition (read-only root, non-privileged, awslogs, secrets by
-reference only), the service with a circuit breaker, and its encrypted log group."""
+reference only, optionally an X-Ray daemon sidecar), the service (ECS rolling with a circuit
+breaker, or CodeDeploy blue-green), its encrypted log groups and its Cloud Map registration."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
 
-from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceLoadBalancer
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceLoadBalancer, EcsServiceServiceRegistries
 from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition
 from constructs import Construct
 
 from hipaa_platform.config import Service
 from modules.log_group import EncryptedLogGroup
+
+XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.x"
+XRAY_DAEMON_PORT = 2000
 
 
 class FargateService(Construct):
@@ -31,8 +36,10 @@ class FargateService(Construct):
         subnet_ids: Sequence[str],
         security_group_id: str,
         target_group_arn: str,
-        secret_arns: Mapping[str, str],
+        secret_values: Mapping[str, str],
+        service_registry_arn: str | None = None,
     ) -> None:
+        """`secret_values`: environment variable -> the `valueFrom` ECS reads it from."""
         super().__init__(scope, id)
         self.log_group = EncryptedLogGroup(
             self, "logs", name=log_group_name, retention_days=config.log_retention_days, kms_key_arn=kms_key_arn
@@ -47,7 +54,7 @@ class FargateService(Construct):
             "privileged": False,
             "portMappings": [{"containerPort": config.container_port, "protocol": "tcp"}],
             "environment": [{"name": k, "value": v} for k, v in sorted(config.environment.items())],
-            "secrets": [{"name": name, "valueFrom": secret_arns[name]} for name in config.secrets],
+            "secrets": [{"name": name, "valueFrom": secret_values[name]} for name in config.secrets],
             "mountPoints": [{"sourceVolume": v, "containerPath": p, "readOnly": False} for v, p in volumes],
             "healthCheck": {
                 "command": list(hc.command),
@@ -57,15 +64,30 @@ class FargateService(Construct):
                 "startPeriod": hc.start_period_seconds,
             },
             "linuxParameters": {"initProcessEnabled": True},
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": log_group_name,
-                    "awslogs-region": region,
-                    "awslogs-stream-prefix": "ecs",
-                },
-            },
+            "logConfiguration": _awslogs(log_group_name, region, "ecs"),
         }
+        containers = [container]
+        if config.xray_sidecar:
+            self.xray_log_group = EncryptedLogGroup(
+                self,
+                "xray-logs",
+                name=f"{log_group_name}/xray",
+                retention_days=config.log_retention_days,
+                kms_key_arn=kms_key_arn,
+            )
+            containers.append(
+                {
+                    "name": "xray-daemon",
+                    "image": XRAY_DAEMON_IMAGE,
+                    "essential": False,
+                    "cpu": 32,
+                    "memory": 64,
+                    "readonlyRootFilesystem": True,
+                    "privileged": False,
+                    "portMappings": [{"containerPort": XRAY_DAEMON_PORT, "protocol": "udp"}],
+                    "logConfiguration": _awslogs(f"{log_group_name}/xray", region, "xray"),
+                }
+            )
         self.task_definition = EcsTaskDefinition(
             self,
             "task",
@@ -76,10 +98,16 @@ class FargateService(Construct):
             memory=str(config.memory),
             execution_role_arn=execution_role_arn,
             task_role_arn=task_role_arn,
-            runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": "X86_64"},
+            runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": config.cpu_architecture},
             volume=[{"name": v} for v, _ in volumes],
-            container_definitions=json.dumps([container]),
+            container_definitions=json.dumps(containers),
         )
+        blue_green = config.deployment == "blue_green"
+        # CodeDeploy owns the task definition and the target group during blue-green deployments;
+        # application autoscaling owns the task count.
+        ignored = ["task_definition", "load_balancer"] if blue_green else []
+        if config.autoscaling:
+            ignored.append("desired_count")
         self.service = EcsService(
             self,
             "service",
@@ -91,7 +119,9 @@ class FargateService(Construct):
             platform_version="LATEST",
             deployment_minimum_healthy_percent=config.minimum_healthy_percent,
             deployment_maximum_percent=config.maximum_percent,
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            deployment_controller={"type": "CODE_DEPLOY" if blue_green else "ECS"},
+            deployment_circuit_breaker=None if blue_green else {"enable": True, "rollback": True},
+            enable_execute_command=config.enable_execute_command or None,
             health_check_grace_period_seconds=hc.start_period_seconds,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
@@ -107,6 +137,17 @@ class FargateService(Construct):
                     container_port=config.container_port,
                 )
             ],
+            service_registries=EcsServiceServiceRegistries(registry_arn=service_registry_arn)
+            if service_registry_arn
+            else None,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
         )
         self.name = self.service.name
         self.arn = self.service.id
+
+
+def _awslogs(group: str, region: str, stream_prefix: str) -> dict[str, object]:
+    return {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": stream_prefix},
+    }

@@ -1,5 +1,6 @@
-"""A public Application Load Balancer: HTTPS only (HTTP answers with a 301), a TLS 1.3 policy,
-invalid headers dropped, access logs, deletion protection."""
+"""An Application Load Balancer, public or internal: HTTPS only (HTTP, where open, answers with a
+301), a TLS 1.3 policy, invalid headers dropped, access logs, deletion protection, and an optional
+test listener for blue-green deployments."""
 
 from __future__ import annotations
 
@@ -39,33 +40,47 @@ class HttpsLoadBalancer(Construct):
             "this",
             name=name,
             load_balancer_type="application",
-            internal=False,
+            internal=config.internal,
+            idle_timeout=config.idle_timeout_seconds,
             subnets=list(subnet_ids),
             security_groups=[security_group_id],
             drop_invalid_header_fields=config.drop_invalid_header_fields,
             enable_deletion_protection=deletion_protection,
             access_logs={"bucket": access_log_bucket, "prefix": "alb", "enabled": True},
         )
-        LbListener(
-            self,
-            "http-redirect",
-            load_balancer_arn=self.lb.arn,
-            port=80,
-            protocol="HTTP",
-            default_action=[
-                LbListenerDefaultAction(
-                    type="redirect",
-                    redirect=LbListenerDefaultActionRedirect(port="443", protocol="HTTPS", status_code="HTTP_301"),
-                )
-            ],
+        if config.http_redirect:
+            LbListener(
+                self,
+                "http-redirect",
+                load_balancer_arn=self.lb.arn,
+                port=80,
+                protocol="HTTP",
+                default_action=[
+                    LbListenerDefaultAction(
+                        type="redirect",
+                        redirect=LbListenerDefaultActionRedirect(port="443", protocol="HTTPS", status_code="HTTP_301"),
+                    )
+                ],
+            )
+        self.https = self._https_listener("https", 443, certificate_arn)
+        self.test = (
+            self._https_listener("test", config.test_listener_port, certificate_arn)
+            if config.test_listener_port
+            else None
         )
-        self.https = LbListener(
+        self.arn = self.lb.arn
+        self.arn_suffix = self.lb.arn_suffix
+        self.dns_name = self.lb.dns_name
+
+    def _https_listener(self, id: str, port: int, certificate_arn: str) -> LbListener:
+        """HTTPS with the configured policy; anything no service routes claims gets a 404."""
+        return LbListener(
             self,
-            "https",
+            id,
             load_balancer_arn=self.lb.arn,
-            port=443,
+            port=port,
             protocol="HTTPS",
-            ssl_policy=config.ssl_policy,
+            ssl_policy=self.config.ssl_policy,
             certificate_arn=certificate_arn,
             default_action=[
                 LbListenerDefaultAction(
@@ -76,9 +91,6 @@ class HttpsLoadBalancer(Construct):
                 )
             ],
         )
-        self.arn = self.lb.arn
-        self.arn_suffix = self.lb.arn_suffix
-        self.dns_name = self.lb.dns_name
 
     def target_group(self, id: str, *, name: str, port: int, vpc_id: str) -> LbTargetGroup:
         c = self.config

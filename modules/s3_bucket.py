@@ -58,7 +58,7 @@ class SecureBucket(Construct):
         lifecycle_prefix: str = "",
         noncurrent_version_expiration_days: int = 2557,
         object_lock: ObjectLock | None = None,
-        access_log_bucket: SecureBucket | None = None,
+        access_log_bucket: SecureBucket | str | None = None,
         extra_statements: Sequence[Statement] = (),
         force_destroy: bool = False,
         defer_policy: bool = False,
@@ -116,39 +116,46 @@ class SecureBucket(Construct):
         self.policy: S3BucketPolicy | None = None
         if not defer_policy:
             self.attach_policy(*extra_statements)
-        S3BucketLifecycleConfiguration(
-            self,
-            "lifecycle",
-            bucket=self.bucket.id,
-            rule=[
+        # Cleanup covers every object; the tiering rule covers only its prefix.
+        rules = [
+            S3BucketLifecycleConfigurationRule(
+                id="cleanup",
+                status="Enabled",
+                filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                noncurrent_version_expiration=[
+                    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                        noncurrent_days=noncurrent_version_expiration_days
+                    )
+                ],
+                abort_incomplete_multipart_upload=[
+                    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+                ],
+            )
+        ]
+        if transitions:
+            rules.append(
                 S3BucketLifecycleConfigurationRule(
-                    id="tiering-and-cleanup",
+                    id="tiering",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix=lifecycle_prefix)],
                     transition=[
                         S3BucketLifecycleConfigurationRuleTransition(days=t.after_days, storage_class=t.storage_class)
                         for t in transitions
                     ],
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                            noncurrent_days=noncurrent_version_expiration_days
-                        )
-                    ],
-                    abort_incomplete_multipart_upload=[
-                        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
-                    ],
                 )
-            ],
-        )
+            )
+        S3BucketLifecycleConfiguration(self, "lifecycle", bucket=self.bucket.id, rule=rules)
         if access_log_bucket:
+            # A name (from another layer) is already deployed; a bucket of this layer is waited for,
+            # because S3 checks the destination's policy when logging is switched on.
+            local = isinstance(access_log_bucket, SecureBucket)
             S3BucketLoggingA(
                 self,
                 "logging",
                 bucket=self.bucket.id,
-                target_bucket=access_log_bucket.name,
+                target_bucket=access_log_bucket.name if local else access_log_bucket,
                 target_prefix=server_access_log_prefix(id),
-                # S3 checks the destination's policy when logging is switched on.
-                depends_on=[access_log_bucket.policy] if access_log_bucket.policy else None,
+                depends_on=[access_log_bucket.policy] if local and access_log_bucket.policy else None,
             )
 
     def attach_policy(self, *extra_statements: Statement) -> S3BucketPolicy:

@@ -167,8 +167,9 @@ def test_insurance_card_bucket_matches_the_seed(intakeiq) -> None:
     deny = statements_by_sid(policy(for_bucket("aws_s3_bucket_policy")))["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert all(b["force_destroy"] is False for b in intakeiq.resources("data", "aws_s3_bucket").values())
-    rule = for_bucket("aws_s3_bucket_lifecycle_configuration")["rule"][0]
-    assert rule["transition"] == [{"days": 90, "storage_class": "STANDARD_IA"}]
+    rules = {r["id"]: r for r in for_bucket("aws_s3_bucket_lifecycle_configuration")["rule"]}
+    assert rules["tiering"]["transition"] == [{"days": 90, "storage_class": "STANDARD_IA"}]
+    assert rules["cleanup"]["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
 
 
 def test_task_and_service_match_the_seed(intakeiq) -> None:
