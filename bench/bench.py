@@ -1,6 +1,7 @@
 """Print, from one run: wall time and peak memory of synthesizing all six layers, the same for a
 bare import of the provider bindings (the floor jsii imposes), their ratio, and the checkov gate's
-wall time. Figures only; nothing here passes or fails."""
+wall time; then the full platform (medisync-prod) synthesized with 5, 25 and 100 services, and the
+time per added service. Figures only; nothing here passes or fails."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BARE_IMPORT = "import cdktf, cdktf_cdktf_provider_aws.provider, cdktf_cdktf_provider_aws.vpc"
@@ -19,8 +22,12 @@ SYNTH = (
     "import sys; from pathlib import Path;"
     "from hipaa_platform.app import synthesize; from hipaa_platform.loader import load_environment;"
     "from hipaa_platform.targets import Target;"
-    "synthesize(load_environment(sys.argv[1]), Target(local_state_root=Path(sys.argv[2]) / 'state'), Path(sys.argv[2]))"
+    "directory = Path(sys.argv[3]) if len(sys.argv) > 3 else None;"
+    "synthesize(load_environment(sys.argv[1], directory), Target(local_state_root=Path(sys.argv[2]) / 'state'),"
+    " Path(sys.argv[2]))"
 )
+SCALE_BASE = "medisync-prod"
+SCALE_SERVICE_COUNTS = (5, 25, 100)
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -61,6 +68,36 @@ def measure(code: str, *args: str) -> tuple[float, float]:
     return wall, peak / 1024
 
 
+def scaled_environment(directory: Path, count: int) -> None:
+    """medisync-prod with `count` services: its own five, then copies of the last one."""
+    document = yaml.safe_load((ROOT / "environments" / f"{SCALE_BASE}.yaml").read_text())
+    services = document["compute"]["services"]
+    template = services[-1]
+    for number in range(len(services), count):
+        name = f"worker-{number:03d}"
+        services.append({**template, "name": name, "container_name": name, "routes": [f"/{name}/*"],
+                         "environment": {**template["environment"], "SERVICE_NAME": name}})  # fmt: skip
+    del services[count:]
+    (directory / f"{SCALE_BASE}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+def scaling_rows() -> list[tuple[str, str, str]]:
+    walls = {}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in SCALE_SERVICE_COUNTS:
+            directory = Path(tmp) / f"services-{count}"
+            directory.mkdir()
+            scaled_environment(directory, count)
+            wall, memory = measure(SYNTH, SCALE_BASE, str(directory / "cdktf.out"), str(directory))
+            walls[count] = wall
+            rows.append((f"synthesize {SCALE_BASE} with {count} services", f"{wall:6.1f} s", f"{memory:7.0f} MiB"))
+    low, high = SCALE_SERVICE_COUNTS[0], SCALE_SERVICE_COUNTS[-1]
+    per_service = (walls[high] - walls[low]) / (high - low)
+    rows.append((f"time per added service ({low} -> {high})", f"{per_service:6.2f} s", ""))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--env", default="intakeiq")
@@ -85,6 +122,7 @@ def main() -> None:
         ("synthesis / bare import", f"{synth_wall / bare_wall:6.2f} x", f"{synth_mem / bare_mem:7.2f} x"),
         (f"checkov gate ({len(gate.accepted)} accepted, ok={gate.ok})", f"{gate_wall:6.1f} s", ""),
     ]
+    rows += scaling_rows()
     width = max(len(r[0]) for r in rows)
     print(f"{'measurement':{width}}  {'wall':>8}  {'peak memory':>11}")
     for name, wall, memory in rows:

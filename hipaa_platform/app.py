@@ -11,7 +11,7 @@ from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.stateful import STATEFUL_TYPES
 from hipaa_platform.suppressions import accept_finding
-from hipaa_platform.targets import Target
+from hipaa_platform.targets import Target, endpoint_for
 from layers import LAYER_CLASSES
 
 
@@ -26,6 +26,7 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     if environment.stage == "prod" and not target.disposable:
         _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
+        check_emulator_endpoints(app)
         _adapt_to_emulator(app)
     app.synth()
     return context
@@ -40,6 +41,18 @@ def _prevent_destroy_of_stateful_resources(app: App) -> None:
     for resource in _resources(app):
         if resource.terraform_resource_type in STATEFUL_TYPES:
             resource.add_override("lifecycle.prevent_destroy", True)
+
+
+def check_emulator_endpoints(app: App) -> None:
+    """Every resource must call an endpoint the provider points at the emulator; otherwise its
+    requests would go to a real AWS host."""
+    unknown = sorted(
+        {r.terraform_resource_type for r in _resources(app) if endpoint_for(r.terraform_resource_type) is None}
+    )
+    if unknown:
+        raise RuntimeError(
+            f"no emulator endpoint known for {', '.join(unknown)}; add them to targets.ENDPOINT_BY_PREFIX"
+        )
 
 
 def _adapt_to_emulator(app: App) -> None:

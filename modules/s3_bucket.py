@@ -80,7 +80,9 @@ class SecureBucket(Construct):
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
 
-        S3BucketVersioningA(self, "versioning", bucket=self.bucket.id, versioning_configuration={"status": "Enabled"})
+        versioning = S3BucketVersioningA(
+            self, "versioning", bucket=self.bucket.id, versioning_configuration={"status": "Enabled"}
+        )
         by_default = S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
             sse_algorithm="aws:kms" if kms_key_arn else "AES256", kms_master_key_id=kms_key_arn
         )
@@ -110,6 +112,8 @@ class SecureBucket(Construct):
                         mode=object_lock.mode, days=object_lock.retention_days
                     )
                 ),
+                # Object Lock needs versioning on, including while the configuration is removed.
+                depends_on=[versioning],
             )
             # Locked versions cannot be expired earlier than their retention.
             noncurrent_version_expiration_days = max(noncurrent_version_expiration_days, object_lock.retention_days)

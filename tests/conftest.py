@@ -48,3 +48,8 @@ def _synthesize(name: str, outdir: Path) -> Synthesized:
 @pytest.fixture(scope="session")
 def intakeiq(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return _synthesize("intakeiq", tmp_path_factory.mktemp("intakeiq") / "cdktf.out")
+
+
+@pytest.fixture(scope="session")
+def medisync(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return _synthesize("medisync-prod", tmp_path_factory.mktemp("medisync") / "cdktf.out")

@@ -1,4 +1,4 @@
-"""terraform init from the provider mirror and terraform validate, for every layer."""
+"""terraform init from the provider mirror and terraform validate, for every layer of every environment."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ def terraform_env() -> dict[str, str]:
     return terraform.terraform_environment()
 
 
+@pytest.mark.parametrize("environment", ["intakeiq", "medisync"])
 @pytest.mark.parametrize("layer", LAYERS)
-def test_layer_validates(intakeiq, terraform_env, layer: str) -> None:
-    result = terraform.validate(intakeiq.outdir / "stacks" / layer, terraform_env)
+def test_layer_validates(request, terraform_env, environment: str, layer: str) -> None:
+    synthesized = request.getfixturevalue(environment)
+    result = terraform.validate(synthesized.outdir / "stacks" / layer, terraform_env)
     assert result["valid"], result["diagnostics"]
     assert result["error_count"] == 0
