@@ -118,7 +118,6 @@ class ComputeLayer(LayerStack):
                 vpc=network.vpc_id,
             )
 
-        self.secret_values = self._secret_values()
         services, repositories, blue, green, log_groups = [], [], [], [], []
         for index, spec in enumerate(compute.services):
             repository = self._repository(spec)
@@ -153,7 +152,7 @@ class ComputeLayer(LayerStack):
                 subnet_ids=network.public_subnet_ids if spec.subnet_tier == "public" else network.private_subnet_ids,
                 security_group_id=item(security.service_security_group_ids, index),
                 target_group_arn=target_groups[0].arn,
-                secret_values=self.secret_values,
+                secret_values=self._secret_values(spec),
                 service_registry_arn=registry.arn if registry else None,
             )
             if spec.assign_public_ip:
@@ -357,19 +356,18 @@ class ComputeLayer(LayerStack):
             )
         return groups
 
-    def _secret_values(self) -> dict[str, str]:
-        """Environment variable -> `valueFrom` for every service secret (a parameter or secret ARN,
+    def _secret_values(self, service: Service) -> dict[str, str]:
+        """Environment variable -> `valueFrom` for one service's secrets (a parameter or secret ARN,
         with `:<json key>::` for a key inside a Secrets Manager secret)."""
         env, security = self.environment, self.security
         parameters = {name: item(security.parameter_arns, i) for i, name in enumerate(env.security.parameters)}
         secrets = {spec.name: item(security.secret_arns, i) for i, spec in enumerate(env.security.secrets)}
         values = {}
-        for service in env.compute.services:
-            for variable, source in service.secrets.items():
-                name, _, json_key = source.partition(":")
-                values[variable] = (
-                    parameters[name] if name in parameters else secrets[name] + (f":{json_key}::" if json_key else "")
-                )
+        for variable, source in service.secrets.items():
+            name, _, json_key = source.partition(":")
+            values[variable] = (
+                parameters[name] if name in parameters else secrets[name] + (f":{json_key}::" if json_key else "")
+            )
         return values
 
     def _execution_grants(self, index: int, spec: Service, repository_arn: str, service: FargateService) -> None:

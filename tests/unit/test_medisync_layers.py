@@ -217,6 +217,10 @@ def test_five_services_from_one_module(medisync) -> None:
         assert app["logConfiguration"]["options"]["awslogs-group"] == f"/ecs/medisync/{app['name']}"
         assert (xray["name"], xray["essential"], xray["portMappings"][0]["protocol"]) == ("xray-daemon", False, "udp")
         assert all(s["valueFrom"].startswith("${element(") for s in app.get("secrets", []))
+        if app["name"] == "sync-engine":
+            secrets = {s["name"]: s["valueFrom"] for s in app["secrets"]}
+            assert secrets["DATABASE_URL"].endswith("secret_arns, 0)}:connection_string::")
+            assert secrets["REDIS_URL"].endswith("secret_arns, 1)}:url::")
 
 
 def test_routing_is_per_service_on_both_listeners(medisync) -> None:
