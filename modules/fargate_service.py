@@ -119,7 +119,7 @@ class FargateService(Construct):
             platform_version="LATEST",
             deployment_minimum_healthy_percent=config.minimum_healthy_percent,
             deployment_maximum_percent=config.maximum_percent,
-            deployment_controller={"type": "CODE_DEPLOY" if blue_green else "ECS"},
+            deployment_controller={"type": "CODE_DEPLOY"} if blue_green else None,
             deployment_circuit_breaker=None if blue_green else {"enable": True, "rollback": True},
             enable_execute_command=config.enable_execute_command or None,
             health_check_grace_period_seconds=hc.start_period_seconds,
