@@ -18,6 +18,15 @@ class Namer:
         """`/intakeiq/DATABASE_URL` style, for parameters."""
         return "/" + "/".join((self.prefix, *parts))
 
+    def bucket(self, role: str, account: str) -> str:
+        """`intakeiq-insurance-cards-<account>` style; every layer that names a bucket (or grants
+        delivery into one created later) derives the name here."""
+        return f"{self.name(role)}-{account}"
+
+    def secret(self, name: str) -> str:
+        """`medisync/database` style, for Secrets Manager secrets."""
+        return f"{self.prefix}/{name}"
+
     def log_group(self, *parts: str) -> str:
         """`/ecs/intakeiq` style, for log groups."""
         return "/" + "/".join((*parts, self.prefix))

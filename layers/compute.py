@@ -422,7 +422,7 @@ class ComputeLayer(LayerStack):
             "spa",
             name=self.namer.name("spa"),
             config=env.compute.spa,
-            bucket_name=f"{self.namer.name(SPA_BUCKET_ROLE)}-{account}",
+            bucket_name=self.namer.bucket(SPA_BUCKET_ROLE, account),
             certificate_arn=self.security.certificate_arn,
             access_log_bucket_name=access_log_bucket_name,
             force_destroy=self.context.target.disposable,

@@ -64,7 +64,7 @@ class DataLayer(LayerStack):
         store_subnets = network.isolated_subnet_ids if env.networking.isolated_subnets else network.private_subnet_ids
         store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
-        access_log_name = f"{self.namer.name('access-logs')}-{account}"
+        access_log_name = self.namer.bucket("access-logs", account)
         # One delivery grant per source bucket, limited to its own prefix and its own ARN.
         logged_buckets = [spec.name for spec in data.buckets]
         logged_buckets += [SPA_BUCKET_ROLE] if env.compute.spa else []
@@ -77,7 +77,7 @@ class DataLayer(LayerStack):
                 resources=(f"arn:aws:s3:::{access_log_name}/{server_access_log_prefix(role)}*",),
                 conditions={
                     "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.name(role)}-{account}"},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.bucket(role, account)}"},
                 },
             )
             for role in logged_buckets
@@ -114,7 +114,7 @@ class DataLayer(LayerStack):
             bucket = SecureBucket(
                 self,
                 spec.name,
-                bucket_name=f"{self.namer.name(spec.name)}-{account}",
+                bucket_name=self.namer.bucket(spec.name, account),
                 kms_key_arn=self._key(spec.kms_key),
                 transitions=spec.transitions,
                 lifecycle_prefix=spec.lifecycle_prefix,

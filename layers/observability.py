@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.cloudwatch_composite_alarm import CloudwatchCompositeAlarm
@@ -176,7 +177,7 @@ class ObservabilityLayer(LayerStack):
             self,
             "dashboard",
             dashboard_name=self.namer.name("platform"),
-            dashboard_body=json.dumps({"widgets": [_widget(i, s, env.region) for i, s in enumerate(alarms)]}),
+            dashboard_body=json.dumps({"widgets": _grid([_alarm_panel(spec) for spec in alarms], env.region)}),
         )
         more_dashboards = [
             CloudwatchDashboard(
@@ -405,13 +406,26 @@ def dashboard_panels(
                 )
             ]
         elif kind == "cost":
-            # Billing metrics exist only in us-east-1, whatever the platform's region.
             panels[kind] = [("Estimated charges (USD)", [["AWS/Billing", "EstimatedCharges", "Currency", "USD"]],
                              "Maximum")]  # fmt: skip
     return panels
 
 
-def _grid(panels: list[tuple[str, list[list[str]], str]], region: str) -> list[dict[str, object]]:
+class Panel(NamedTuple):
+    title: str
+    metrics: list[list[str]]
+    stat: str
+    period: int = 300
+
+
+def _alarm_panel(spec: AlarmSpec) -> Panel:
+    """The overview shows what each alarm watches, at the alarm's own period."""
+    dimensions = [part for key, value in spec.dimensions.items() for part in (key, value)]
+    return Panel(spec.description, [[spec.namespace, spec.metric, *dimensions]], spec.statistic, spec.period_seconds)
+
+
+def _grid(panels: list[tuple], region: str) -> list[dict[str, object]]:
+    """Two widgets per row; billing metrics exist only in us-east-1, whatever the platform's region."""
     return [
         {
             "type": "metric",
@@ -423,27 +437,9 @@ def _grid(panels: list[tuple[str, list[list[str]], str]], region: str) -> list[d
                 "title": title,
                 "region": "us-east-1" if metrics[0][0] == "AWS/Billing" else region,
                 "stat": stat,
-                "period": 300,
+                "period": period,
                 "metrics": metrics,
             },
         }
-        for index, (title, metrics, stat) in enumerate(panels)
+        for index, (title, metrics, stat, period) in enumerate(Panel(*panel) for panel in panels)
     ]
-
-
-def _widget(index: int, spec: AlarmSpec, region: str) -> dict[str, object]:
-    dimensions = [part for key, value in spec.dimensions.items() for part in (key, value)]
-    return {
-        "type": "metric",
-        "x": (index % 2) * 12,
-        "y": (index // 2) * 6,
-        "width": 12,
-        "height": 6,
-        "properties": {
-            "title": spec.description,
-            "region": region,
-            "stat": spec.statistic,
-            "period": spec.period_seconds,
-            "metrics": [[spec.namespace, spec.metric, *dimensions]],
-        },
-    }

@@ -140,7 +140,7 @@ class PipelineLayer(LayerStack):
         artifacts = SecureBucket(
             self,
             ARTIFACT_BUCKET_ROLE,
-            bucket_name=f"{self.namer.name(ARTIFACT_BUCKET_ROLE)}-{account}",
+            bucket_name=self.namer.bucket(ARTIFACT_BUCKET_ROLE, account),
             kms_key_arn=pipeline_key,
             noncurrent_version_expiration_days=config.artifact_retention_days,
             access_log_bucket=data.access_log_bucket_name,
@@ -159,11 +159,9 @@ class PipelineLayer(LayerStack):
         blue_green = [(i, s) for i, s in enumerate(env.compute.services) if s.deployment == "blue_green"]
         names = {index: self.namer.bounded(self.namer.for_service(s.container_name), 64) for index, s in blue_green}
         region = env.region
-        build_secrets = {
-            variable: f"{self.namer.prefix}/{reference}" for variable, reference in config.build_secrets.items()
-        }
+        build_secrets = {variable: self.namer.secret(reference) for variable, reference in config.build_secrets.items()}
         secret_arns = [
-            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self.namer.prefix}/{ref.split(':')[0]}-*"
+            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self.namer.secret(ref.split(':')[0])}-*"
             for ref in config.build_secrets.values()
         ]
         projects = [f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()]

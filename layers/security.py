@@ -409,7 +409,7 @@ class SecurityLayer(LayerStack):
         secret = SecretsmanagerSecret(
             self,
             f"secret-{name}",
-            name=f"{self.namer.prefix}/{name}",
+            name=self.namer.secret(name),
             description=f"{description}; the value is set out of band, never by Terraform",
             kms_key_id=kms_key_arn,
             recovery_window_in_days=30,

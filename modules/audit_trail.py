@@ -34,10 +34,11 @@ class AuditTrail(Construct):
         super().__init__(scope, id)
         trail_name = namer.name("audit-trail")
         trail_arn = f"arn:{partition}:cloudtrail:{region}:{account}:trail/{trail_name}"
+        bucket_name = namer.bucket("cloudtrail", account)
         self.bucket = SecureBucket(
             self,
             "bucket",
-            bucket_name=f"{namer.name('cloudtrail')}-{account}",
+            bucket_name=bucket_name,
             kms_key_arn=kms_key_arn,
             object_lock=ObjectLock(mode="COMPLIANCE", retention_days=config.retention_years * DAYS_PER_YEAR),
             noncurrent_version_expiration_days=config.retention_years * DAYS_PER_YEAR,
@@ -47,14 +48,14 @@ class AuditTrail(Construct):
                     sid="CloudTrailChecksAcl",
                     principals={"Service": "cloudtrail.amazonaws.com"},
                     actions=("s3:GetBucketAcl",),
-                    resources=(f"arn:{partition}:s3:::{namer.name('cloudtrail')}-{account}",),
+                    resources=(f"arn:{partition}:s3:::{bucket_name}",),
                     conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
                 ),
                 Statement(
                     sid="CloudTrailDelivers",
                     principals={"Service": "cloudtrail.amazonaws.com"},
                     actions=("s3:PutObject",),
-                    resources=(f"arn:{partition}:s3:::{namer.name('cloudtrail')}-{account}/AWSLogs/{account}/*",),
+                    resources=(f"arn:{partition}:s3:::{bucket_name}/AWSLogs/{account}/*",),
                     conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
                 ),
             ),

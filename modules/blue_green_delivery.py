@@ -119,31 +119,31 @@ class BlueGreenDelivery(Construct):
             ],
         }
         logs = {"cloudwatch_logs": {"group_name": build_log_group, "stream_name": container_name, "status": "ENABLED"}}
-        self.build = CodebuildProject(
-            self,
+
+        def project(id: str, description: str, buildspec: str, timeout: int, **extra: object) -> CodebuildProject:
+            return CodebuildProject(
+                self,
+                id,
+                name=f"{name}-{id}",
+                description=description,
+                service_role=roles.build_role_arn,
+                encryption_key=kms_key_arn,
+                build_timeout=timeout,
+                artifacts={"type": "CODEPIPELINE"},
+                source={"type": "CODEPIPELINE", "buildspec": buildspec},
+                environment={**environment, **extra},
+                logs_config=logs,
+            )
+
+        self.build = project(
             "build",
-            name=f"{name}-build",
-            description=f"Test, scan, build and push {container_name} (ARM64)",
-            service_role=roles.build_role_arn,
-            encryption_key=kms_key_arn,
-            build_timeout=30,
-            artifacts={"type": "CODEPIPELINE"},
-            source={"type": "CODEPIPELINE", "buildspec": build_spec(build_secrets)},
-            environment={**environment, "privileged_mode": True},
-            logs_config=logs,
+            f"Test, scan, build and push {container_name} (ARM64)",
+            build_spec(build_secrets),
+            30,
+            privileged_mode=True,
         )
-        self.integration_tests = CodebuildProject(
-            self,
-            "integration-tests",
-            name=f"{name}-integration-tests",
-            description=f"Post-deploy integration tests of {container_name}",
-            service_role=roles.build_role_arn,
-            encryption_key=kms_key_arn,
-            build_timeout=20,
-            artifacts={"type": "CODEPIPELINE"},
-            source={"type": "CODEPIPELINE", "buildspec": INTEGRATION_TEST_SPEC},
-            environment=environment,
-            logs_config=logs,
+        self.integration_tests = project(
+            "integration-tests", f"Post-deploy integration tests of {container_name}", INTEGRATION_TEST_SPEC, 20
         )
         app = CodedeployApp(self, "app", name=name, compute_platform="ECS")
         self.deployment_group = CodedeployDeploymentGroup(
