@@ -161,6 +161,7 @@ def deploy_local(env: str = EnvOption) -> None:
             with console.status("synthesizing for the emulator"):
                 context = synthesize(environment, target, outdir)
             tf_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
+            console.print(f"terraform output: {outdir / 'logs'}/<layer>.log")
             started = time.monotonic()
             with console.status("starting") as status:
 

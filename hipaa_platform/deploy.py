@@ -21,12 +21,18 @@ class LayerRun:
     destroyed: bool = False
 
 
-def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun) -> None:
+def log_path(outdir: Path, layer: str) -> Path:
+    return outdir / "logs" / f"{layer}.log"
+
+
+def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) -> None:
     started = time.monotonic()
     terraform.init(stack_dir, env)
-    terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env)
+    terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, log=log)
     run.apply_seconds = time.monotonic() - started
-    replan = terraform.run(["plan", "-detailed-exitcode", "-input=false", "-no-color"], stack_dir, env, check=False)
+    replan = terraform.run(
+        ["plan", "-detailed-exitcode", "-input=false", "-no-color"], stack_dir, env, check=False, log=log
+    )
     if replan.returncode == 2:
         raise UserError(f"{run.layer}: the re-plan after apply is not empty (drift):\n{_changes(replan.stdout)}")
     if replan.returncode != 0:
@@ -36,8 +42,8 @@ def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun) -> None:
     run.outputs = {name: ("(sensitive)" if o.get("sensitive") else o["value"]) for name, o in raw.items()}
 
 
-def destroy_layer(stack_dir: Path, env: dict[str, str], run: LayerRun) -> None:
-    terraform.run(["destroy", "-auto-approve", "-input=false", "-no-color"], stack_dir, env)
+def destroy_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) -> None:
+    terraform.run(["destroy", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, log=log)
     run.destroyed = True
 
 
@@ -47,7 +53,11 @@ def deploy_all(
     on_step: Callable[[str, str], None],
     layers: tuple[str, ...] = LAYERS,
 ) -> list[LayerRun]:
-    """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure."""
+    """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure.
+
+    Terraform's output for each layer goes to <outdir>/logs/<layer>.log as it runs."""
+    for layer in layers:
+        log_path(outdir, layer).unlink(missing_ok=True)
     runs: list[LayerRun] = []
     errors: list[str] = []
     try:
@@ -55,13 +65,13 @@ def deploy_all(
             on_step(layer, "apply")
             run = LayerRun(layer)
             runs.append(run)
-            apply_layer(outdir / "stacks" / layer, env, run)
+            apply_layer(outdir / "stacks" / layer, env, run, log_path(outdir, layer))
     except UserError as error:
         errors.append(str(error))
     for run in reversed(runs):
         on_step(run.layer, "destroy")
         try:
-            destroy_layer(outdir / "stacks" / run.layer, env, run)
+            destroy_layer(outdir / "stacks" / run.layer, env, run, log_path(outdir, run.layer))
         except UserError as error:
             errors.append(str(error))
     if errors:

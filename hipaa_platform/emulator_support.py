@@ -15,6 +15,32 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
         "moto does not implement DescribeSubscribersForNotification, which the provider calls to read "
         "a budget's notifications back"
     ),
+    "aws_securityhub_account": (
+        "moto does not implement UpdateSecurityHubConfiguration; it answers 500 and the provider "
+        "retries for many minutes"
+    ),
+    "aws_securityhub_standards_subscription": "moto does not implement BatchEnableStandards or GetEnabledStandards",
+    "aws_guardduty_detector_feature": (
+        "moto's UpdateDetector replaces the detector's feature list instead of merging it, so of two "
+        "features only the last survives and the re-plan adds the other again"
+    ),
+    "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
+    "aws_elasticache_user_group": "moto does not implement CreateUserGroup",
+    "aws_cloudfront_response_headers_policy": "moto does not implement CreateResponseHeadersPolicy",
+    "aws_codestarconnections_connection": "moto has no CodeStar Connections API",
+    "aws_codedeploy_app": "moto does not implement DeleteApplication, so the run could not destroy it",
+    "aws_codedeploy_deployment_group": (
+        "moto does not implement UpdateDeploymentGroup or DeleteDeploymentGroup, so the run could not destroy it"
+    ),
+    "aws_codepipeline": (
+        "its stages name the CodeStar connection and the CodeDeploy application, which the emulator cannot create"
+    ),
+    "aws_sqs_queue_redrive_allow_policy": (
+        "moto does not store a queue's RedriveAllowPolicy, and the provider waits for it to read back"
+    ),
+    "aws_cloudwatch_composite_alarm": "moto does not implement PutCompositeAlarm",
+    "aws_xray_sampling_rule": "moto's X-Ray has no sampling rules",
+    "aws_xray_group": "moto's X-Ray has no groups",
 }
 
 
@@ -31,12 +57,27 @@ ATTRIBUTE_GAPS_ON_EMULATOR = (
     AttributeGap("aws_vpc_security_group_ingress_rule", "description", False, SG_RULE_DESCRIPTION),
     AttributeGap("aws_vpc_security_group_egress_rule", "description", False, SG_RULE_DESCRIPTION),
     *(
-        AttributeGap("aws_db_instance", attribute, False, "moto does not store Performance Insights settings")
+        AttributeGap(resource_type, attribute, False, "moto does not store Performance Insights settings")
+        for resource_type in ("aws_db_instance", "aws_rds_cluster_instance")
         for attribute in (
             "performance_insights_enabled",
             "performance_insights_kms_key_id",
             "performance_insights_retention_period",
         )
+    ),
+    AttributeGap(
+        "aws_sqs_queue",
+        "redrive_policy",
+        False,
+        "moto returns the redrive policy with spaces after its separators; the provider compares it with "
+        "the compact form SQS returns, so it reads as a whitespace-only change",
+    ),
+    AttributeGap(
+        "aws_rds_cluster",
+        "scaling_configuration",
+        False,
+        "moto returns an empty Serverless v1 scaling configuration for every cluster; this project sets "
+        "only the v2 one",
     ),
     *(
         AttributeGap("aws_ecs_service", attribute, False, "moto does not store this ECS service setting")

@@ -87,6 +87,11 @@ class LayerStack(TerraformStack):
             return False
         return True
 
+    def creates_all(self, *parts: tuple[str, str]) -> bool:
+        """For things built from several resource types: True only if the target creates them all;
+        every type it cannot create is recorded."""
+        return all([self.creates(resource_type, what) for resource_type, what in parts])
+
     # -- provider and state ----------------------------------------------------------------
     def _configure_provider(self) -> None:
         target = self.context.target

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
@@ -66,11 +67,40 @@ def terraform_environment(extra: dict[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True)
+def run(
+    args: list[str], cwd: Path, env: dict[str, str], check: bool = True, log: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run terraform; with `log`, its output is also appended to that file as it comes (tail -f it)."""
+    if log is None:
+        result = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True)
+    else:
+        result = _run_logged(args, cwd, env, log)
     if check and result.returncode != 0:
-        raise UserError(f"terraform {' '.join(args)} failed in {cwd}:\n{result.stderr or result.stdout}")
+        where = f" (full output: {log})" if log else ""
+        raise UserError(f"terraform {' '.join(args)} failed in {cwd}{where}:\n{result.stderr or result.stdout}")
     return result
+
+
+def _run_logged(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.CompletedProcess[str]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+    # stderr goes to a file, not a pipe, so a chatty stderr cannot block the stdout loop.
+    with log.open("a") as sink, tempfile.TemporaryFile("w+") as errors:
+        sink.write(f"$ terraform {' '.join(args)}\n")
+        sink.flush()
+        process = subprocess.Popen(
+            ["terraform", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            sink.write(line)
+            sink.flush()
+            lines.append(line)
+        returncode = process.wait()
+        errors.seek(0)
+        stderr = errors.read()
+        sink.write(stderr)
+    return subprocess.CompletedProcess(["terraform", *args], returncode, "".join(lines), stderr)
 
 
 def init(stack_dir: Path, env: dict[str, str], backend: bool = True) -> None:

@@ -426,6 +426,7 @@ class ComputeLayer(LayerStack):
             certificate_arn=self.security.certificate_arn,
             access_log_bucket_name=access_log_bucket_name,
             force_destroy=self.context.target.disposable,
+            security_headers=self.creates("aws_cloudfront_response_headers_policy", "SPA security headers"),
         )
         accept_finding(spa.bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
         accept_finding(spa.bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)

@@ -145,6 +145,9 @@ class DataLayer(LayerStack):
                 name=self.namer.name(spec.name),
                 config=spec,
                 kms_key_arn=self._key(spec.kms_key),
+                restrict_redrive_sources=self.creates(
+                    "aws_sqs_queue_redrive_allow_policy", f"{spec.name} dead-letter source restriction"
+                ),
             )
             for spec in data.queues
         }
@@ -174,6 +177,13 @@ class DataLayer(LayerStack):
                 subnet_ids=store_subnets,
                 security_group_id=item(security.cache_security_group_ids, 0),
                 kms_key_arn=self._key(data.cache.kms_key),
+                with_cache=self.creates_all(
+                    ("aws_elasticache_serverless_cache", f"{data.cache.name} Redis cache"),
+                    ("aws_elasticache_user_group", f"{data.cache.name} user group"),
+                ),
+                partition=self.partition,
+                region=env.region,
+                account=account,
             )
 
         log_key = self._key(env.security.log_key)

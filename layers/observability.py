@@ -192,7 +192,10 @@ class ObservabilityLayer(LayerStack):
         critical = []
         if obs.service_alarms:
             critical.append(self._service_health(compute, security.kms_key_arn))
-        if obs.xray_sampling:
+        if obs.xray_sampling and self.creates_all(
+            ("aws_xray_sampling_rule", "baseline and 5xx sampling rules"),
+            ("aws_xray_group", "slow-request group"),
+        ):
             self._xray_sampling()
         for index, spec in enumerate(env.compute.services):
             for metric_filter in obs.metric_filters:
@@ -235,6 +238,7 @@ class ObservabilityLayer(LayerStack):
             "evaluation_periods": config.evaluation_periods,
             "treat_missing_data": "notBreaching",
         }
+        composite = self.creates("aws_cloudwatch_composite_alarm", "per-service composite health alarms")
         for index, spec in enumerate(env.compute.services):
             name = spec.container_name
             target = {"TargetGroup": item(compute.target_group_arn_suffixes, index),
@@ -291,6 +295,8 @@ class ObservabilityLayer(LayerStack):
                 evaluation_periods=config.evaluation_periods,
                 treat_missing_data="breaching",
             )
+            if not composite:
+                continue
             CloudwatchCompositeAlarm(
                 self,
                 f"alarm-{name}-health",

@@ -53,7 +53,7 @@ class PipelineLayer(LayerStack):
         pipelines, connections = [], []
         if env.pipeline.codepipeline:
             connection, pipelines = self._codepipelines()
-            connections.append(connection)
+            connections += [connection] if connection else []
         self.publish(
             PipelineOutputs(
                 deploy_role_arns=[r.arn for r in deploy_roles],
@@ -123,7 +123,7 @@ class PipelineLayer(LayerStack):
         )
         return role
 
-    def _codepipelines(self) -> tuple[str, list[str]]:
+    def _codepipelines(self) -> tuple[str | None, list[str]]:
         env = self.environment
         config = env.pipeline.codepipeline
         compute = self.compute
@@ -134,9 +134,17 @@ class PipelineLayer(LayerStack):
         pipeline_key = key_arn(security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default")
         log_key = key_arn(security, env, env.security.log_key)
 
-        connection = CodestarconnectionsConnection(
-            self, "source-connection", name=self.namer.name("github"), provider_type="GitHub"
+        release = self.creates_all(
+            ("aws_codestarconnections_connection", "GitHub source connection"),
+            ("aws_codedeploy_app", "CodeDeploy application per blue-green service"),
+            ("aws_codedeploy_deployment_group", "CodeDeploy deployment group per blue-green service"),
+            ("aws_codepipeline", "CodePipeline per blue-green service"),
         )
+        connection = None
+        if release:
+            connection = CodestarconnectionsConnection(
+                self, "source-connection", name=self.namer.name("github"), provider_type="GitHub"
+            )
         artifacts = SecureBucket(
             self,
             ARTIFACT_BUCKET_ROLE,
@@ -181,8 +189,8 @@ class PipelineLayer(LayerStack):
                           resources=(artifacts.arn, f"{artifacts.arn}/*")),
                 Statement(sid="ArtifactKey", actions=("kms:Decrypt", "kms:GenerateDataKey"),
                           resources=(pipeline_key,)),
-                Statement(sid="Source", actions=("codestar-connections:UseConnection",),
-                          resources=(connection.arn,)),
+                *([Statement(sid="Source", actions=("codestar-connections:UseConnection",),
+                             resources=(connection.arn,))] if connection else []),
                 Statement(sid="Builds", actions=("codebuild:StartBuild", "codebuild:BatchGetBuilds"),
                           resources=tuple(projects)),
                 Statement(sid="Deployments", actions=("codedeploy:CreateDeployment", "codedeploy:GetDeployment",
@@ -241,7 +249,7 @@ class PipelineLayer(LayerStack):
                     ),
                 ),
                 roles=roles,
-                connection_arn=connection.arn,
+                connection_arn=connection.arn if connection else None,
                 artifact_bucket=artifacts.name,
                 kms_key_arn=pipeline_key,
                 build_log_group=build_logs.name,
@@ -254,8 +262,8 @@ class PipelineLayer(LayerStack):
                 "The build runs `docker build` and `docker push` for the service image, which needs the "
                 "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
             )
-            pipelines.append(delivery.pipeline.name)
-        return connection.arn, pipelines
+            pipelines += [delivery.pipeline.name] if delivery.pipeline else []
+        return (connection.arn if connection else None), pipelines
 
     def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:
         role = IamRole(

@@ -219,14 +219,18 @@ class SecurityLayer(LayerStack):
                 RegionalWebAcl(self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key)
             )
         if env.security.guardduty:
-            guardduty = GuardDuty(self, "guardduty")
+            features = self.creates("aws_guardduty_detector_feature", "GuardDuty S3 and RDS protection features")
+            guardduty = GuardDuty(self, "guardduty", with_features=features)
             accept_finding(
                 guardduty.detector,
                 "CKV2_AWS_3",
                 "The platform owns one account in one region and enables the detector there; organization-wide "
                 "GuardDuty is configured from the organization's management account, outside this project.",
             )
-        if env.security.security_hub:
+        if env.security.security_hub and self.creates_all(
+            ("aws_securityhub_account", "Security Hub"),
+            ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
+        ):
             SecurityHub(self, "security-hub", partition=self.partition, region=env.region)
         if env.security.cloudtrail:
             trail = AuditTrail(

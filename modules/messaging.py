@@ -23,7 +23,16 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
 
 class QueueWithDeadLetters(Construct):
-    def __init__(self, scope: Construct, id: str, *, name: str, config: Queue, kms_key_arn: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        config: Queue,
+        kms_key_arn: str,
+        restrict_redrive_sources: bool = True,
+    ) -> None:
         super().__init__(scope, id)
         suffix = ".fifo" if config.fifo else ""
         fifo = (
@@ -53,12 +62,13 @@ class QueueWithDeadLetters(Construct):
             ),
             **fifo,
         )
-        SqsQueueRedriveAllowPolicy(
-            self,
-            "dlq-sources",
-            queue_url=self.dead_letters.url,
-            redrive_allow_policy=json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [self.queue.arn]}),
-        )
+        if restrict_redrive_sources:  # only this queue may use the dead-letter queue
+            SqsQueueRedriveAllowPolicy(
+                self,
+                "dlq-sources",
+                queue_url=self.dead_letters.url,
+                redrive_allow_policy=json.dumps({"redrivePermission": "byQueue", "sourceQueueArns": [self.queue.arn]}),
+            )
         self.name = self.queue.name
         self.arn = self.queue.arn
 

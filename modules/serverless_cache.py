@@ -30,7 +30,13 @@ class ServerlessRedis(Construct):
         subnet_ids: Sequence[str],
         security_group_id: str,
         kms_key_arn: str,
+        partition: str,
+        region: str,
+        account: str,
+        with_cache: bool = True,
     ) -> None:
+        """`with_cache=False` builds only the users (for a target that cannot create the cache);
+        `arn` is then the ARN the cache would have, so grants keep their shape."""
         super().__init__(scope, id)
         disabled_default = ElasticacheUser(
             self,
@@ -54,6 +60,9 @@ class ServerlessRedis(Construct):
             )
             for name in config.iam_users
         }
+        self.arn = f"arn:{partition}:elasticache:{region}:{account}:serverlesscache:{config.name}"
+        if not with_cache:
+            return
         group = ElasticacheUserGroup(
             self,
             "users",

@@ -39,6 +39,7 @@ class SinglePageApp(Construct):
         certificate_arn: str,
         access_log_bucket_name: str,
         force_destroy: bool,
+        security_headers: bool = True,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = SecureBucket(
@@ -61,24 +62,7 @@ class SinglePageApp(Construct):
             signing_behavior="always",
             signing_protocol="sigv4",
         )
-        headers = CloudfrontResponseHeadersPolicy(
-            self,
-            "security-headers",
-            name=f"{name}-security-headers",
-            security_headers_config={
-                "content_security_policy": {"content_security_policy": CONTENT_SECURITY_POLICY, "override": True},
-                "content_type_options": {"override": True},
-                "frame_options": {"frame_option": "DENY", "override": True},
-                "referrer_policy": {"referrer_policy": "strict-origin-when-cross-origin", "override": True},
-                "strict_transport_security": {
-                    "access_control_max_age_sec": 63072000,
-                    "include_subdomains": True,
-                    "preload": True,
-                    "override": True,
-                },
-                "xss_protection": {"protection": True, "mode_block": True, "override": True},
-            },
-        )
+        headers = self._security_headers(name) if security_headers else None
         self.distribution = CloudfrontDistribution(
             self,
             "this",
@@ -101,7 +85,7 @@ class SinglePageApp(Construct):
                 "cached_methods": ["GET", "HEAD"],
                 "viewer_protocol_policy": "redirect-to-https",
                 "cache_policy_id": CACHING_OPTIMIZED,
-                "response_headers_policy_id": headers.id,
+                **({"response_headers_policy_id": headers.id} if headers else {}),
                 "compress": True,
             },
             # The SPA routes on the client: unknown paths load index.html.
@@ -128,4 +112,24 @@ class SinglePageApp(Construct):
                 resources=(f"{self.bucket.arn}/*",),
                 conditions={"StringEquals": {"AWS:SourceArn": self.distribution.arn}},
             )
+        )
+
+    def _security_headers(self, name: str) -> CloudfrontResponseHeadersPolicy:
+        return CloudfrontResponseHeadersPolicy(
+            self,
+            "security-headers",
+            name=f"{name}-security-headers",
+            security_headers_config={
+                "content_security_policy": {"content_security_policy": CONTENT_SECURITY_POLICY, "override": True},
+                "content_type_options": {"override": True},
+                "frame_options": {"frame_option": "DENY", "override": True},
+                "referrer_policy": {"referrer_policy": "strict-origin-when-cross-origin", "override": True},
+                "strict_transport_security": {
+                    "access_control_max_age_sec": 63072000,
+                    "include_subdomains": True,
+                    "preload": True,
+                    "override": True,
+                },
+                "xss_protection": {"protection": True, "mode_block": True, "override": True},
+            },
         )

@@ -14,10 +14,10 @@ SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "n
 
 
 class GuardDuty(Construct):
-    def __init__(self, scope: Construct, id: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, with_features: bool = True) -> None:
         super().__init__(scope, id)
         self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
-        for feature in GUARDDUTY_FEATURES:
+        for feature in GUARDDUTY_FEATURES if with_features else ():
             GuarddutyDetectorFeature(
                 self, feature.lower(), detector_id=self.detector.id, name=feature, status="ENABLED"
             )

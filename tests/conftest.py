@@ -35,12 +35,17 @@ class Synthesized:
         return "\n".join(json.dumps(s) for s in self.stacks.values())
 
 
-def _synthesize(name: str, outdir: Path) -> Synthesized:
+def _synthesize(name: str, outdir: Path, on_emulator: bool = False) -> Synthesized:
     from hipaa_platform.app import synthesize
     from hipaa_platform.loader import load_environment
-    from hipaa_platform.targets import Target
+    from hipaa_platform.targets import StateBackend, Target
 
-    context = synthesize(load_environment(name), Target(local_state_root=outdir / "state"), outdir)
+    target = (
+        Target(backend=StateBackend.EMULATOR, emulator_endpoint="https://127.0.0.1:4566")
+        if on_emulator
+        else Target(local_state_root=outdir / "state")
+    )
+    context = synthesize(load_environment(name), target, outdir)
     stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
     return Synthesized(outdir, stacks, context.skipped)
 
@@ -53,3 +58,9 @@ def intakeiq(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def medisync(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return _synthesize("medisync-prod", tmp_path_factory.mktemp("medisync") / "cdktf.out")
+
+
+@pytest.fixture(scope="session")
+def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """MediSync as deploy-local synthesizes it (no server needed to synthesize)."""
+    return _synthesize("medisync-prod", tmp_path_factory.mktemp("medisync-emulator") / "cdktf.out", on_emulator=True)

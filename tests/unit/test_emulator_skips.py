@@ -1,0 +1,65 @@
+"""What deploy-local leaves out on the emulator: exactly the listed resource types, each reported
+with its reason, and nothing from a real synthesis."""
+
+from __future__ import annotations
+
+from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
+
+
+def resource_types(synthesized) -> set[str]:
+    return {t for stack in synthesized.stacks.values() for t in stack.get("resource", {})}
+
+
+def test_a_real_synthesis_skips_nothing(medisync) -> None:
+    assert medisync.skipped == []
+
+
+def test_every_unsupported_type_medisync_uses_is_left_out_and_reported(medisync, medisync_on_emulator) -> None:
+    expected = resource_types(medisync) & set(UNSUPPORTED_ON_EMULATOR)
+    assert expected, "MediSync uses resource types the emulator cannot create"
+    assert not resource_types(medisync_on_emulator) & set(UNSUPPORTED_ON_EMULATOR)
+    reported = {skip.resource_type for skip in medisync_on_emulator.skipped}
+    assert reported == expected
+    for skip in medisync_on_emulator.skipped:
+        assert skip.reason == UNSUPPORTED_ON_EMULATOR[skip.resource_type]
+
+
+def test_supported_types_are_kept_on_the_emulator(medisync, medisync_on_emulator) -> None:
+    kept = resource_types(medisync) - set(UNSUPPORTED_ON_EMULATOR)
+    assert kept <= resource_types(medisync_on_emulator)
+
+
+def test_without_the_cache_grants_name_the_arn_it_would_have(medisync, medisync_on_emulator) -> None:
+    """The task policy shape does not change when the emulator cannot create the cache."""
+    cache = medisync.only("data", "aws_elasticache_serverless_cache")
+    policies = medisync_on_emulator.resources("data", "aws_iam_role_policy")
+    granted = "".join(p["policy"] for p in policies.values())
+    assert f":serverlesscache:{cache['name']}" in granted
+    assert medisync_on_emulator.resources("data", "aws_elasticache_user")
+
+
+def test_without_a_release_pipeline_the_build_projects_remain(medisync, medisync_on_emulator) -> None:
+    real = medisync.resources("pipeline", "aws_codebuild_project")
+    assert real and set(medisync_on_emulator.resources("pipeline", "aws_codebuild_project")) == set(real)
+
+    def pipeline_role_policy(synthesized) -> str:
+        policies = synthesized.resources("pipeline", "aws_iam_role_policy")
+        return next(p["policy"] for name, p in policies.items() if name.startswith("codepipeline"))
+
+    assert "codestar-connections:UseConnection" in pipeline_role_policy(medisync)
+    assert "codestar-connections:UseConnection" not in pipeline_role_policy(medisync_on_emulator)
+
+
+def test_without_security_headers_the_distribution_has_no_policy_reference(medisync, medisync_on_emulator) -> None:
+    real = medisync.only("compute", "aws_cloudfront_distribution")["default_cache_behavior"]
+    emulated = medisync_on_emulator.only("compute", "aws_cloudfront_distribution")["default_cache_behavior"]
+    assert "response_headers_policy_id" in real
+    assert "response_headers_policy_id" not in emulated
+
+
+def test_the_operations_guide_lists_every_unsupported_type() -> None:
+    from hipaa_platform.targets import PROJECT_ROOT
+
+    guide = (PROJECT_ROOT / "docs" / "operations.md").read_text()
+    missing = [t for t in UNSUPPORTED_ON_EMULATOR if f"`{t}`" not in guide]
+    assert missing == []
