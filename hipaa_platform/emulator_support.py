@@ -26,6 +26,11 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
     ),
     "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
     "aws_elasticache_user_group": "moto does not implement CreateUserGroup",
+    "aws_appautoscaling_target": (
+        "moto does not implement ListTagsForResource for Application Auto Scaling; the provider reads "
+        "a target's tags after registering it and retries for many minutes"
+    ),
+    "aws_appautoscaling_policy": "it attaches to a scalable target, which the emulator cannot create",
     "aws_cloudfront_response_headers_policy": "moto does not implement CreateResponseHeadersPolicy",
     "aws_codestarconnections_connection": "moto has no CodeStar Connections API",
     "aws_codedeploy_app": "moto does not implement DeleteApplication, so the run could not destroy it",

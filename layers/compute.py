@@ -165,7 +165,10 @@ class ComputeLayer(LayerStack):
             self._execution_grants(index, spec, repository.arn, service)
             if spec.enable_execute_command:
                 self._execute_command_grants(index, spec)
-            if spec.autoscaling:
+            if spec.autoscaling and self.creates_all(
+                ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),
+                ("aws_appautoscaling_policy", f"{spec.container_name} scaling policies"),
+            ):
                 queue_index = (
                     [q.name for q in env.data.queues].index(spec.autoscaling.queue_depth.queue)
                     if spec.autoscaling.queue_depth
