@@ -189,7 +189,7 @@ def deploy_local(env: str = EnvOption) -> None:
         how = "left unset" if gap.omitted else "ignored on re-plan"
         console.print(f"  {gap.resource_type}.{gap.attribute} ({how}): {gap.reason}")
     skipped = context.skipped
-    console.print(f"skipped on the emulator: {len(skipped)} resource(s)")
+    console.print(f"skipped on the emulator: {len(skipped)} item(s), each one resource type")
     for s in skipped:
         console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")
 

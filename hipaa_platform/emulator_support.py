@@ -37,8 +37,12 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
     "aws_codedeploy_deployment_group": (
         "moto does not implement UpdateDeploymentGroup or DeleteDeploymentGroup, so the run could not destroy it"
     ),
+    "aws_codebuild_project": (
+        "moto requires a source location even for a CODEPIPELINE source, which has none (AWS accepts it)"
+    ),
     "aws_codepipeline": (
-        "its stages name the CodeStar connection and the CodeDeploy application, which the emulator cannot create"
+        "its stages name the CodeStar connection, the CodeBuild projects and the CodeDeploy application, "
+        "which the emulator cannot create"
     ),
     "aws_sqs_queue_redrive_allow_policy": (
         "moto does not store a queue's RedriveAllowPolicy, and the provider waits for it to read back"
@@ -90,7 +94,23 @@ ATTRIBUTE_GAPS_ON_EMULATOR = (
             "availability_zone_rebalancing",
             "enable_ecs_managed_tags",
             "health_check_grace_period_seconds",
+            "enable_execute_command",
         )
+    ),
+    AttributeGap(
+        "aws_cloudfront_distribution",
+        "default_cache_behavior",
+        False,
+        "moto adds legacy forwarded_values to a cache behavior that uses a cache policy",
+    ),
+    AttributeGap(
+        "aws_cloudfront_distribution", "origin", False, "moto does not return an origin's origin access control id"
+    ),
+    AttributeGap(
+        "aws_cloudfront_distribution",
+        "viewer_certificate",
+        False,
+        "moto reports the CloudFront default certificate as in use besides the ACM certificate it was given",
     ),
     AttributeGap(
         "aws_db_parameter_group",

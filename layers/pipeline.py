@@ -134,14 +134,16 @@ class PipelineLayer(LayerStack):
         pipeline_key = key_arn(security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default")
         log_key = key_arn(security, env, env.security.log_key)
 
-        release = self.creates_all(
+        # On a target that cannot create these, the roles, artifact bucket and build logs remain.
+        delivery = self.creates_all(
             ("aws_codestarconnections_connection", "GitHub source connection"),
+            ("aws_codebuild_project", "build and integration-test projects per blue-green service"),
             ("aws_codedeploy_app", "CodeDeploy application per blue-green service"),
             ("aws_codedeploy_deployment_group", "CodeDeploy deployment group per blue-green service"),
             ("aws_codepipeline", "CodePipeline per blue-green service"),
         )
         connection = None
-        if release:
+        if delivery:
             connection = CodestarconnectionsConnection(
                 self, "source-connection", name=self.namer.name("github"), provider_type="GitHub"
             )
@@ -227,6 +229,8 @@ class PipelineLayer(LayerStack):
             deploy_role_arn=deploy_role.arn,
         )  # fmt: skip
 
+        if connection is None:
+            return None, []
         registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
         pipelines = []
         for order, (index, spec) in enumerate(blue_green):
@@ -249,7 +253,7 @@ class PipelineLayer(LayerStack):
                     ),
                 ),
                 roles=roles,
-                connection_arn=connection.arn if connection else None,
+                connection_arn=connection.arn,
                 artifact_bucket=artifacts.name,
                 kms_key_arn=pipeline_key,
                 build_log_group=build_logs.name,
@@ -262,8 +266,8 @@ class PipelineLayer(LayerStack):
                 "The build runs `docker build` and `docker push` for the service image, which needs the "
                 "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
             )
-            pipelines += [delivery.pipeline.name] if delivery.pipeline else []
-        return (connection.arn if connection else None), pipelines
+            pipelines.append(delivery.pipeline.name)
+        return connection.arn, pipelines
 
     def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:
         role = IamRole(

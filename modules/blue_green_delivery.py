@@ -95,7 +95,7 @@ class BlueGreenDelivery(Construct):
         config: CodePipeline,
         target: ServiceTarget,
         roles: DeliveryRoles,
-        connection_arn: str | None,
+        connection_arn: str,
         artifact_bucket: str,
         kms_key_arn: str,
         build_log_group: str,
@@ -145,9 +145,6 @@ class BlueGreenDelivery(Construct):
         self.integration_tests = project(
             "integration-tests", f"Post-deploy integration tests of {container_name}", INTEGRATION_TEST_SPEC, 20
         )
-        self.pipeline: Codepipeline | None = None
-        if connection_arn is None:
-            return  # no source connection (a target that cannot create one): the build projects only
         app = CodedeployApp(self, "app", name=name, compute_platform="ECS")
         self.deployment_group = CodedeployDeploymentGroup(
             self,
@@ -256,3 +253,4 @@ class BlueGreenDelivery(Construct):
                 ),
             ],
         )
+        self.app_name = app.name

@@ -1,5 +1,5 @@
-"""End to end: every IntakeIQ layer applied in order to the local emulator through the S3
-backend, re-planned with no changes, outputs read, destroyed in reverse order."""
+"""End to end: every layer of IntakeIQ and of MediSync applied in order to the local emulator
+through the S3 backend, re-planned with no changes, outputs read, destroyed in reverse order."""
 
 from __future__ import annotations
 
@@ -29,10 +29,31 @@ def test_deploy_local_intakeiq() -> None:
         assert f"apply    {layer}" in output and f"destroy  {layer}" in output
     assert output.count("no changes") == len(LAYERS)
     assert "DRIFT" not in output
-    assert "skipped on the emulator: 1 resource(s)" in output
+    assert "skipped on the emulator: 1 item(s)" in output
     assert "observability: aws_budgets_budget (monthly cost budget)" in output
     assert "vpc_id = vpc-" in output
     assert ":secret:rds!db-" in output  # outputs are printed verbatim, ARNs included
+
+
+def test_deploy_local_medisync(medisync_on_emulator) -> None:
+    """The largest environment, with every type the emulator cannot create left out and reported."""
+    result = subprocess.run(
+        [sys.executable, "-m", "hipaa_platform", "deploy-local", "--env", "medisync-prod"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "COLUMNS": "200"},
+        timeout=2700,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    for layer in LAYERS:
+        assert f"apply    {layer}" in output and f"destroy  {layer}" in output
+    assert output.count("no changes") == len(LAYERS)
+    assert f"skipped on the emulator: {len(medisync_on_emulator.skipped)} item(s)" in output
+    for skip in medisync_on_emulator.skipped:
+        assert f"{skip.layer}: {skip.resource_type} ({skip.what})" in output
+    assert "cluster_name = medisync-cluster" in output
 
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:

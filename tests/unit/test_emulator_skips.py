@@ -38,9 +38,11 @@ def test_without_the_cache_grants_name_the_arn_it_would_have(medisync, medisync_
     assert medisync_on_emulator.resources("data", "aws_elasticache_user")
 
 
-def test_without_a_release_pipeline_the_build_projects_remain(medisync, medisync_on_emulator) -> None:
-    real = medisync.resources("pipeline", "aws_codebuild_project")
-    assert real and set(medisync_on_emulator.resources("pipeline", "aws_codebuild_project")) == set(real)
+def test_without_delivery_pipelines_their_roles_and_bucket_remain(medisync, medisync_on_emulator) -> None:
+    assert medisync.resources("pipeline", "aws_codepipeline")
+    assert not medisync_on_emulator.resources("pipeline", "aws_codebuild_project")
+    for kept in ("aws_iam_role", "aws_s3_bucket", "aws_cloudwatch_log_group"):
+        assert set(medisync_on_emulator.resources("pipeline", kept)) == set(medisync.resources("pipeline", kept))
 
     def pipeline_role_policy(synthesized) -> str:
         policies = synthesized.resources("pipeline", "aws_iam_role_policy")
