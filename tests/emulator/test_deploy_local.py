@@ -3,6 +3,7 @@ through the S3 backend, re-planned with no changes, outputs read, destroyed in r
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -14,14 +15,15 @@ from hipaa_platform.targets import PROJECT_ROOT
 pytestmark = pytest.mark.emulator
 
 
-def test_deploy_local_intakeiq() -> None:
+def deploy_local(environment: str, timeout: int) -> str:
+    """Run deploy-local; assert it passed, applied and destroyed every layer with clean re-plans."""
     result = subprocess.run(
-        [sys.executable, "-m", "hipaa_platform", "deploy-local", "--env", "intakeiq"],
+        [sys.executable, "-m", "hipaa_platform", "deploy-local", "--env", environment],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "COLUMNS": "200"},
-        timeout=1800,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=timeout,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
@@ -29,6 +31,11 @@ def test_deploy_local_intakeiq() -> None:
         assert f"apply    {layer}" in output and f"destroy  {layer}" in output
     assert output.count("no changes") == len(LAYERS)
     assert "DRIFT" not in output
+    return output
+
+
+def test_deploy_local_intakeiq() -> None:
+    output = deploy_local("intakeiq", timeout=1800)
     assert "skipped on the emulator: 1 item(s)" in output
     assert "observability: aws_budgets_budget (monthly cost budget)" in output
     assert "vpc_id = vpc-" in output
@@ -37,19 +44,7 @@ def test_deploy_local_intakeiq() -> None:
 
 def test_deploy_local_medisync(medisync_on_emulator) -> None:
     """The largest environment, with every type the emulator cannot create left out and reported."""
-    result = subprocess.run(
-        [sys.executable, "-m", "hipaa_platform", "deploy-local", "--env", "medisync-prod"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "COLUMNS": "200"},
-        timeout=2700,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-4000:]
-    for layer in LAYERS:
-        assert f"apply    {layer}" in output and f"destroy  {layer}" in output
-    assert output.count("no changes") == len(LAYERS)
+    output = deploy_local("medisync-prod", timeout=2700)
     assert f"skipped on the emulator: {len(medisync_on_emulator.skipped)} item(s)" in output
     for skip in medisync_on_emulator.skipped:
         assert f"{skip.layer}: {skip.resource_type} ({skip.what})" in output
@@ -58,8 +53,6 @@ def test_deploy_local_medisync(medisync_on_emulator) -> None:
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
     """`cdktf deploy networking` as a user runs it, with the S3 backend on the emulator."""
-    import os
-
     from hipaa_platform import terraform
     from hipaa_platform.bootstrap import bootstrap_state_bucket
     from hipaa_platform.emulator import running_emulator
