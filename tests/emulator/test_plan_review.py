@@ -13,7 +13,7 @@ import yaml
 
 from hipaa_platform import terraform
 from hipaa_platform.config import Environment
-from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer
+from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path
 from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.plan import review
 from hipaa_platform.targets import StateBackend, Target
@@ -61,11 +61,11 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
             for layer in LAYERS:
                 run = LayerRun(layer)
                 applied.append(run)
-                apply_layer(outdir / "stacks" / layer, tf_env, run)
+                apply_layer(outdir / "stacks" / layer, tf_env, run, log_path(outdir, layer))
             yield Deployed(target, tf_env, outdir, root)
         finally:
             for run in reversed(applied):
-                destroy_layer(outdir / "stacks" / run.layer, tf_env, run)
+                destroy_layer(outdir / "stacks" / run.layer, tf_env, run, log_path(outdir, run.layer))
 
 
 def test_an_unchanged_environment_plans_no_changes(deployed: Deployed) -> None:
