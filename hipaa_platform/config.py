@@ -632,6 +632,10 @@ class Pipeline(Model):
         None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name, for the GitHub OIDC deploy role"
     )
     github_branch: str = "main"
+    github_oidc_provider: Literal["create", "existing"] = Field(
+        "create",
+        description="create the account's GitHub OIDC provider, or use the one it already has (one per account)",
+    )
     codepipeline: CodePipeline | None = None
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.codestarconnections_connection import CodestarconnectionsConnection
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_role import IamRole
@@ -66,13 +67,6 @@ class PipelineLayer(LayerStack):
         env = self.environment
         compute = self.compute
         service_indexes = range(len(env.compute.services))
-        github = IamOpenidConnectProvider(
-            self,
-            "github-oidc",
-            url=GITHUB_OIDC_URL,
-            client_id_list=["sts.amazonaws.com"],
-            thumbprint_list=GITHUB_OIDC_THUMBPRINTS,
-        )
         subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
         role = IamRole(
             self,
@@ -83,7 +77,7 @@ class PipelineLayer(LayerStack):
             assume_role_policy=policy_document(
                 Statement(
                     sid="GitHubActionsOnReleaseBranch",
-                    principals={"Federated": github.arn},
+                    principals={"Federated": self._github_oidc_provider_arn()},
                     actions=("sts:AssumeRoleWithWebIdentity",),
                     conditions={
                         "StringEquals": {
@@ -122,6 +116,18 @@ class PipelineLayer(LayerStack):
             ),
         )
         return role
+
+    def _github_oidc_provider_arn(self) -> str:
+        # An account holds one provider per issuer URL: the second environment in it reads the first's.
+        if self.environment.pipeline.github_oidc_provider == "existing":
+            return DataAwsIamOpenidConnectProvider(self, "github-oidc", url=GITHUB_OIDC_URL).arn
+        return IamOpenidConnectProvider(
+            self,
+            "github-oidc",
+            url=GITHUB_OIDC_URL,
+            client_id_list=["sts.amazonaws.com"],
+            thumbprint_list=GITHUB_OIDC_THUMBPRINTS,
+        ).arn
 
     def _codepipelines(self) -> tuple[str | None, list[str]]:
         env = self.environment

@@ -35,32 +35,43 @@ class Synthesized:
         return "\n".join(json.dumps(s) for s in self.stacks.values())
 
 
-def _synthesize(name: str, outdir: Path, on_emulator: bool = False) -> Synthesized:
+def synthesize_environment(environment, outdir: Path, on_emulator: bool = False) -> Synthesized:
+    """`environment`: a name under environments/, or an already loaded (possibly altered) one."""
     from hipaa_platform.app import synthesize
     from hipaa_platform.loader import load_environment
     from hipaa_platform.targets import StateBackend, Target
+
+    if isinstance(environment, str):
+        environment = load_environment(environment)
 
     target = (
         Target(backend=StateBackend.EMULATOR, emulator_endpoint="https://127.0.0.1:4566")
         if on_emulator
         else Target(local_state_root=outdir / "state")
     )
-    context = synthesize(load_environment(name), target, outdir)
+    context = synthesize(environment, target, outdir)
     stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
     return Synthesized(outdir, stacks, context.skipped)
 
 
 @pytest.fixture(scope="session")
 def intakeiq(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return _synthesize("intakeiq", tmp_path_factory.mktemp("intakeiq") / "cdktf.out")
+    return synthesize_environment("intakeiq", tmp_path_factory.mktemp("intakeiq") / "cdktf.out")
 
 
 @pytest.fixture(scope="session")
 def medisync(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return _synthesize("medisync-prod", tmp_path_factory.mktemp("medisync") / "cdktf.out")
+    return synthesize_environment("medisync-prod", tmp_path_factory.mktemp("medisync") / "cdktf.out")
 
 
 @pytest.fixture(scope="session")
 def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """MediSync as deploy-local synthesizes it (no server needed to synthesize)."""
-    return _synthesize("medisync-prod", tmp_path_factory.mktemp("medisync-emulator") / "cdktf.out", on_emulator=True)
+    outdir = tmp_path_factory.mktemp("medisync-emulator") / "cdktf.out"
+    return synthesize_environment("medisync-prod", outdir, on_emulator=True)
+
+
+@pytest.fixture
+def synthesize_variant(tmp_path: Path):
+    """Synthesizes an altered environment into this test's own directory (fast once the bindings are loaded)."""
+    return lambda environment: synthesize_environment(environment, tmp_path / "cdktf.out")

@@ -118,3 +118,8 @@ def test_overlapping_backup_and_maintenance_windows(tmp_path: Path) -> None:
 def test_adjacent_windows_are_accepted(tmp_path: Path) -> None:
     path = write(tmp_path, lambda d: d["data"]["database"].update(backup_window="03:00-04:00"))
     assert load_environment_file(path).data.database.maintenance_window == "sun:04:00-sun:05:00"
+
+
+def test_github_provider_choice_names_the_allowed_values(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["pipeline"].update(github_oidc_provider="reuse"))
+    assert "pipeline.github_oidc_provider" in message and "'create'" in message and "'existing'" in message

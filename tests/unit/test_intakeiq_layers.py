@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from hipaa_platform import LAYERS
+from hipaa_platform.loader import load_environment
 
 
 def policy(resource: dict, key: str = "policy") -> dict:
@@ -247,6 +248,25 @@ def test_pipeline_role_may_push_and_roll_one_service_only(intakeiq) -> None:
     assert "repository_arns" in statements["PushServiceImages"]["Resource"]
     assert set(statements["RollServices"]["Action"]) == {"ecs:UpdateService", "ecs:DescribeServices"}
     assert "service_arns" in statements["RollServices"]["Resource"]
+
+
+def test_the_deploy_role_trusts_the_github_provider_it_creates(intakeiq) -> None:
+    provider = intakeiq.only("pipeline", "aws_iam_openid_connect_provider")
+    assert provider["url"] == "https://token.actions.githubusercontent.com"
+    assert provider["client_id_list"] == ["sts.amazonaws.com"]
+    trust = policy(intakeiq.only("pipeline", "aws_iam_role"), "assume_role_policy")["Statement"][0]
+    assert trust["Principal"]["Federated"] == "${aws_iam_openid_connect_provider.github-oidc.arn}"
+
+
+def test_an_account_with_a_github_provider_reuses_it(synthesize_variant) -> None:
+    environment = load_environment("intakeiq")
+    pipeline = environment.pipeline.model_copy(update={"github_oidc_provider": "existing"})
+    shared = synthesize_variant(environment.model_copy(update={"pipeline": pipeline}))
+    assert not shared.resources("pipeline", "aws_iam_openid_connect_provider")
+    lookup = shared.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]["github-oidc"]
+    assert lookup["url"] == "https://token.actions.githubusercontent.com"
+    trust = policy(shared.only("pipeline", "aws_iam_role"), "assume_role_policy")["Statement"][0]
+    assert trust["Principal"]["Federated"] == "${data.aws_iam_openid_connect_provider.github-oidc.arn}"
 
 
 def test_observability_alarms_dashboard_and_budget(intakeiq) -> None:
