@@ -61,7 +61,8 @@ class DataLayer(LayerStack):
         account = self.account
         disposable = context.target.disposable
         # Data stores sit in the isolated tier where the network has one.
-        store_subnets = network.isolated_subnet_ids if env.networking.isolated_subnets else network.private_subnet_ids
+        store_tier = "isolated" if env.networking.isolated_subnets else "private"
+        store_subnets = network.isolated_subnet_ids if store_tier == "isolated" else network.private_subnet_ids
         store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
         access_log_name = self.namer.bucket("access-logs", account)
@@ -193,6 +194,7 @@ class DataLayer(LayerStack):
                 "aurora",
                 config=data.aurora,
                 subnet_ids=store_subnets,
+                subnet_tier=store_tier,
                 availability_zones=store_azs,
                 security_group_id=security.database_security_group_id,
                 kms_key_arn=self._key(data.aurora.kms_key),
@@ -213,6 +215,7 @@ class DataLayer(LayerStack):
                 "database",
                 config=data.database,
                 subnet_ids=store_subnets,
+                subnet_tier=store_tier,
                 security_group_id=security.database_security_group_id,
                 kms_key_arn=self._key(data.database.kms_key),
                 monitoring_role_arn=security.rds_monitoring_role_arn,

@@ -32,6 +32,7 @@ class AuroraServerlessCluster(Construct):
         *,
         config: Aurora,
         subnet_ids: Sequence[str],
+        subnet_tier: str,
         availability_zones: Sequence[str],
         security_group_id: str,
         kms_key_arn: str,
@@ -45,7 +46,7 @@ class AuroraServerlessCluster(Construct):
             self,
             "subnets",
             name=f"{config.identifier}-subnets",
-            description=f"Isolated subnets of {config.identifier}",
+            description=f"{subnet_tier.capitalize()} subnets of {config.identifier}",
             subnet_ids=list(subnet_ids),
         )
         parameters = RdsClusterParameterGroup(

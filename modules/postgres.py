@@ -26,6 +26,7 @@ class PostgresDatabase(Construct):
         *,
         config: Database,
         subnet_ids: Sequence[str],
+        subnet_tier: str,
         security_group_id: str,
         kms_key_arn: str,
         monitoring_role_arn: str,
@@ -37,7 +38,7 @@ class PostgresDatabase(Construct):
             self,
             "subnets",
             name=f"{config.identifier}-subnets",
-            description=f"Private subnets of {config.identifier}",
+            description=f"{subnet_tier.capitalize()} subnets of {config.identifier}",
             subnet_ids=list(subnet_ids),
         )
         parameters = DbParameterGroup(

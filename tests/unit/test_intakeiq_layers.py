@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import yaml
+
 from hipaa_platform import LAYERS
-from hipaa_platform.loader import load_environment
+from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment, load_environment_file
 
 
 def policy(resource: dict, key: str = "policy") -> dict:
@@ -147,6 +149,24 @@ def test_database_matches_the_seed(intakeiq) -> None:
     assert "password" not in db
     parameters = {p["name"]: p["value"] for p in intakeiq.only("data", "aws_db_parameter_group")["parameter"]}
     assert parameters["rds.force_ssl"] == "1"
+
+
+def test_the_database_moves_to_isolated_subnets_when_the_network_has_them(
+    intakeiq, synthesize_variant, tmp_path
+) -> None:
+    private = intakeiq.only("data", "aws_db_subnet_group")
+    assert private["description"] == "Private subnets of intakeiq-db"
+    assert "private_subnet_ids" in json.dumps(private["subnet_ids"])
+    document = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
+    document["networking"]["isolated_subnets"] = [
+        {"cidr": "10.0.20.0/24", "az": "us-east-1a"},
+        {"cidr": "10.0.21.0/24", "az": "us-east-1b"},
+    ]
+    (tmp_path / "intakeiq.yaml").write_text(yaml.safe_dump(document))
+    isolated = synthesize_variant(load_environment_file(tmp_path / "intakeiq.yaml"))
+    group = isolated.only("data", "aws_db_subnet_group")
+    assert group["description"] == "Isolated subnets of intakeiq-db"
+    assert "isolated_subnet_ids" in json.dumps(group["subnet_ids"])
 
 
 def test_insurance_card_bucket_matches_the_seed(intakeiq) -> None:
