@@ -12,9 +12,18 @@ from hipaa_platform.secrets_policy import secret_finding
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize(("fixture", "passed", "failed"), [("pass", 1, 0), ("fail", 0, 1)])
-def test_ecs_no_plaintext_secrets(fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
-    (report,) = run_checkov(FIXTURES / fixture, tmp_path, baseline=None, checks=("CKV_HIPAA_1",))
+@pytest.mark.parametrize(
+    ("check_id", "fixture", "passed", "failed"),
+    [
+        ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/pass", 1, 0),
+        ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/fail", 0, 1),
+        ("CKV_HIPAA_2", "ecs_read_only_root/pass", 1, 0),
+        # a writable sidecar, a container that leaves the setting unset, a privileged one
+        ("CKV_HIPAA_2", "ecs_read_only_root/fail", 0, 3),
+    ],
+)
+def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
+    (report,) = run_checkov(FIXTURES / fixture, tmp_path, baseline=None, checks=(check_id,))
     summary = report["summary"]
     assert (summary["passed"], summary["failed"]) == (passed, failed)
 
