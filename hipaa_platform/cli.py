@@ -13,7 +13,7 @@ from rich.table import Table
 from hipaa_platform import LAYERS
 from hipaa_platform.errors import UserError
 from hipaa_platform.loader import load_environment
-from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
+from hipaa_platform.targets import PROJECT_ROOT, Target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
 console = Console(emoji=False)  # ARNs contain ":secret:"; rich would draw an emoji
@@ -114,9 +114,15 @@ def plan(
         _fail(UserError(f"unknown layer(s) {sorted(unknown)}; allowed: {', '.join(LAYERS)}"))
     plans_root = PROJECT_ROOT / "build" / "plans" / env
     try:
-        with console.status(f"planning {', '.join(selected)}"):
+        with console.status(f"planning {', '.join(selected)}") as status:
             review = plans.review(
-                env, outdir, selected, terraform.terraform_environment(), plans_root, frozenset(allow_replace or ())
+                env,
+                outdir,
+                selected,
+                terraform.terraform_environment(),
+                plans_root,
+                frozenset(allow_replace or ()),
+                on_step=status.update,
             )
     except UserError as error:
         _fail(error)
@@ -141,26 +147,23 @@ def bootstrap_state(env: str = EnvOption) -> None:
 @app.command("deploy-local")
 def deploy_local(env: str = EnvOption) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
-    from hipaa_platform import terraform
     from hipaa_platform.app import synthesize
-    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR, bootstrap_state_bucket
+    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
     from hipaa_platform.deploy import deploy_all
-    from hipaa_platform.emulator import running_emulator
+    from hipaa_platform.emulator import emulator_with_state_bucket
     from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR
 
     try:
         environment = load_environment(env)
         outdir = PROJECT_ROOT / "build" / "emulator" / env
-        with running_emulator() as emulator:
-            console.print(f"emulator: moto server on {emulator.endpoint}")
-            bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
+        with emulator_with_state_bucket(environment) as emulator_run:
+            console.print(f"emulator: moto server on {emulator_run.emulator.endpoint}")
             console.print(
                 f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"
             )
-            target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint)
             with console.status("synthesizing for the emulator"):
-                context = synthesize(environment, target, outdir)
-            tf_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
+                context = synthesize(environment, emulator_run.target, outdir)
+            tf_env = emulator_run.terraform_env
             console.print(f"terraform output: {outdir / 'logs'}/<layer>.log")
             started = time.monotonic()
             with console.status("starting") as status:

@@ -16,6 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from hipaa_platform import terraform
+from hipaa_platform.bootstrap import bootstrap_state_bucket
+from hipaa_platform.config import Environment
+from hipaa_platform.targets import StateBackend, Target
+
 LOOPBACK = "127.0.0.1"
 # Credentials the emulator accepts; they open nothing anywhere else.
 EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY": "emulator"}
@@ -103,3 +108,26 @@ def running_emulator() -> Iterator[Emulator]:
         finally:
             server.shutdown()
             thread.join(timeout=10)
+
+
+@dataclass(frozen=True)
+class EmulatorRun:
+    """What a deployment to the emulator needs: the server, the target to synthesize for, and the
+    environment variables that point Terraform at it."""
+
+    emulator: Emulator
+    target: Target
+    terraform_env: dict[str, str]
+
+
+@contextmanager
+def emulator_with_state_bucket(environment: Environment) -> Iterator[EmulatorRun]:
+    """A running emulator holding the environment's state bucket (without the TLS-only policy, see
+    bootstrap.TLS_POLICY_SKIPPED_ON_EMULATOR)."""
+    with running_emulator() as emulator:
+        bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
+        yield EmulatorRun(
+            emulator=emulator,
+            target=Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint),
+            terraform_env=terraform.terraform_environment(emulator.terraform_variables(environment.region)),
+        )

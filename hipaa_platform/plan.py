@@ -4,6 +4,7 @@ checkov scan of the resolved values, and a guard against losing data."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,13 +219,17 @@ def review(
     env: dict[str, str],
     plans_root: Path,
     allowed: frozenset[str] = frozenset(),
+    on_step: Callable[[str], None] = lambda step: None,
 ) -> Review:
-    """Plan the selected layers in dependency order, scan the plans, apply the data-loss guard."""
+    """Plan the selected layers in dependency order, scan the plans, apply the data-loss guard.
+    `on_step` hears what starts next (for a progress display)."""
     from hipaa_platform.gate import collect_acceptances
 
     result = Review(environment, allowed=allowed)
-    for layer in layers:
+    for index, layer in enumerate(layers, start=1):
+        on_step(f"terraform plan {layer} ({index}/{len(layers)})")
         result.layers.append(plan_layer(outdir / "stacks" / layer, plans_root / layer, layer, env))
+    on_step(f"checkov on {len(layers)} plan(s)")
     scan_plans(result.layers, plans_root, collect_acceptances(outdir, layers, scan="plan"))
     (plans_root / "summary.md").write_text(markdown(result))
     return result

@@ -53,27 +53,23 @@ def test_deploy_local_medisync(medisync_on_emulator) -> None:
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
     """`cdktf deploy networking` as a user runs it, with the S3 backend on the emulator."""
-    from hipaa_platform import terraform
-    from hipaa_platform.bootstrap import bootstrap_state_bucket
-    from hipaa_platform.emulator import running_emulator
+    from hipaa_platform.emulator import emulator_with_state_bucket
     from hipaa_platform.loader import load_environment
 
     environment = load_environment("intakeiq")
     cdktf = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"
     outdir = tmp_path / "cdktf.out"
-    with running_emulator() as emulator:
-        bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
-        env = terraform.terraform_environment(
-            {
-                **emulator.terraform_variables(environment.region),
-                "PLATFORM_ENV": "intakeiq",
-                "PLATFORM_STATE": "emulator",
-                "PLATFORM_EMULATOR_ENDPOINT": emulator.endpoint,
-                "PATH": f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
-                "CI": "true",
-                "NODE_OPTIONS": "--no-deprecation --max-old-space-size=4096",
-            }
-        )
+    with emulator_with_state_bucket(environment) as emulator_run:
+        emulator = emulator_run.emulator
+        env = {
+            **emulator_run.terraform_env,
+            "PLATFORM_ENV": "intakeiq",
+            "PLATFORM_STATE": "emulator",
+            "PLATFORM_EMULATOR_ENDPOINT": emulator.endpoint,
+            "PATH": f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
+            "CI": "true",
+            "NODE_OPTIONS": "--no-deprecation --max-old-space-size=4096",
+        }
 
         def cdktf_run(*args: str) -> str:
             result = subprocess.run(

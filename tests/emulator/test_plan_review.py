@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipaa_platform import terraform
 from hipaa_platform.config import Environment
 from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path
 from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.plan import review
-from hipaa_platform.targets import StateBackend, Target
+from hipaa_platform.targets import Target
 
 pytestmark = pytest.mark.emulator
 LAYERS = ("networking", "security", "data")
@@ -44,18 +43,15 @@ class Deployed:
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     from hipaa_platform.app import synthesize
-    from hipaa_platform.bootstrap import bootstrap_state_bucket
-    from hipaa_platform.emulator import running_emulator
+    from hipaa_platform.emulator import emulator_with_state_bucket
     from hipaa_platform.loader import load_environment
 
     environment = load_environment("intakeiq")
     root = tmp_path_factory.mktemp("plan-review")
-    with running_emulator() as emulator:
-        bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
-        target = Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint)
+    with emulator_with_state_bucket(environment) as emulator_run:
+        target, tf_env = emulator_run.target, emulator_run.terraform_env
         outdir = root / "base"
         synthesize(environment, target, outdir)
-        tf_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
         applied = []
         try:
             for layer in LAYERS:
