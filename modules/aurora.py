@@ -6,6 +6,7 @@ Manager; Terraform never sees it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
@@ -32,7 +33,7 @@ class AuroraServerlessCluster(Construct):
         *,
         config: Aurora,
         subnet_ids: Sequence[str],
-        subnet_tier: str,
+        subnet_tier: Literal["private", "isolated"],
         availability_zones: Sequence[str],
         security_group_id: str,
         kms_key_arn: str,

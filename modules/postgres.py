@@ -5,6 +5,7 @@ The master password is generated and kept by RDS in Secrets Manager; Terraform n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup
@@ -26,7 +27,7 @@ class PostgresDatabase(Construct):
         *,
         config: Database,
         subnet_ids: Sequence[str],
-        subnet_tier: str,
+        subnet_tier: Literal["private", "isolated"],
         security_group_id: str,
         kms_key_arn: str,
         monitoring_role_arn: str,
