@@ -21,8 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
         # a writable sidecar, a container that leaves the setting unset, a privileged one
         ("CKV_HIPAA_2", "ecs_read_only_root/fail", 0, 3),
         ("CKV2_HIPAA_3", "s3_tls_only/pass", 1, 0),
-        # a bucket without a policy, and one whose policy has no TLS statement
-        ("CKV2_HIPAA_3", "s3_tls_only/fail", 0, 2),
+        # a bucket without a policy, one whose policy has no TLS statement, one that puts the
+        # TLS condition on an Allow statement
+        ("CKV2_HIPAA_3", "s3_tls_only/fail", 0, 3),
     ],
 )
 def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
