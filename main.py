@@ -7,11 +7,17 @@ from pathlib import Path
 from hipaa_platform.app import synthesize
 from hipaa_platform.errors import UserError
 from hipaa_platform.loader import load_environment
+from hipaa_platform.synth_cache import SynthInputs
 from hipaa_platform.targets import Target
 
 if __name__ == "__main__":
     try:
-        environment = load_environment(os.environ.get("PLATFORM_ENV", "intakeiq"))
-        synthesize(environment, Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")))
+        name = os.environ.get("PLATFORM_ENV", "intakeiq")
+        target, outdir = Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
+        # The cdktf CLI always synthesizes; the stamp keeps `make synth`'s cache true of what is in outdir.
+        inputs = SynthInputs.of(name, target)
+        inputs.forget(outdir)
+        synthesize(load_environment(name), target, outdir)
+        inputs.record(outdir)
     except UserError as error:
         sys.exit(f"error: {error}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from cdktf import App, TerraformResource
@@ -36,19 +37,27 @@ def _resources(app: App) -> list[TerraformResource]:
     return [c for c in app.node.find_all() if isinstance(c, TerraformResource)]
 
 
+@functools.cache
+def _type_of_class(binding: type[TerraformResource]) -> str:
+    return binding.TF_RESOURCE_TYPE
+
+
+def resource_type(resource: TerraformResource) -> str:
+    """The Terraform type, asked once per binding class (every ask is a jsii round trip)."""
+    return _type_of_class(type(resource))
+
+
 def _prevent_destroy_of_stateful_resources(app: App) -> None:
     """Production data stores refuse `terraform destroy` and replacement outright."""
     for resource in _resources(app):
-        if resource.terraform_resource_type in STATEFUL_TYPES:
+        if resource_type(resource) in STATEFUL_TYPES:
             resource.add_override("lifecycle.prevent_destroy", True)
 
 
 def check_emulator_endpoints(app: App) -> None:
     """Every resource must call an endpoint the provider points at the emulator; otherwise its
     requests would go to a real AWS host."""
-    unknown = sorted(
-        {r.terraform_resource_type for r in _resources(app) if endpoint_for(r.terraform_resource_type) is None}
-    )
+    unknown = sorted({resource_type(r) for r in _resources(app) if endpoint_for(resource_type(r)) is None})
     if unknown:
         raise RuntimeError(
             f"no emulator endpoint known for {', '.join(unknown)}; add them to targets.ENDPOINT_BY_PREFIX"
@@ -59,9 +68,9 @@ def _adapt_to_emulator(app: App) -> None:
     """The documented emulator gaps (emulator_support.py), applied to an emulator synthesis only."""
     for resource in _resources(app):
         for finding in PLAN_FINDINGS_ON_EMULATOR:
-            if finding.resource_type == resource.terraform_resource_type:
+            if finding.resource_type == resource_type(resource):
                 accept_finding(resource, finding.check_id, finding.reason, scan="plan")
-        gaps = gaps_for(resource.terraform_resource_type)
+        gaps = gaps_for(resource_type(resource))
         for gap in gaps:
             if gap.omitted:
                 resource.add_override(gap.attribute, None)

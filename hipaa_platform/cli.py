@@ -28,16 +28,29 @@ def _fail(error: UserError) -> None:
 
 
 @app.command()
-def synth(env: str = EnvOption, outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
-    """Synthesize the six layers to <outdir>/stacks/<layer>/cdk.tf.json."""
+def synth(
+    env: str = EnvOption,
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+    force: bool = typer.Option(False, "--force", help="synthesize even when no input changed"),
+) -> None:
+    """Synthesize the six layers to <outdir>/stacks/<layer>/cdk.tf.json (skipped when no input changed)."""
+    from hipaa_platform.synth_cache import SynthInputs
+
     try:
-        environment = load_environment(env)
         target = Target.from_environment_variables()
+        inputs = SynthInputs.of(env, target)
+        if not force and inputs.is_current(outdir):
+            console.print(f"{env} is up to date in {outdir}/stacks: no input changed since the last synthesis "
+                          "(--force or FORCE=1 synthesizes anyway)")  # fmt: skip
+            return
+        environment = load_environment(env)
         with console.status(f"synthesizing {env} (loading the AWS provider bindings takes ~15 s)"):
             started = time.monotonic()
             from hipaa_platform.app import synthesize
 
+            inputs.forget(outdir)
             synthesize(environment, target, outdir)
+            inputs.record(outdir)
         console.print(f"synthesized {len(LAYERS)} layers of {env} ({target.backend.value} state) "
                       f"into {outdir}/stacks in {time.monotonic() - started:.1f} s")  # fmt: skip
     except UserError as error:

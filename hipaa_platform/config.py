@@ -465,6 +465,13 @@ class Service(Model):
     routes: tuple[Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_.*-]*$")], ...] = Field(
         ("/*",), min_length=1, max_length=5, description="path patterns the load balancer sends to this service"
     )
+    route_priority: int | None = Field(
+        None,
+        ge=1,
+        le=50000,
+        description="listener-rule priority of the routes, lowest matched first; required when several services "
+        "share the load balancer, so that their order in this file means nothing",
+    )
     deployment: Literal["rolling", "blue_green"] = Field("rolling", description="ECS rolling, or CodeDeploy")
     xray_sidecar: bool = False
     service_discovery: bool = False
@@ -571,6 +578,9 @@ class Spa(Model):
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
 
 
+FIRST_ROUTE_PRIORITY = 100
+
+
 class Compute(Model):
     cluster_name: Name
     container_insights: bool = True
@@ -596,6 +606,17 @@ class Compute(Model):
         repeated = sorted({r for r in routes if routes.count(r) > 1})
         if repeated:
             raise ValueError(f"services: route {repeated[0]!r} is claimed by two services")
+        if len(self.services) > 1:
+            for index, service in enumerate(self.services):
+                if service.route_priority is None:
+                    raise ValueError(
+                        f"services[{index}].route_priority is required when several services share the load "
+                        "balancer (listener rules are matched lowest first); allowed: a distinct number 1-50000"
+                    )
+            priorities = [s.route_priority for s in self.services]
+            repeated = sorted({p for p in priorities if priorities.count(p) > 1})
+            if repeated:
+                raise ValueError(f"services: route_priority {repeated[0]} is used twice; allowed: distinct 1-50000")
         for index, service in enumerate(self.services):
             if service.service_discovery and not self.service_discovery_namespace:
                 raise ValueError(f"services[{index}].service_discovery needs compute.service_discovery_namespace")
@@ -604,6 +625,10 @@ class Compute(Model):
         if self.api_gateway and not self.load_balancer.internal:
             raise ValueError("api_gateway fronts an internal load balancer; set load_balancer.internal: true")
         return self
+
+    def route_priority(self, service: Service) -> int:
+        """A lone service may leave its priority out; it gets the first one."""
+        return service.route_priority if service.route_priority is not None else FIRST_ROUTE_PRIORITY
 
 
 class CodePipeline(Model):

@@ -3,15 +3,22 @@
 A contract is a frozen dataclass per layer. The publishing layer fills it with its resources'
 attributes; a downstream layer gets the same dataclass back, filled with reads of the upstream
 layer's remote state. Nothing crosses layers any other way.
+
+Per-item values (one per service, key purpose, secret, queue ...) are maps keyed by the item's
+name in the environment file and read by that name (`contract.task_role_arns[service.name]`),
+never by position: reordering a list in the environment file and deploying one layer alone must
+not hand one service another service's role. Lists remain only for sets used whole (the subnets
+of a tier).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from typing import Any, ClassVar, TypeVar
 
-from cdktf import Fn, TerraformOutput, TerraformRemoteState, TerraformStack, Token
+from cdktf import TerraformOutput, TerraformRemoteState, TerraformStack
 
 
 def described(description: str) -> Any:
@@ -52,11 +59,29 @@ def read(remote: TerraformRemoteState, contract: type[Outputs]) -> Outputs:
             values[spec.name] = remote.get_number(spec.name)
         elif typing.get_origin(kind) is list:
             values[spec.name] = remote.get_list(spec.name)
+        elif typing.get_origin(kind) is dict:
+            values[spec.name] = KeyedOutput(remote, spec.name)
         else:
             raise TypeError(f"{contract.__name__}.{spec.name}: unsupported contract type {kind}")
     return contract(**values)
 
 
-def item(values: list[str], index: int) -> str:
-    """Element `index` of a list read from remote state (a token, so Python indexing cannot reach it)."""
-    return Token.as_string(Fn.element(values, index))
+# Names in environment files are lower-case letters, digits and '-' (config.Name), which Terraform
+# reads as attribute names; an attribute read keeps quotes out of JSON policy documents.
+_ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class KeyedOutput:
+    """A map output of an upstream layer; `keyed[name]` reads the value under one name. Terraform
+    fails the plan when the upstream layer has no such name, so a missing item cannot pass unnoticed."""
+
+    def __init__(self, remote: TerraformRemoteState, output: str) -> None:
+        self._remote, self._output = remote, output
+        self._read: dict[str, str] = {}  # one jsii round trip per key, however often it is read
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._read:
+            if not _ATTRIBUTE.match(key):
+                raise ValueError(f"{self._output}: {key!r} cannot key a contract map (letters, digits, '_' and '-')")
+            self._read[key] = self._remote.get_string(f"{self._output}.{key}")
+        return self._read[key]

@@ -6,10 +6,13 @@ the public registry otherwise, and shares one plugin cache between the six layer
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
@@ -51,7 +54,12 @@ def write_cli_config(build_dir: Path = BUILD_DIR) -> Path:
     else:
         installation = "provider_installation {\n  direct {}\n}\n"
     path = build_dir / "terraform.rc"
-    path.write_text(f'plugin_cache_dir = "{cache}"\ndisable_checkpoint = true\n{installation}')
+    content = f'plugin_cache_dir = "{cache}"\ndisable_checkpoint = true\n{installation}'
+    if not path.is_file() or path.read_text() != content:
+        # Concurrent runs read this file; a rename never shows them a half-written one.
+        staged = path.with_name(f".{path.name}.{os.getpid()}")
+        staged.write_text(content)
+        staged.replace(path)
     return path
 
 
@@ -107,7 +115,21 @@ def init(stack_dir: Path, env: dict[str, str], backend: bool = True) -> None:
     args = ["init", "-input=false", "-no-color"]
     # -reconfigure: each emulator run has a new endpoint; real backends are re-read as they are.
     args.append("-reconfigure" if backend else "-backend=false")
-    run(args, stack_dir, env)
+    # Terraform does not promise that concurrent inits can share a plugin cache; runs of several
+    # environments at once take turns here (an init from a warm cache takes about a second).
+    with _plugin_cache_lock(env):
+        run(args, stack_dir, env)
+
+
+@contextmanager
+def _plugin_cache_lock(env: dict[str, str]) -> Iterator[None]:
+    config = Path(env.get("TF_CLI_CONFIG_FILE") or write_cli_config())
+    with (config.parent / "plugin-cache.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def validate(stack_dir: Path, env: dict[str, str]) -> dict:

@@ -30,12 +30,12 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssoci
 from constructs import Construct
 
 from hipaa_platform.config import Service
-from hipaa_platform.contracts import LayerOutputs, described, item
+from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.data import DataOutputs
 from layers.networking import NetworkingOutputs
-from layers.security import EXECUTE_COMMAND_ACTIONS, SecurityOutputs, key_arn
+from layers.security import API_GATEWAY, EXECUTE_COMMAND_ACTIONS, LOAD_BALANCER, SecurityOutputs, key_arn
 from modules.fargate_service import FargateService
 from modules.http_api import HttpApiToLoadBalancer
 from modules.iam import Statement, policy_document
@@ -45,6 +45,9 @@ from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION
 from modules.service_autoscaling import ServiceAutoscaling
 from modules.spa import SPA_BUCKET_ROLE, SinglePageApp
 
+# Keys of the contract maps that hold at most one item.
+TEST_LISTENER = "test"
+SPA = "spa"
 TLS_ENDS_AT_ALB = (
     "TLS ends at the load balancer; the hop to the task is plain HTTP on the container port inside "
     "the VPC, and the task's security group admits only the load balancer (seed design)."
@@ -56,21 +59,25 @@ class ComputeOutputs(LayerOutputs):
     LAYER = "compute"
     cluster_name: str = described("ECS cluster name")
     cluster_arn: str = described("ECS cluster ARN")
-    service_names: list[str] = described("ECS service names, in compute.services order")
-    service_arns: list[str] = described("ECS service ARNs, in compute.services order")
-    log_group_names: list[str] = described("Application log group per service, in compute.services order")
-    repository_arns: list[str] = described("ECR repository ARN per service, in compute.services order")
-    repository_urls: list[str] = described("ECR repository URL per service, for image pushes")
+    service_names: dict[str, str] = described("ECS service name by its name in compute.services")
+    service_arns: dict[str, str] = described("ECS service ARN by service name")
+    log_group_names: dict[str, str] = described("Application log group by service name")
+    repository_arns: dict[str, str] = described("ECR repository ARN by service name")
+    repository_urls: dict[str, str] = described("ECR repository URL by service name, for image pushes")
     load_balancer_arn_suffix: str = described("ALB ARN suffix, the CloudWatch metric dimension")
     load_balancer_dns_name: str = described("ALB DNS name; point the application's CNAME here")
     https_listener_arn: str = described("Production HTTPS listener of the ALB")
-    test_listener_arns: list[str] = described("Blue-green test traffic listener; 0 or 1")
-    target_group_arn_suffixes: list[str] = described("(Blue) target group ARN suffix per service, for metrics")
-    blue_target_group_names: list[str] = described("Blue target group names of the blue-green services, in order")
-    green_target_group_names: list[str] = described("Green target group names of the blue-green services, in order")
-    api_endpoints: list[str] = described("API Gateway endpoint in front of the internal ALB; 0 or 1")
-    spa_distribution_ids: list[str] = described("CloudFront distribution of the single-page app; 0 or 1")
-    spa_bucket_names: list[str] = described("Bucket the single-page app is deployed to; 0 or 1")
+    test_listener_arns: dict[str, str] = described(
+        f"Blue-green test traffic listener under `{TEST_LISTENER}`; empty without blue-green services"
+    )
+    target_group_arn_suffixes: dict[str, str] = described("(Blue) target group ARN suffix by service, for metrics")
+    blue_target_group_names: dict[str, str] = described("Blue target group name by blue-green service name")
+    green_target_group_names: dict[str, str] = described("Green target group name by blue-green service name")
+    api_endpoints: dict[str, str] = described(f"API Gateway endpoint under `{API_GATEWAY}`; empty without an API")
+    spa_distribution_ids: dict[str, str] = described(
+        f"CloudFront distribution of the single-page app under `{SPA}`; empty without one"
+    )
+    spa_bucket_names: dict[str, str] = described(f"Bucket the single-page app is deployed to, under `{SPA}`")
 
 
 class ComputeLayer(LayerStack):
@@ -99,7 +106,9 @@ class ComputeLayer(LayerStack):
         )
         self.alb = alb
         if env.security.waf:
-            Wafv2WebAclAssociation(self, "alb-waf", resource_arn=alb.arn, web_acl_arn=item(security.web_acl_arns, 0))
+            Wafv2WebAclAssociation(
+                self, "alb-waf", resource_arn=alb.arn, web_acl_arn=security.web_acl_arns[LOAD_BALANCER]
+            )
         else:
             accept_finding(
                 alb.lb,
@@ -118,13 +127,16 @@ class ComputeLayer(LayerStack):
                 vpc=network.vpc_id,
             )
 
-        services, repositories, blue, green, log_groups = [], [], [], [], []
-        for index, spec in enumerate(compute.services):
+        services: dict[str, FargateService] = {}
+        repositories: dict[str, EcrRepository] = {}
+        blue: dict[str, LbTargetGroup] = {}
+        green: dict[str, LbTargetGroup] = {}
+        for spec in compute.services:
             repository = self._repository(spec)
             log_group_name = self.namer.log_group("ecs") + (
                 "" if spec.container_name == self.namer.prefix else f"/{spec.container_name}"
             )
-            target_groups = self._routing(index, spec)
+            target_groups = self._routing(spec)
             registry = None
             if namespace and spec.service_discovery:
                 registry = ServiceDiscoveryService(
@@ -147,10 +159,10 @@ class ComputeLayer(LayerStack):
                 region=env.region,
                 log_group_name=log_group_name,
                 kms_key_arn=self.log_key,
-                execution_role_arn=item(security.execution_role_arns, index),
-                task_role_arn=item(security.task_role_arns, index),
+                execution_role_arn=security.execution_role_arns[spec.name],
+                task_role_arn=security.task_role_arns[spec.name],
                 subnet_ids=network.public_subnet_ids if spec.subnet_tier == "public" else network.private_subnet_ids,
-                security_group_id=item(security.service_security_group_ids, index),
+                security_group_id=security.service_security_group_ids[spec.name],
                 target_group_arn=target_groups[0].arn,
                 secret_values=self._secret_values(spec),
                 service_registry_arn=registry.arn if registry else None,
@@ -162,18 +174,13 @@ class ComputeLayer(LayerStack):
                     "No NAT gateway (stated cost decision): tasks take a public IP to reach ECR and AWS APIs, "
                     "and their security group admits only the load balancer on the container port.",
                 )
-            self._execution_grants(index, spec, repository.arn, service)
+            self._execution_grants(spec, repository.arn, service)
             if spec.enable_execute_command:
-                self._execute_command_grants(index, spec)
+                self._execute_command_grants(spec)
             if spec.autoscaling and self.creates_all(
                 ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),
                 ("aws_appautoscaling_policy", f"{spec.container_name} scaling policies"),
             ):
-                queue_index = (
-                    [q.name for q in env.data.queues].index(spec.autoscaling.queue_depth.queue)
-                    if spec.autoscaling.queue_depth
-                    else None
-                )
                 ServiceAutoscaling(
                     self,
                     f"scaling-{spec.container_name}",
@@ -182,16 +189,17 @@ class ComputeLayer(LayerStack):
                     cluster_name=cluster.name,
                     service_name=service.name,
                     request_count_label=f"{alb.arn_suffix}/{target_groups[0].arn_suffix}",
-                    queue_name=item(data.queue_names, queue_index) if queue_index is not None else None,
+                    queue_name=(
+                        data.queue_names[spec.autoscaling.queue_depth.queue] if spec.autoscaling.queue_depth else None
+                    ),
                 )
-            services.append(service)
-            repositories.append(repository)
-            log_groups.append(service.log_group.name)
-            blue.append(target_groups[0])
+            services[spec.name] = service
+            repositories[spec.name] = repository
+            blue[spec.name] = target_groups[0]
             if len(target_groups) > 1:
-                green.append(target_groups[1])
+                green[spec.name] = target_groups[1]
 
-        api_endpoints = []
+        api_endpoints = {}
         if compute.api_gateway:
             api = HttpApiToLoadBalancer(
                 self,
@@ -201,35 +209,32 @@ class ComputeLayer(LayerStack):
                 listener_arn=alb.https.arn,
                 server_name=env.security.certificate_domain,
                 subnet_ids=network.private_subnet_ids,
-                security_group_id=item(security.vpc_link_security_group_ids, 0),
+                security_group_id=security.vpc_link_security_group_ids[API_GATEWAY],
                 log_key_arn=self.log_key,
                 log_group_name=self.namer.log_group("apigateway"),
             )
-            api_endpoints.append(api.endpoint)
-        spas = []
-        if compute.spa:
-            spas.append(self._single_page_app(data.access_log_bucket_name))
+            api_endpoints[API_GATEWAY] = api.endpoint
+        spas = {SPA: self._single_page_app(data.access_log_bucket_name)} if compute.spa else {}
 
         self.publish(
             ComputeOutputs(
                 cluster_name=cluster.name,
                 cluster_arn=cluster.arn,
-                service_names=[s.name for s in services],
-                service_arns=[s.arn for s in services],
-                log_group_names=log_groups,
-                repository_arns=[r.arn for r in repositories],
-                repository_urls=[r.repository_url for r in repositories],
+                service_names={name: s.name for name, s in services.items()},
+                service_arns={name: s.arn for name, s in services.items()},
+                log_group_names={name: s.log_group.name for name, s in services.items()},
+                repository_arns={name: r.arn for name, r in repositories.items()},
+                repository_urls={name: r.repository_url for name, r in repositories.items()},
                 load_balancer_arn_suffix=alb.arn_suffix,
                 load_balancer_dns_name=alb.dns_name,
                 https_listener_arn=alb.https.arn,
-                test_listener_arns=[alb.test.arn] if alb.test else [],
-                target_group_arn_suffixes=[t.arn_suffix for t in blue],
-                blue_target_group_names=[t.name for t, spec in zip(blue, compute.services, strict=True)
-                                         if spec.deployment == "blue_green"],
-                green_target_group_names=[t.name for t in green],
+                test_listener_arns={TEST_LISTENER: alb.test.arn} if alb.test else {},
+                target_group_arn_suffixes={name: t.arn_suffix for name, t in blue.items()},
+                blue_target_group_names={name: blue[name].name for name in green},
+                green_target_group_names={name: t.name for name, t in green.items()},
                 api_endpoints=api_endpoints,
-                spa_distribution_ids=[s.distribution.id for s in spas],
-                spa_bucket_names=[s.bucket.name for s in spas],
+                spa_distribution_ids={key: s.distribution.id for key, s in spas.items()},
+                spa_bucket_names={key: s.bucket.name for key, s in spas.items()},
             )
         )  # fmt: skip
 
@@ -326,7 +331,7 @@ class ComputeLayer(LayerStack):
         )  # fmt: skip
         return repository
 
-    def _routing(self, index: int, spec: Service) -> list[LbTargetGroup]:
+    def _routing(self, spec: Service) -> list[LbTargetGroup]:
         """The service's target groups (blue, and green for blue-green) and its path rules."""
         colours = ("blue", "green") if spec.deployment == "blue_green" else ("",)
         groups = []
@@ -349,7 +354,7 @@ class ComputeLayer(LayerStack):
                 self,
                 f"{prefix}-{spec.container_name}",
                 listener_arn=listener.arn,
-                priority=100 + index,
+                priority=self.environment.compute.route_priority(spec),
                 action=[LbListenerRuleAction(type="forward", target_group_arn=groups[0].arn)],
                 condition=[
                     LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(spec.routes)))
@@ -363,24 +368,24 @@ class ComputeLayer(LayerStack):
         """Environment variable -> `valueFrom` for one service's secrets (a parameter or secret ARN,
         with `:<json key>::` for a key inside a Secrets Manager secret)."""
         env, security = self.environment, self.security
-        parameters = {name: item(security.parameter_arns, i) for i, name in enumerate(env.security.parameters)}
-        secrets = {spec.name: item(security.secret_arns, i) for i, spec in enumerate(env.security.secrets)}
         values = {}
         for variable, source in service.secrets.items():
             name, _, json_key = source.partition(":")
             values[variable] = (
-                parameters[name] if name in parameters else secrets[name] + (f":{json_key}::" if json_key else "")
+                security.parameter_arns[name]
+                if name in env.security.parameters
+                else security.secret_arns[name] + (f":{json_key}::" if json_key else "")
             )
         return values
 
-    def _execution_grants(self, index: int, spec: Service, repository_arn: str, service: FargateService) -> None:
+    def _execution_grants(self, spec: Service, repository_arn: str, service: FargateService) -> None:
         """The execution role's image-pull and log grants live with the repository and log groups."""
         log_groups = [service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else [])
         IamRolePolicy(
             self,
             f"execution-pull-and-log-{spec.container_name}",
             name="pull-image-and-write-logs",
-            role=item(self.security.execution_role_names, index),
+            role=self.security.execution_role_names[spec.name],
             policy=policy_document(
                 Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
                 Statement(
@@ -396,7 +401,7 @@ class ComputeLayer(LayerStack):
             ),
         )
 
-    def _execute_command_grants(self, index: int, spec: Service) -> None:
+    def _execute_command_grants(self, spec: Service) -> None:
         """ECS Exec runs through the task role: the SSM channel, the session log, the session key."""
         statements = [Statement(sid="ExecuteCommandChannel", actions=EXECUTE_COMMAND_ACTIONS, resources=("*",))]
         if self.environment.compute.execute_command_logging:
@@ -413,7 +418,7 @@ class ComputeLayer(LayerStack):
             self,
             f"task-exec-{spec.container_name}",
             name="ecs-exec-sessions",
-            role=item(self.security.task_role_names, index),
+            role=self.security.task_role_names[spec.name],
             policy=policy_document(*statements),
         )
 

@@ -13,7 +13,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
 from hipaa_platform.config import Service
-from hipaa_platform.contracts import LayerOutputs, described, item
+from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
@@ -36,13 +36,13 @@ class DataOutputs(LayerOutputs):
     database_endpoint: str = described("Database endpoint host name (private; the Aurora writer endpoint)")
     database_port: float = described("Database engine port")
     database_master_secret_arn: str = described("Secrets Manager secret RDS keeps the master credentials in")
-    bucket_names: list[str] = described("Application bucket names, in data.buckets order")
-    bucket_arns: list[str] = described("Application bucket ARNs, in data.buckets order")
+    bucket_names: dict[str, str] = described("Application bucket name by its name in data.buckets")
+    bucket_arns: dict[str, str] = described("Application bucket ARN by its name in data.buckets")
     access_log_bucket_name: str = described("Bucket receiving S3 server access logs and load balancer access logs")
-    queue_names: list[str] = described("SQS queue names, in data.queues order")
-    dead_letter_queue_names: list[str] = described("Dead-letter queue names, in data.queues order")
-    topic_arns: list[str] = described("SNS topic ARNs, in data.topics order")
-    table_names: list[str] = described("DynamoDB table names, in data.tables order")
+    queue_names: dict[str, str] = described("SQS queue name by its name in data.queues")
+    dead_letter_queue_names: dict[str, str] = described("Dead-letter queue name by its queue's name in data.queues")
+    topic_arns: dict[str, str] = described("SNS topic ARN by its name in data.topics")
+    table_names: dict[str, str] = described("DynamoDB table name by its name in data.tables")
 
 
 class DataLayer(LayerStack):
@@ -176,7 +176,7 @@ class DataLayer(LayerStack):
                 "cache",
                 config=data.cache,
                 subnet_ids=store_subnets,
-                security_group_id=item(security.cache_security_group_ids, 0),
+                security_group_id=security.cache_security_group_ids[data.cache.name],
                 kms_key_arn=self._key(data.cache.kms_key),
                 with_cache=self.creates_all(
                     ("aws_elasticache_serverless_cache", f"{data.cache.name} Redis cache"),
@@ -230,8 +230,8 @@ class DataLayer(LayerStack):
                 )
             self.database_resource_id = database.instance.resource_id
 
-        for index, service in enumerate(env.compute.services):
-            self._task_grants(index, service)
+        for service in env.compute.services:
+            self._task_grants(service)
 
         self.publish(
             DataOutputs(
@@ -239,20 +239,20 @@ class DataLayer(LayerStack):
                 database_endpoint=database.endpoint,
                 database_port=database.port,
                 database_master_secret_arn=database.master_user_secret_arn,
-                bucket_names=[b.name for b in self.buckets.values()],
-                bucket_arns=[b.arn for b in self.buckets.values()],
+                bucket_names={name: b.name for name, b in self.buckets.items()},
+                bucket_arns={name: b.arn for name, b in self.buckets.items()},
                 access_log_bucket_name=access_logs.name,
-                queue_names=[q.name for q in self.queues.values()],
-                dead_letter_queue_names=[q.dead_letters.name for q in self.queues.values()],
-                topic_arns=[t.arn for t in self.topics.values()],
-                table_names=[t.name for t in self.tables.values()],
+                queue_names={name: q.name for name, q in self.queues.items()},
+                dead_letter_queue_names={name: q.dead_letters.name for name, q in self.queues.items()},
+                topic_arns={name: t.arn for name, t in self.topics.items()},
+                table_names={name: t.name for name, t in self.tables.items()},
             )
         )
 
     def _key(self, purpose: str) -> str:
         return key_arn(self.security, self.environment, purpose)
 
-    def _task_grants(self, index: int, service: Service) -> None:
+    def _task_grants(self, service: Service) -> None:
         """A service's application permissions live with the data they name."""
         statements = []
         if service.bucket_access:
@@ -280,7 +280,7 @@ class DataLayer(LayerStack):
             self,
             f"task-buckets-{service.container_name}" if not service.permissions else f"task-{service.container_name}",
             name="application-buckets" if not service.permissions else "application-permissions",
-            role=item(self.security.task_role_names, index),
+            role=self.security.task_role_names[service.name],
             policy=policy_document(*statements),
         )
 
@@ -294,8 +294,7 @@ class DataLayer(LayerStack):
         if kind == "key":
             return self._key(name)
         if kind == "secret":
-            names = [s.name for s in env.security.secrets]
-            return item(self.security.secret_arns, names.index(name))
+            return self.security.secret_arns[name]
         if kind == "dbuser":
             return f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{self.database_resource_id}/{rest}"
         if kind == "cacheuser":

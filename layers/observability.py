@@ -4,8 +4,9 @@ for the full shape per-service composite alarms, X-Ray sampling and log metric f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.cloudwatch_composite_alarm import CloudwatchCompositeAlarm
@@ -19,11 +20,27 @@ from cdktf_cdktf_provider_aws.xray_sampling_rule import XraySamplingRule
 from constructs import Construct
 
 from hipaa_platform.config import Environment
-from hipaa_platform.contracts import LayerOutputs, described, item
+from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from layers.compute import ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs
+
+
+class _HasName(Protocol):
+    name: str
+
+
+Named = TypeVar("Named", bound=_HasName)
+
+
+def by_name(items: Iterable[Named]) -> list[Named]:
+    """Items in name order: dashboards list every service and queue, and a reordered environment file
+    must not change them."""
+    return sorted(items, key=lambda item: item.name)
+
+
+CRITICAL = "critical"  # key of the one critical topic in its contract map
 
 
 @dataclass(frozen=True)
@@ -31,8 +48,10 @@ class ObservabilityOutputs(LayerOutputs):
     LAYER = "observability"
     alarm_topic_arn: str = described("KMS-encrypted SNS topic every alarm notifies")
     dashboard_name: str = described("CloudWatch dashboard of the platform")
-    dashboard_names: list[str] = described("Further dashboards, in observability.dashboards order")
-    critical_topic_arns: list[str] = described("Topic the per-service composite alarms page; 0 or 1")
+    dashboard_names: dict[str, str] = described("Further dashboard name by its kind in observability.dashboards")
+    critical_topic_arns: dict[str, str] = described(
+        f"Topic the per-service composite alarms page, under `{CRITICAL}`; empty without service alarms"
+    )
 
 
 @dataclass(frozen=True)
@@ -62,7 +81,10 @@ class ObservabilityLayer(LayerStack):
         compute = self.read(ComputeOutputs)
 
         topic = SnsTopic(self, "alarms", name=self.namer.name("alarms"), kms_master_key_id=security.kms_key_arn)
-        SnsTopicSubscription(self, "alarms-email", topic_arn=topic.arn, protocol="email", endpoint=obs.alarm_email)
+        alarm_topic_arn = topic.arn  # read once: each read of a resource attribute is a jsii round trip
+        SnsTopicSubscription(
+            self, "alarms-email", topic_arn=alarm_topic_arn, protocol="email", endpoint=obs.alarm_email
+        )
 
         alb = {"LoadBalancer": compute.load_balancer_arn_suffix}
         database = (
@@ -122,14 +144,14 @@ class ObservabilityLayer(LayerStack):
                     period_seconds=300,
                 )
             )
-        for index, queue in enumerate(env.data.queues):
+        for queue in by_name(env.data.queues):
             alarms.append(
                 AlarmSpec(
                     f"{queue.name}-dead-letters",
                     f"Messages in the {queue.name} dead-letter queue",
                     "AWS/SQS",
                     "ApproximateNumberOfMessagesVisible",
-                    {"QueueName": item(data.dead_letter_queue_names, index)},
+                    {"QueueName": data.dead_letter_queue_names[queue.name]},
                     "Maximum",
                     "GreaterThanThreshold",
                     0,
@@ -137,9 +159,9 @@ class ObservabilityLayer(LayerStack):
                     period_seconds=300,
                 )
             )
-        for index, spec in enumerate(env.compute.services):
-            service = {"ClusterName": compute.cluster_name, "ServiceName": item(compute.service_names, index)}
-            target = {**alb, "TargetGroup": item(compute.target_group_arn_suffixes, index)}
+        for spec in by_name(env.compute.services):
+            service = {"ClusterName": compute.cluster_name, "ServiceName": compute.service_names[spec.name]}
+            target = {**alb, "TargetGroup": compute.target_group_arn_suffixes[spec.name]}
             name = spec.container_name
             alarms += [
                 AlarmSpec(f"{name}-target-5xx", f"{spec.name} answered with 5xx", "AWS/ApplicationELB",
@@ -169,8 +191,8 @@ class ObservabilityLayer(LayerStack):
                 period=spec.period_seconds,
                 treat_missing_data=spec.missing_data,
                 actions_enabled=True,
-                alarm_actions=[topic.arn],
-                ok_actions=[topic.arn],
+                alarm_actions=[alarm_topic_arn],
+                ok_actions=[alarm_topic_arn],
             )
 
         dashboard = CloudwatchDashboard(
@@ -179,31 +201,29 @@ class ObservabilityLayer(LayerStack):
             dashboard_name=self.namer.name("platform"),
             dashboard_body=json.dumps({"widgets": _grid([_alarm_panel(spec) for spec in alarms], env.region)}),
         )
-        more_dashboards = [
-            CloudwatchDashboard(
+        more_dashboards = {
+            kind: CloudwatchDashboard(
                 self,
                 f"dashboard-{kind}",
                 dashboard_name=self.namer.name(kind),
                 dashboard_body=json.dumps({"widgets": _grid(panels, env.region)}),
             )
             for kind, panels in dashboard_panels(env, compute, data, database).items()
-        ]
+        }
 
-        critical = []
-        if obs.service_alarms:
-            critical.append(self._service_health(compute, security.kms_key_arn))
+        critical = {CRITICAL: self._service_health(compute, security.kms_key_arn)} if obs.service_alarms else {}
         if obs.xray_sampling and self.creates_all(
             ("aws_xray_sampling_rule", "baseline and 5xx sampling rules"),
             ("aws_xray_group", "slow-request group"),
         ):
             self._xray_sampling()
-        for index, spec in enumerate(env.compute.services):
+        for spec in by_name(env.compute.services):
             for metric_filter in obs.metric_filters:
                 CloudwatchLogMetricFilter(
                     self,
                     f"filter-{spec.container_name}-{metric_filter.name}",
                     name=f"{spec.container_name}-{metric_filter.name}",
-                    log_group_name=item(compute.log_group_names, index),
+                    log_group_name=compute.log_group_names[spec.name],
                     pattern=metric_filter.pattern,
                     metric_transformation={
                         "name": f"{spec.container_name}-{metric_filter.name}",
@@ -217,10 +237,10 @@ class ObservabilityLayer(LayerStack):
             self._budget()
         self.publish(
             ObservabilityOutputs(
-                alarm_topic_arn=topic.arn,
+                alarm_topic_arn=alarm_topic_arn,
                 dashboard_name=dashboard.dashboard_name,
-                dashboard_names=[d.dashboard_name for d in more_dashboards],
-                critical_topic_arns=[t.arn for t in critical],
+                dashboard_names={kind: d.dashboard_name for kind, d in more_dashboards.items()},
+                critical_topic_arns={key: t.arn for key, t in critical.items()},
             )
         )
 
@@ -230,6 +250,7 @@ class ObservabilityLayer(LayerStack):
         config = env.observability.service_alarms
         critical = SnsTopic(self, "critical", name=self.namer.name("critical"), kms_master_key_id=kms_key_arn)
         recovery = SnsTopic(self, "recovery", name=self.namer.name("recovery"), kms_master_key_id=kms_key_arn)
+        critical_arn, recovery_arn = critical.arn, recovery.arn
         SnsTopicSubscription(
             self, "critical-email", topic_arn=critical.arn, protocol="email", endpoint=env.observability.alarm_email
         )
@@ -239,9 +260,9 @@ class ObservabilityLayer(LayerStack):
             "treat_missing_data": "notBreaching",
         }
         composite = self.creates("aws_cloudwatch_composite_alarm", "per-service composite health alarms")
-        for index, spec in enumerate(env.compute.services):
+        for spec in by_name(env.compute.services):
             name = spec.container_name
-            target = {"TargetGroup": item(compute.target_group_arn_suffixes, index),
+            target = {"TargetGroup": compute.target_group_arn_suffixes[spec.name],
                       "LoadBalancer": compute.load_balancer_arn_suffix}  # fmt: skip
 
             def count(id: str, metric: str, target: dict[str, str] = target) -> CloudwatchMetricAlarmMetricQuery:
@@ -287,7 +308,10 @@ class ObservabilityLayer(LayerStack):
                 alarm_description=f"{spec.name}: fewer than {minimum} running tasks",
                 namespace="ECS/ContainerInsights",
                 metric_name="RunningTaskCount",
-                dimensions={"ClusterName": compute.cluster_name, "ServiceName": item(compute.service_names, index)},
+                dimensions={
+                    "ClusterName": compute.cluster_name,
+                    "ServiceName": compute.service_names[spec.name],
+                },
                 statistic="Minimum",
                 period=60,
                 threshold=minimum,
@@ -302,9 +326,10 @@ class ObservabilityLayer(LayerStack):
                 f"alarm-{name}-health",
                 alarm_name=self.namer.service_alarm(name, "composite-health"),
                 alarm_description=f"{spec.name}: errors, latency or missing tasks",
+                # references, not names: Terraform creates the metric alarms before the composite
                 alarm_rule=" OR ".join(f'ALARM("{a.alarm_name}")' for a in (error_rate, latency, tasks)),
-                alarm_actions=[critical.arn],
-                ok_actions=[recovery.arn],
+                alarm_actions=[critical_arn],
+                ok_actions=[recovery_arn],
             )
         return critical
 
@@ -369,9 +394,9 @@ def dashboard_panels(
     """Panels (title, metrics, statistic) of each configured dashboard besides the overview."""
     alb = ["LoadBalancer", compute.load_balancer_arn_suffix]
     panels: dict[str, list[tuple[str, list[list[str]], str]]] = {}
-    services = [(spec, ["ClusterName", compute.cluster_name, "ServiceName", item(compute.service_names, index)],
-                 ["TargetGroup", item(compute.target_group_arn_suffixes, index), *alb])
-                for index, spec in enumerate(env.compute.services)]  # fmt: skip
+    services = [(spec, ["ClusterName", compute.cluster_name, "ServiceName", compute.service_names[spec.name]],
+                 ["TargetGroup", compute.target_group_arn_suffixes[spec.name], *alb])
+                for spec in by_name(env.compute.services)]  # fmt: skip
     for kind in env.observability.dashboards:
         if kind == "services":
             panels[kind] = [
@@ -403,8 +428,8 @@ def dashboard_panels(
             panels[kind] = [(m, [["AWS/RDS", m, *dims]], "Average") for m in metrics]
         elif kind == "queues":
             panels[kind] = [
-                (f"{queue.name}: {title}", [["AWS/SQS", metric, "QueueName", item(names, index)]], "Maximum")
-                for index, queue in enumerate(env.data.queues)
+                (f"{queue.name}: {title}", [["AWS/SQS", metric, "QueueName", names[queue.name]]], "Maximum")
+                for queue in by_name(env.data.queues)
                 for title, metric, names in (
                     ("backlog", "ApproximateNumberOfMessagesVisible", data.queue_names),
                     ("oldest message age", "ApproximateAgeOfOldestMessage", data.queue_names),

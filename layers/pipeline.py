@@ -16,10 +16,10 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
-from hipaa_platform.contracts import LayerOutputs, described, item
+from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
-from layers.compute import ComputeOutputs
+from layers.compute import TEST_LISTENER, ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
@@ -27,6 +27,7 @@ from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
 from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket
 
+GITHUB = "github"  # key of the one GitHub deploy role or connection in its contract map
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 # GitHub's published intermediate thumbprints; AWS no longer checks them for this provider, but
 # provider 5.x still sends the field.
@@ -36,11 +37,13 @@ GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8
 @dataclass(frozen=True)
 class PipelineOutputs(LayerOutputs):
     LAYER = "pipeline"
-    deploy_role_arns: list[str] = described(
-        "Role GitHub Actions assumes (OIDC) to push images and roll services; 0 or 1"
+    deploy_role_arns: dict[str, str] = described(
+        f"Role GitHub Actions assumes (OIDC) to push images and roll services, under `{GITHUB}`; empty without one"
     )
-    pipeline_names: list[str] = described("CodePipeline per blue-green service, in order")
-    codestar_connection_arns: list[str] = described("CodeStar connection to approve once in the console; 0 or 1")
+    pipeline_names: dict[str, str] = described("CodePipeline name by blue-green service name")
+    codestar_connection_arns: dict[str, str] = described(
+        f"CodeStar connection to approve once in the console, under `{GITHUB}`; empty without CodePipeline"
+    )
 
 
 class PipelineLayer(LayerStack):
@@ -50,14 +53,15 @@ class PipelineLayer(LayerStack):
         super().__init__(scope, context)
         env = self.environment
         self.compute = self.read(ComputeOutputs)
-        deploy_roles = [self._github_deploy_role()] if env.pipeline.github_repository else []
-        pipelines, connections = [], []
+        deploy_roles = {GITHUB: self._github_deploy_role()} if env.pipeline.github_repository else {}
+        pipelines: dict[str, str] = {}
+        connections: dict[str, str] = {}
         if env.pipeline.codepipeline:
             connection, pipelines = self._codepipelines()
-            connections += [connection] if connection else []
+            connections |= {GITHUB: connection} if connection else {}
         self.publish(
             PipelineOutputs(
-                deploy_role_arns=[r.arn for r in deploy_roles],
+                deploy_role_arns={key: r.arn for key, r in deploy_roles.items()},
                 pipeline_names=pipelines,
                 codestar_connection_arns=connections,
             )
@@ -66,7 +70,8 @@ class PipelineLayer(LayerStack):
     def _github_deploy_role(self) -> IamRole:
         env = self.environment
         compute = self.compute
-        service_indexes = range(len(env.compute.services))
+        # By name, so that reordering compute.services leaves the policy as it is.
+        service_names = sorted(s.name for s in env.compute.services)
         subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
         role = IamRole(
             self,
@@ -106,12 +111,12 @@ class PipelineLayer(LayerStack):
                         "ecr:PutImage",
                         "ecr:BatchGetImage",
                     ),
-                    resources=tuple(item(compute.repository_arns, i) for i in service_indexes),
+                    resources=tuple(compute.repository_arns[name] for name in service_names),
                 ),
                 Statement(
                     sid="RollServices",
                     actions=("ecs:UpdateService", "ecs:DescribeServices"),
-                    resources=tuple(item(compute.service_arns, i) for i in service_indexes),
+                    resources=tuple(compute.service_arns[name] for name in service_names),
                 ),
             ),
         )
@@ -129,7 +134,7 @@ class PipelineLayer(LayerStack):
             thumbprint_list=GITHUB_OIDC_THUMBPRINTS,
         ).arn
 
-    def _codepipelines(self) -> tuple[str | None, list[str]]:
+    def _codepipelines(self) -> tuple[str | None, dict[str, str]]:
         env = self.environment
         config = env.pipeline.codepipeline
         compute = self.compute
@@ -172,8 +177,9 @@ class PipelineLayer(LayerStack):
             kms_key_arn=log_key,
         )
 
-        blue_green = [(i, s) for i, s in enumerate(env.compute.services) if s.deployment == "blue_green"]
-        names = {index: self.namer.bounded(self.namer.for_service(s.container_name), 64) for index, s in blue_green}
+        # By name, so that reordering compute.services leaves every policy as it is.
+        blue_green = sorted((s for s in env.compute.services if s.deployment == "blue_green"), key=lambda s: s.name)
+        names = {s.name: self.namer.bounded(self.namer.for_service(s.container_name), 64) for s in blue_green}
         region = env.region
         build_secrets = {variable: self.namer.secret(reference) for variable, reference in config.build_secrets.items()}
         secret_arns = [
@@ -209,7 +215,7 @@ class PipelineLayer(LayerStack):
                 # RegisterTaskDefinition cannot be scoped to a resource (AWS API design).
                 Statement(sid="TaskDefinitions", actions=("ecs:RegisterTaskDefinition",), resources=("*",)),
                 Statement(sid="PassTaskRoles", actions=("iam:PassRole",),
-                          resources=tuple(item(r, i) for i, _ in blue_green
+                          resources=tuple(r[s.name] for s in blue_green
                                           for r in (security.task_role_arns, security.execution_role_arns)),
                           conditions={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}),
             ).arn,
@@ -228,7 +234,7 @@ class PipelineLayer(LayerStack):
                                                             "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
                                                             "ecr:CompleteLayerUpload", "ecr:PutImage",
                                                             "ecr:BatchGetImage"),
-                          resources=tuple(item(compute.repository_arns, i) for i, _ in blue_green)),
+                          resources=tuple(compute.repository_arns[s.name] for s in blue_green)),
                 *([Statement(sid="BuildSecrets", actions=("secretsmanager:GetSecretValue",),
                              resources=tuple(secret_arns))] if secret_arns else []),
             ).arn,
@@ -236,24 +242,24 @@ class PipelineLayer(LayerStack):
         )  # fmt: skip
 
         if connection is None:
-            return None, []
+            return None, {}
         registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
-        pipelines = []
-        for order, (index, spec) in enumerate(blue_green):
+        pipelines = {}
+        for spec in blue_green:
             delivery = BlueGreenDelivery(
                 self,
                 f"delivery-{spec.container_name}",
-                name=names[index],
+                name=names[spec.name],
                 container_name=spec.container_name,
                 config=config,
                 target=ServiceTarget(
                     cluster_name=compute.cluster_name,
-                    service_name=item(compute.service_names, index),
+                    service_name=compute.service_names[spec.name],
                     repository_name=self.namer.for_service(spec.container_name),
                     prod_listener_arn=compute.https_listener_arn,
-                    test_listener_arn=item(compute.test_listener_arns, 0),
-                    blue_target_group=item(compute.blue_target_group_names, order),
-                    green_target_group=item(compute.green_target_group_names, order),
+                    test_listener_arn=compute.test_listener_arns[TEST_LISTENER],
+                    blue_target_group=compute.blue_target_group_names[spec.name],
+                    green_target_group=compute.green_target_group_names[spec.name],
                     rollback_alarms=tuple(
                         self.namer.service_alarm(spec.container_name, kind) for kind in ("5xx-rate", "p99-latency")
                     ),
@@ -272,7 +278,7 @@ class PipelineLayer(LayerStack):
                 "The build runs `docker build` and `docker push` for the service image, which needs the "
                 "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
             )
-            pipelines.append(delivery.pipeline.name)
+            pipelines[spec.name] = delivery.pipeline.name
         return connection.arn, pipelines
 
     def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:

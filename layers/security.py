@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from hipaa_platform.config import DEFAULT_KEY, Environment, Service
-from hipaa_platform.contracts import LayerOutputs, described, item
+from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
@@ -39,6 +39,9 @@ HTTP_REDIRECT_ONLY = (
     "Port 80 is open only so the listener can answer every request with a 301 redirect to HTTPS; "
     "no traffic is forwarded on it (seed requirement)."
 )
+# Keys of the contract maps that hold at most one item.
+LOAD_BALANCER = "load-balancer"
+API_GATEWAY = "api-gateway"
 PARAMETER_PLACEHOLDER = "unset: populate out of band (docs/operations.md)"
 # What ECS itself does with a task role once ECS Exec is on; part of every boundary.
 EXECUTE_COMMAND_ACTIONS = (
@@ -74,27 +77,33 @@ PLATFORM_ACTIONS = (
 class SecurityOutputs(LayerOutputs):
     LAYER = "security"
     kms_key_arn: str = described("ARN of the default customer-managed key (whatever names no other purpose)")
-    kms_key_arns: list[str] = described("Key ARN per purpose, in security.key_purposes order (default first)")
+    kms_key_arns: dict[str, str] = described("Key ARN by purpose (security.key_purposes, `default` included)")
     alb_security_group_id: str = described("Security group of the load balancer")
-    cache_security_group_ids: list[str] = described("Security group of the cache (engine ports from services); 0 or 1")
-    vpc_link_security_group_ids: list[str] = described("Security group of the API Gateway VPC link; 0 or 1")
-    web_acl_arns: list[str] = described("Regional WAF web ACL for the load balancer; 0 or 1")
-    service_security_group_ids: list[str] = described("Security group per ECS service, in compute.services order")
+    cache_security_group_ids: dict[str, str] = described(
+        "Security group of the cache (engine ports from services) by data.cache name; empty without a cache"
+    )
+    vpc_link_security_group_ids: dict[str, str] = described(
+        f"Security group of the API Gateway VPC link under `{API_GATEWAY}`; empty without an API"
+    )
+    web_acl_arns: dict[str, str] = described(f"Regional WAF web ACL under `{LOAD_BALANCER}`; empty without WAF")
+    service_security_group_ids: dict[str, str] = described("Security group by ECS service name")
     database_security_group_id: str = described("Security group of the database (engine port from services only)")
-    execution_role_arns: list[str] = described("ECS task execution role ARN per service, in compute.services order")
-    execution_role_names: list[str] = described("ECS task execution role name per service, for grants by later layers")
-    task_role_arns: list[str] = described("ECS task role ARN per service, in compute.services order")
-    task_role_names: list[str] = described("ECS task role name per service, for grants by later layers")
+    execution_role_arns: dict[str, str] = described("ECS task execution role ARN by service name")
+    execution_role_names: dict[str, str] = described("ECS task execution role name by service name, for grants")
+    task_role_arns: dict[str, str] = described("ECS task role ARN by service name")
+    task_role_names: dict[str, str] = described("ECS task role name by service name, for grants by later layers")
     rds_monitoring_role_arn: str = described("Role RDS enhanced monitoring assumes to publish OS metrics")
     certificate_arn: str = described("ACM certificate ARN for the load balancer's HTTPS listener")
-    parameter_names: list[str] = described("SecureString parameter names, in security.parameters order")
-    parameter_arns: list[str] = described("SecureString parameter ARNs, in security.parameters order")
-    secret_arns: list[str] = described("Secrets Manager secret ARNs, in security.secrets order")
+    parameter_names: dict[str, str] = described("SecureString parameter path by its name in security.parameters")
+    parameter_arns: dict[str, str] = described("SecureString parameter ARN by its name in security.parameters")
+    secret_arns: dict[str, str] = described("Secrets Manager secret ARN by its name in security.secrets")
 
 
 def key_arn(outputs: SecurityOutputs, environment: Environment, purpose: str) -> str:
     """The ARN of the key for `purpose`, read from the security layer's outputs."""
-    return item(outputs.kms_key_arns, environment.security.key_purposes.index(purpose))
+    if purpose not in environment.security.key_purposes:
+        raise RuntimeError(f"no key for purpose {purpose!r}; configured: {environment.security.key_purposes}")
+    return outputs.kms_key_arns[purpose]
 
 
 class SecurityLayer(LayerStack):
@@ -136,7 +145,9 @@ class SecurityLayer(LayerStack):
             for s in services
         ]
 
-        keys = self._keys([r.arn for r in task_roles])
+        # By service name, so that reordering compute.services leaves the key policy as it is.
+        task_role_by_service = {s.name: r for s, r in zip(services, task_roles, strict=True)}
+        keys = self._keys([task_role_by_service[name].arn for name in sorted(task_role_by_service)])
         default_key = keys[DEFAULT_KEY]
         log_key = keys[env.security.log_key]
 
@@ -262,22 +273,22 @@ class SecurityLayer(LayerStack):
         self.publish(
             SecurityOutputs(
                 kms_key_arn=default_key,
-                kms_key_arns=[keys[p] for p in env.security.key_purposes],
+                kms_key_arns={p: keys[p] for p in env.security.key_purposes},
                 alb_security_group_id=groups.alb.id,
-                cache_security_group_ids=[g.id for g in groups.cache],
-                vpc_link_security_group_ids=[g.id for g in groups.vpc_link],
-                web_acl_arns=[acl.arn for acl in web_acls],
-                service_security_group_ids=[sg.id for sg in groups.services],
+                cache_security_group_ids={env.data.cache.name: groups.cache[0].id} if groups.cache else {},
+                vpc_link_security_group_ids={API_GATEWAY: groups.vpc_link[0].id} if groups.vpc_link else {},
+                web_acl_arns={LOAD_BALANCER: web_acls[0].arn} if web_acls else {},
+                service_security_group_ids={s.name: sg.id for s, sg in zip(services, groups.services, strict=True)},
                 database_security_group_id=groups.database.id,
-                execution_role_arns=[r.arn for r in execution_roles],
-                execution_role_names=[r.name for r in execution_roles],
-                task_role_arns=[r.arn for r in task_roles],
-                task_role_names=[r.name for r in task_roles],
+                execution_role_arns={s.name: r.arn for s, r in zip(services, execution_roles, strict=True)},
+                execution_role_names={s.name: r.name for s, r in zip(services, execution_roles, strict=True)},
+                task_role_arns={s.name: r.arn for s, r in zip(services, task_roles, strict=True)},
+                task_role_names={s.name: r.name for s, r in zip(services, task_roles, strict=True)},
                 rds_monitoring_role_arn=monitoring_role.arn,
                 certificate_arn=certificate.arn,
-                parameter_names=[p.name for p in parameters],
-                parameter_arns=[p.arn for p in parameters],
-                secret_arns=[s.arn for s in secrets],
+                parameter_names={n: p.name for n, p in zip(env.security.parameters, parameters, strict=True)},
+                parameter_arns={n: p.arn for n, p in zip(env.security.parameters, parameters, strict=True)},
+                secret_arns={spec.name: s.arn for spec, s in zip(env.security.secrets, secrets, strict=True)},
             )
         )
 

@@ -72,6 +72,22 @@ def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesize
 
 
 @pytest.fixture
+def synthesize_on_emulator(tmp_path: Path):
+    """Synthesizes an environment as deploy-local does (no server needed to synthesize)."""
+    return lambda environment: synthesize_environment(environment, tmp_path / "emulator-cdktf.out", on_emulator=True)
+
+
+@pytest.fixture
 def synthesize_variant(tmp_path: Path):
     """Synthesizes an altered environment into this test's own directory (fast once the bindings are loaded)."""
     return lambda environment: synthesize_environment(environment, tmp_path / "cdktf.out")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), every test that reads a synthesized environment runs
+    in one worker, so the provider bindings load once and each environment is synthesized once.
+    Emulator tests spread over the other workers, so their deployments (mostly the AWS provider
+    waiting) overlap; a module whose tests share a deployment names its own group."""
+    for test in items:
+        if test.get_closest_marker("emulator") is None and test.get_closest_marker("xdist_group") is None:
+            test.add_marker(pytest.mark.xdist_group("synthesized"))

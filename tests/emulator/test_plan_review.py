@@ -17,7 +17,7 @@ from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.plan import review
 from hipaa_platform.targets import Target
 
-pytestmark = pytest.mark.emulator
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("plan-review")]
 LAYERS = ("networking", "security", "data")
 DATABASE = "aws_db_instance.database_this_C19B65FA"
 

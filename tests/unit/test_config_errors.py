@@ -123,3 +123,28 @@ def test_adjacent_windows_are_accepted(tmp_path: Path) -> None:
 def test_github_provider_choice_names_the_allowed_values(tmp_path: Path) -> None:
     message = error_for(tmp_path, lambda d: d["pipeline"].update(github_oidc_provider="reuse"))
     assert "pipeline.github_oidc_provider" in message and "'create'" in message and "'existing'" in message
+
+
+def second_service(document: dict, **fields) -> None:
+    worker = {**copy.deepcopy(document["compute"]["services"][0]), "name": "worker", "container_name": "worker"}
+    worker.update(routes=["/worker/*"], **fields)
+    document["compute"]["services"].append(worker)
+
+
+def test_several_services_state_their_route_priority(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: second_service(d))
+    assert "compute: services[0].route_priority is required when several services share" in message
+    assert "allowed: a distinct number 1-50000" in message
+
+
+def test_route_priorities_are_distinct(tmp_path: Path) -> None:
+    def mutate(document: dict) -> None:
+        document["compute"]["services"][0]["route_priority"] = 100
+        second_service(document, route_priority=100)
+
+    assert "route_priority 100 is used twice" in error_for(tmp_path, mutate)
+
+
+def test_a_lone_service_may_leave_its_priority_out(tmp_path: Path) -> None:
+    environment = load_environment_file(write(tmp_path, lambda d: None))
+    assert environment.compute.route_priority(environment.compute.services[0]) == 100

@@ -19,8 +19,9 @@ PURPOSES = ("default", "staging", "aurora", "compliance", "pipeline", "logs")
 
 
 def key(purpose: str) -> str:
-    """How a later layer names a key: by its index in the security layer's kms_key_arns output."""
-    return f"security.outputs.kms_key_arns, {PURPOSES.index(purpose)})"
+    """How a later layer names a key: by its purpose in the security layer's kms_key_arns map."""
+    assert purpose in PURPOSES
+    return f"security.outputs.kms_key_arns.{purpose}}}"
 
 
 def statements(resource: dict, key: str = "policy") -> dict[str, dict]:
@@ -216,11 +217,11 @@ def test_five_services_from_one_module(medisync) -> None:
         assert app["healthCheck"]["interval"] == 15 and app["healthCheck"]["startPeriod"] == 60
         assert app["logConfiguration"]["options"]["awslogs-group"] == f"/ecs/medisync/{app['name']}"
         assert (xray["name"], xray["essential"], xray["portMappings"][0]["protocol"]) == ("xray-daemon", False, "udp")
-        assert all(s["valueFrom"].startswith("${element(") for s in app.get("secrets", []))
+        assert all(s["valueFrom"].startswith("${data.terraform_remote_state.security.") for s in app.get("secrets", []))
         if app["name"] == "sync-engine":
             secrets = {s["name"]: s["valueFrom"] for s in app["secrets"]}
-            assert secrets["DATABASE_URL"].endswith("secret_arns, 0)}:connection_string::")
-            assert secrets["REDIS_URL"].endswith("secret_arns, 1)}:url::")
+            assert secrets["DATABASE_URL"].endswith("secret_arns.database}:connection_string::")
+            assert secrets["REDIS_URL"].endswith("secret_arns.redis}:url::")
 
 
 def test_routing_is_per_service_on_both_listeners(medisync) -> None:

@@ -1,0 +1,89 @@
+"""Contracts between layers are keyed by the names in the environment file, never by position."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+
+import pytest
+
+from hipaa_platform.contracts import LayerOutputs
+from hipaa_platform.targets import PROJECT_ROOT
+from layers.compute import ComputeOutputs
+from layers.data import DataOutputs
+from layers.networking import NetworkingOutputs
+from layers.observability import ObservabilityOutputs
+from layers.pipeline import PipelineOutputs
+from layers.security import SecurityOutputs
+
+CONTRACTS = (NetworkingOutputs, SecurityOutputs, DataOutputs, ComputeOutputs, PipelineOutputs, ObservabilityOutputs)
+# Sets used whole (a load balancer or a service is placed in every subnet of a tier), never per item.
+WHOLE_SETS = {"public_subnet_ids", "private_subnet_ids", "isolated_subnet_ids"}
+POSITIONAL_READ = re.compile(r"\belement\(|\bitem\(|Fn\.element|\.get_list\(")
+
+
+def list_fields(contract: type[LayerOutputs]) -> set[str]:
+    hints = typing.get_type_hints(contract)
+    return {f.name for f in dataclasses.fields(contract) if typing.get_origin(hints[f.name]) is list}
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=lambda c: c.LAYER)
+def test_per_item_contract_fields_are_maps(contract: type[LayerOutputs]) -> None:
+    assert list_fields(contract) <= WHOLE_SETS
+
+
+def test_the_check_sees_a_list_field() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Positional(LayerOutputs):
+        LAYER = "compute"
+        service_names: list[str]
+
+    assert list_fields(Positional) == {"service_names"}
+
+
+def test_no_layer_reads_an_upstream_list_by_position() -> None:
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}"
+        for path in sorted((PROJECT_ROOT / "layers").glob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if POSITIONAL_READ.search(line.split("#")[0])
+    ]
+    assert offenders == []
+
+
+def test_the_grep_sees_a_positional_read() -> None:
+    assert POSITIONAL_READ.search("role=item(security.task_role_names, index),")
+    assert POSITIONAL_READ.search("Token.as_string(Fn.element(values, 0))")
+    assert not POSITIONAL_READ.search("role=security.task_role_names[spec.name],")
+
+
+@pytest.mark.parametrize("environment", ["intakeiq", "medisync"])
+def test_synthesized_layers_read_upstream_state_by_name(request, environment: str) -> None:
+    synthesized = request.getfixturevalue(environment)
+    text = synthesized.text()
+    assert "element(data.terraform_remote_state" not in text
+    assert re.search(r"terraform_remote_state\.\w+\.outputs\.\w+\.[a-z][a-z0-9-]*\}", text)
+
+
+def test_per_service_outputs_are_keyed_by_service_name(medisync) -> None:
+    names = {"ingestion-service", "sync-engine", "compliance-service", "notification-service", "analytics-worker"}
+    security = medisync.stacks["security"]["output"]
+    compute = medisync.stacks["compute"]["output"]
+    for outputs, field in ((security, "task_role_arns"), (security, "execution_role_arns"),
+                           (security, "service_security_group_ids"), (compute, "service_names")):  # fmt: skip
+        assert set(outputs[field]["value"]) == names, field
+    task_roles = medisync.stacks["security"]["resource"]["aws_iam_role"]
+    # each key names the role built for that service, not a neighbour's
+    for name, reference in security["task_role_arns"]["value"].items():
+        role = reference.removeprefix("${aws_iam_role.").split(".")[0]
+        assert task_roles[role]["name"].startswith(f"medisync-{name.removesuffix('-service')}"), (name, role)
+
+
+def test_services_read_their_own_roles_and_group(medisync) -> None:
+    for task in medisync.resources("compute", "aws_ecs_task_definition").values():
+        service = task["family"].removeprefix("medisync-")
+        matching = [s for s in ("ingestion", "sync-engine", "compliance", "notification", "analytics") if s in service]
+        assert len(matching) == 1, service
+        assert task["task_role_arn"].split("task_role_arns.")[1].startswith(matching[0])
+        assert task["execution_role_arn"].split("execution_role_arns.")[1].startswith(matching[0])
