@@ -1,7 +1,8 @@
 """Print, from one run: wall time and peak memory of synthesizing all six layers, the same for a
-bare import of the provider bindings (the floor jsii imposes), their ratio, and the checkov gate's
-wall time; then the full platform (medisync-prod) synthesized with 5, 25 and 100 services, and the
-time per added service. Figures only; nothing here passes or fails."""
+bare import of the provider bindings (the floor jsii imposes on a real synthesis), their ratio, the
+checkov gate's wall time, `make synth` with changed and with unchanged inputs (the cache); then the
+full platform (medisync-prod) synthesized with 5, 25 and 100 services, and the time per added
+service. Every synthesis runs as `make` runs it (python -O). Figures only; nothing passes or fails."""
 
 from __future__ import annotations
 
@@ -55,8 +56,12 @@ def _tree_rss_kib(root: int) -> int:
 
 def measure(code: str, *args: str) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB) of the process tree, sampled every 50 ms."""
+    return measure_command("-c", code, *args)
+
+
+def measure_command(*argv: str) -> tuple[float, float]:
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, "-O", *argv], cwd=ROOT, stdout=subprocess.DEVNULL,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     peak = 0
     while process.poll() is None:
@@ -94,7 +99,10 @@ def scaling_rows() -> list[tuple[str, str, str]]:
             rows.append((f"synthesize {SCALE_BASE} with {count} services", f"{wall:6.1f} s", f"{memory:7.0f} MiB"))
     low, high = SCALE_SERVICE_COUNTS[0], SCALE_SERVICE_COUNTS[-1]
     per_service = (walls[high] - walls[low]) / (high - low)
-    rows.append((f"time per added service ({low} -> {high})", f"{per_service:6.2f} s", ""))
+    rows.append((f"time per added service ({low} -> {high})", f"{per_service * 1000:6.0f} ms", ""))
+    middle = SCALE_SERVICE_COUNTS[1]
+    for a, b in ((low, middle), (middle, high)):
+        rows.append((f"  of which {a} -> {b}", f"{(walls[b] - walls[a]) / (b - a) * 1000:6.0f} ms", ""))
     return rows
 
 
@@ -109,6 +117,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         outdir = Path(tmp) / "cdktf.out"
         synth_wall, synth_mem = measure(SYNTH, args.env, str(outdir))
+        # `make synth` twice: the second finds every input unchanged and skips.
+        cli = ("-m", "hipaa_platform", "synth", "--env", args.env, "--outdir", str(Path(tmp) / "cached"))
+        first_wall, _ = measure_command(*cli)
+        cached_wall, cached_mem = measure_command(*cli)
         sys.path.insert(0, str(ROOT))
         from hipaa_platform.gate import run_gate
 
@@ -121,6 +133,8 @@ def main() -> None:
         (f"synthesize all six layers ({args.env})", f"{synth_wall:6.1f} s", f"{synth_mem:7.0f} MiB"),
         ("synthesis / bare import", f"{synth_wall / bare_wall:6.2f} x", f"{synth_mem / bare_mem:7.2f} x"),
         (f"checkov gate ({len(gate.accepted)} accepted, ok={gate.ok})", f"{gate_wall:6.1f} s", ""),
+        (f"make synth, inputs changed ({args.env})", f"{first_wall:6.1f} s", ""),
+        (f"make synth, no input changed ({args.env}, cached)", f"{cached_wall:6.2f} s", f"{cached_mem:7.0f} MiB"),
     ]
     rows += scaling_rows()
     width = max(len(r[0]) for r in rows)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.emulator
 def deploy_local(environment: str, timeout: int) -> str:
     """Run deploy-local; assert it passed, applied and destroyed every layer with clean re-plans."""
     result = subprocess.run(
-        [sys.executable, "-m", "hipaa_platform", "deploy-local", "--env", environment],
+        [sys.executable, "-O", "-m", "hipaa_platform", "deploy-local", "--env", environment],  # as `make` runs it
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

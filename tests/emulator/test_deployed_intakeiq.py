@@ -1,0 +1,206 @@
+"""One deployment on the emulator, several reviews of it: IntakeIQ with a second service, every
+layer applied once through the S3 backend.
+
+- Plan review: an unchanged plan is empty, a tag change is shown as exactly that and passes,
+  replacing the database is blocked until allowed.
+- Reordering: the services and parameters are reversed in a copy of the file and only `compute` is
+  deployed from it (the documented per-layer workflow); each service still runs with its own task
+  role, execution role and security group, read back from the emulator, and every layer of the
+  reordered copy plans no changes."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hipaa_platform import LAYERS, terraform
+from hipaa_platform.config import Environment
+from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path
+from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.naming import Namer
+from hipaa_platform.plan import review
+from hipaa_platform.targets import Target
+
+pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("deployed-intakeiq")]
+REVIEWED = ("networking", "security", "data")
+DATABASE = "aws_db_instance.database_this_C19B65FA"
+
+
+WORKER = {
+    "name": "intake-worker",
+    "container_name": "worker",
+    "cpu": 256,
+    "memory": 512,
+    "desired_count": 1,
+    "container_port": 8080,
+    "subnet_tier": "public",
+    "assign_public_ip": True,
+    "routes": ["/worker/*"],
+    "route_priority": 90,
+    "health_check": {
+        "command": ["CMD-SHELL", "wget --no-verbose --tries=1 --spider http://localhost:8080/ || exit 1"],
+        "interval_seconds": 30,
+        "timeout_seconds": 5,
+        "retries": 3,
+        "start_period_seconds": 60,
+    },
+    "secrets": ["PHI_ENCRYPTION_KEY"],
+    "log_retention_days": 2557,
+}
+
+
+def two_services() -> dict:
+    document = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
+    document["compute"]["services"][0]["route_priority"] = 100
+    document["compute"]["services"].append(WORKER)
+    return document
+
+
+def reordered(document: dict) -> dict:
+    changed = copy.deepcopy(document)
+    changed["compute"]["services"].reverse()
+    changed["security"]["parameters"].reverse()
+    return changed
+
+
+def what_each_service_runs_with(boto_kwargs: dict, environment: Environment) -> dict[str, tuple[str, str, str]]:
+    """Service name -> (task role name, execution role name, security group name), read from the emulator."""
+    import boto3
+
+    ecs = boto3.client("ecs", region_name=environment.region, **boto_kwargs)
+    ec2 = boto3.client("ec2", region_name=environment.region, **boto_kwargs)
+    cluster = environment.compute.cluster_name
+    found = {}
+    for described in ecs.describe_services(cluster=cluster, services=[s.name for s in environment.compute.services])[
+        "services"
+    ]:
+        task = ecs.describe_task_definition(taskDefinition=described["taskDefinition"])["taskDefinition"]
+        (group_id,) = described["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+        (group,) = ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"]
+        found[described["serviceName"]] = (
+            task["taskRoleArn"].rsplit("/", 1)[1],
+            task["executionRoleArn"].rsplit("/", 1)[1],
+            group["GroupName"],
+        )
+    return found
+
+
+def expected(environment: Environment) -> dict[str, tuple[str, str, str]]:
+    namer = Namer(environment.name_prefix)
+    return {
+        s.name: (
+            namer.for_service(s.container_name, "ecs-task-role"),
+            namer.for_service(s.container_name, "ecs-execution-role"),
+            namer.for_service(s.container_name, "ecs-sg"),
+        )
+        for s in environment.compute.services
+    }
+
+
+@dataclass
+class Deployed:
+    target: Target
+    tf_env: dict[str, str]
+    outdir: Path
+    root: Path
+
+    boto_kwargs: dict[str, str]
+
+    def synthesize(self, name: str, change) -> Path:
+        from hipaa_platform.app import synthesize
+
+        changed = two_services()
+        change(changed)
+        outdir = self.root / name
+        synthesize(Environment.model_validate(changed), self.target, outdir)
+        return outdir
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+    from hipaa_platform.app import synthesize
+    from hipaa_platform.emulator import emulator_with_state_bucket
+
+    environment = Environment.model_validate(two_services())
+    root = tmp_path_factory.mktemp("deployed")
+    with emulator_with_state_bucket(environment) as emulator_run:
+        target, tf_env = emulator_run.target, emulator_run.terraform_env
+        outdir = root / "base"
+        synthesize(environment, target, outdir)
+        applied = []
+        try:
+            for layer in LAYERS:
+                run = LayerRun(layer)
+                applied.append(run)
+                apply_layer(outdir / "stacks" / layer, tf_env, run, log_path(outdir, layer))
+            yield Deployed(target, tf_env, outdir, root, emulator_run.emulator.boto_kwargs())
+        finally:
+            for run in reversed(applied):
+                destroy_layer(outdir / "stacks" / run.layer, tf_env, run, log_path(outdir, run.layer))
+
+
+def test_an_unchanged_environment_plans_no_changes(deployed: Deployed) -> None:
+    result = review("intakeiq", deployed.outdir, REVIEWED, deployed.tf_env, deployed.root / "plans-unchanged")
+    assert [p.changes for p in result.layers] == [[], [], []]
+    assert result.ok, [(p.layer, p.checkov.failures) for p in result.layers]
+    summary = (deployed.root / "plans-unchanged" / "summary.md").read_text()
+    assert "### data: no changes" in summary
+
+
+def test_a_tag_change_shows_exactly_that_and_passes(deployed: Deployed) -> None:
+    outdir = deployed.synthesize("tagged", lambda d: d["tags"].update(cost_center="finance"))
+    result = review("intakeiq", outdir, REVIEWED, deployed.tf_env, deployed.root / "plans-tagged")
+    changes = [c for p in result.layers for c in p.changes]
+    assert changes, "a new default tag must show up in the plan"
+    assert {c.action for c in changes} == {"update"}
+    # tags_all carries the new default; tags loses the old value the provider no longer counts as a default
+    assert {a.name for c in changes for a in c.attributes} <= {"tags", "tags_all"}
+    assert all("finance" in str(a.after) for c in changes for a in c.attributes if a.name == "tags_all")
+    assert result.ok
+
+
+def test_replacing_the_database_is_blocked_until_allowed(deployed: Deployed) -> None:
+    # db_name cannot change in place: the instance would be replaced, and its data with it.
+    outdir = deployed.synthesize("renamed", lambda d: d["data"]["database"].update(database_name="intake"))
+    blocked = review("intakeiq", outdir, ("data",), deployed.tf_env, deployed.root / "plans-renamed")
+    assert [(layer, c.address) for layer, c in blocked.blocked] == [("data", DATABASE)]
+    assert blocked.blocked[0][1].replace_paths == ("db_name",)
+    assert not blocked.ok
+    summary = (deployed.root / "plans-renamed" / "summary.md").read_text()
+    assert f"`{DATABASE}` (replace; forced by: db_name)" in summary
+
+    allowed = review(
+        "intakeiq", outdir, ("data",), deployed.tf_env, deployed.root / "plans-allowed", frozenset({DATABASE})
+    )
+    assert allowed.blocked == [] and allowed.ok
+
+
+def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> None:
+    """Runs last in this module: compute is then deployed from the reordered file."""
+    original = Environment.model_validate(two_services())
+    swapped = Environment.model_validate(reordered(two_services()))
+    assert [s.name for s in swapped.compute.services] == ["intake-worker", "intakeiq-service"]
+    assert what_each_service_runs_with(deployed.boto_kwargs, original) == expected(original)
+
+    second = deployed.synthesize("reordered", lambda d: d.update(reordered(d)))
+    apply_layer(second / "stacks" / "compute", deployed.tf_env, LayerRun("compute"), log_path(second, "compute"))
+    assert what_each_service_runs_with(deployed.boto_kwargs, swapped) == expected(swapped)
+
+    exit_codes = {}
+    for layer in LAYERS:
+        stack = second / "stacks" / layer
+        terraform.init(stack, deployed.tf_env)
+        plan = terraform.run(
+            ["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+            stack,
+            deployed.tf_env,
+            check=False,
+            log=log_path(second, layer),
+        )
+        exit_codes[layer] = plan.returncode
+    assert exit_codes == dict.fromkeys(LAYERS, 0), f"exit code 2 means changes; logs in {second / 'logs'}"
