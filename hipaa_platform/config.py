@@ -631,6 +631,19 @@ class Compute(Model):
         return service.route_priority if service.route_priority is not None else FIRST_ROUTE_PRIORITY
 
 
+class BuildSteps(Model):
+    """What a service's build runs, around the image build and push the module owns."""
+
+    architecture: Literal["ARM64", "X86_64"] = Field(description="CPU the image is built for and the build runs on")
+    test: tuple[str, ...] = Field(min_length=1, description="commands that must pass before the image is built")
+    source_scan: tuple[str, ...] = Field((), description="commands that scan the source before the build")
+    image_scan: tuple[str, ...] = Field(
+        (),
+        description="commands that scan the built image ($ECR_REGISTRY/$IMAGE_REPOSITORY:$IMAGE_TAG) before the push",
+    )
+    integration_test: tuple[str, ...] = Field(min_length=1, description="post-deploy test commands")
+
+
 class CodePipeline(Model):
     """Per service: CodeStar source, CodeBuild build, CodeDeploy blue-green, post-deploy tests."""
 
@@ -644,12 +657,23 @@ class CodePipeline(Model):
         "CodeDeployDefault.ECSAllAtOnce",
     ] = "CodeDeployDefault.ECSCanary10Percent5Minutes"
     termination_wait_minutes: int = Field(15, ge=0, le=2880)
-    build_image: str = "aws/codebuild/amazonlinux2-aarch64-standard:3.0"
+    build: BuildSteps
+    build_image: str = Field(description="CodeBuild image; an aarch64 image for ARM64 builds, x86_64 otherwise")
     build_compute_type: str = "BUILD_GENERAL1_LARGE"
     build_secrets: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
         {}, description="variable -> Secrets Manager reference (name:json-key) read by the build"
     )
     artifact_retention_days: int = Field(90, ge=1)
+
+    @model_validator(mode="after")
+    def _build_image_fits(self) -> CodePipeline:
+        arm = "aarch64" in self.build_image
+        if arm != (self.build.architecture == "ARM64"):
+            raise ValueError(
+                f"build_image {self.build_image!r} does not run {self.build.architecture} builds; allowed: an "
+                f"{'aarch64' if self.build.architecture == 'ARM64' else 'x86_64'} CodeBuild image"
+            )
+        return self
 
 
 class Pipeline(Model):
@@ -710,6 +734,22 @@ class Observability(Model):
     rds_free_storage_alarm_gb: int = Field(2, ge=1)
 
 
+Reason = Annotated[
+    str, Field(min_length=40, description="why the checkov finding this choice leaves open is safe here")
+]
+
+
+class Decisions(Model):
+    """Choices of this environment that leave a checkov finding open, each with the reason the
+    gate's table shows. A choice without its reason, or a reason without its choice, is refused."""
+
+    no_waf: Reason | None = Field(None, description="security.waf is not set: CKV2_AWS_28 on the load balancer")
+    public_task_ips: Reason | None = Field(None, description="a service has assign_public_ip: CKV_AWS_333")
+    container_insights_off: Reason | None = Field(None, description="compute.container_insights false: CKV_AWS_65")
+    mutable_image_tags: Reason | None = Field(None, description="compute.image_tag_mutability MUTABLE: CKV_AWS_51")
+    single_az_database: Reason | None = Field(None, description="data.database.multi_az false: CKV_AWS_157")
+
+
 class Environment(Model):
     """One deployable environment: the whole platform for one system and stage."""
 
@@ -729,6 +769,37 @@ class Environment(Model):
     compute: Compute
     pipeline: Pipeline
     observability: Observability
+    decisions: Decisions = Decisions()
+
+    @model_validator(mode="after")
+    def _decisions_have_reasons(self) -> Environment:
+        made = {
+            "no_waf": ("security.waf is not set", self.security.waf is None),
+            "public_task_ips": (
+                "a service has assign_public_ip: true",
+                any(s.assign_public_ip for s in self.compute.services),
+            ),
+            "container_insights_off": ("compute.container_insights is false", not self.compute.container_insights),
+            "mutable_image_tags": (
+                "compute.image_tag_mutability is MUTABLE",
+                self.compute.image_tag_mutability == "MUTABLE",
+            ),
+            "single_az_database": (
+                "data.database.multi_az is false",
+                self.data.database is not None and not self.data.database.multi_az,
+            ),
+        }
+        for field, (choice, is_made) in made.items():
+            reason = getattr(self.decisions, field)
+            finding = Decisions.model_fields[field].description.rsplit(": ", 1)[1]
+            if is_made and reason is None:
+                raise ValueError(
+                    f"decisions.{field} is required: {choice}, which leaves {finding} open; "
+                    "state why that is safe here (at least 40 characters) or change the setting"
+                )
+            if reason is not None and not is_made:
+                raise ValueError(f"decisions.{field} explains a choice this environment does not make; remove it")
+        return self
 
     @model_validator(mode="after")
     def _cross_references(self) -> Environment:

@@ -113,8 +113,7 @@ class ComputeLayer(LayerStack):
             accept_finding(
                 alb.lb,
                 "CKV2_AWS_28",
-                "This environment has no WAF in its requirements (budget shape); exposure is limited to TLS 1.3 "
-                "on 443, a 301 on 80, invalid headers dropped, and an SG chain to the tasks.",
+                env.decisions.no_waf,
             )
 
         namespace = None
@@ -171,8 +170,7 @@ class ComputeLayer(LayerStack):
                 accept_finding(
                     service.service,
                     "CKV_AWS_333",
-                    "No NAT gateway (stated cost decision): tasks take a public IP to reach ECR and AWS APIs, "
-                    "and their security group admits only the load balancer on the container port.",
+                    env.decisions.public_task_ips,
                 )
             self._execution_grants(spec, repository.arn, service)
             if spec.enable_execute_command:
@@ -272,8 +270,7 @@ class ComputeLayer(LayerStack):
             accept_finding(
                 cluster,
                 "CKV_AWS_65",
-                "Container Insights is off as the environment's stated cost decision; application logs still go "
-                "to the encrypted log group and the observability layer alarms on CPU and memory.",
+                env.decisions.container_insights_off,
             )
         if compute.capacity_providers:
             EcsClusterCapacityProviders(
@@ -301,8 +298,7 @@ class ComputeLayer(LayerStack):
             accept_finding(
                 repository,
                 "CKV_AWS_51",
-                "The release flow pushes a moving tag and forces a new deployment (seed runbook); only the "
-                "pipeline layer's CI role may push, and every push is scanned.",
+                self.environment.decisions.mutable_image_tags,
             )
         EcrLifecyclePolicy(
             self,

@@ -225,8 +225,7 @@ class DataLayer(LayerStack):
                 accept_finding(
                     database.instance,
                     "CKV_AWS_157",
-                    "Single-AZ is the environment's stated cost decision (seed: Multi-AZ disabled until scale); "
-                    "35-day automated backups and a final snapshot bound the data-loss risk.",
+                    env.decisions.single_az_database,
                 )
             self.database_resource_id = database.instance.resource_id
 

@@ -21,14 +21,19 @@ from cdktf_cdktf_provider_aws.codepipeline import (
 )
 from constructs import Construct
 
-from hipaa_platform.config import CodePipeline
+from hipaa_platform.config import BuildSteps, CodePipeline
 
 # The artifact bucket's role name: its access-log prefix and its name derive from it.
 ARTIFACT_BUCKET_ROLE = "pipeline-artifacts"
 
 
-def build_spec(secrets: dict[str, str]) -> str:
-    """The seed's build: log in, test, SAST, build for ARM64, scan the image, push, write deploy files."""
+PLATFORM = {"ARM64": "linux/arm64", "X86_64": "linux/amd64"}
+BUILD_CONTAINER = {"ARM64": "ARM_CONTAINER", "X86_64": "LINUX_CONTAINER"}
+
+
+def build_spec(steps: BuildSteps, secrets: dict[str, str]) -> str:
+    """Log in, the configured tests and source scans, build for the configured CPU, the configured
+    image scans, push, write the deploy files."""
     image = "$ECR_REGISTRY/$IMAGE_REPOSITORY:$IMAGE_TAG"
     spec: dict[str, object] = {
         "version": 0.2,
@@ -42,10 +47,10 @@ def build_spec(secrets: dict[str, str]) -> str:
             },
             "build": {
                 "commands": [
-                    "npm ci && npm run lint && npm run test:coverage",
-                    "trivy fs --severity CRITICAL,HIGH --exit-code 1 .",
-                    f"docker build -t {image} --platform linux/arm64 .",
-                    f"trivy image --severity CRITICAL --exit-code 1 {image}",
+                    *steps.test,
+                    *steps.source_scan,
+                    f"docker build -t {image} --platform {PLATFORM[steps.architecture]} .",
+                    *steps.image_scan,
                     f"docker push {image}",
                 ]
             },
@@ -58,9 +63,10 @@ def build_spec(secrets: dict[str, str]) -> str:
     return yaml.safe_dump(spec, sort_keys=False)
 
 
-INTEGRATION_TEST_SPEC = yaml.safe_dump(
-    {"version": 0.2, "phases": {"build": {"commands": ["npm ci", "npm run test:integration"]}}}, sort_keys=False
-)
+def integration_test_spec(steps: BuildSteps) -> str:
+    return yaml.safe_dump(
+        {"version": 0.2, "phases": {"build": {"commands": list(steps.integration_test)}}}, sort_keys=False
+    )
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ class BlueGreenDelivery(Construct):
         environment = {
             "compute_type": config.build_compute_type,
             "image": config.build_image,
-            "type": "ARM_CONTAINER" if "aarch64" in config.build_image else "LINUX_CONTAINER",
+            "type": BUILD_CONTAINER[config.build.architecture],
             "image_pull_credentials_type": "CODEBUILD",
             "environment_variable": [
                 CodebuildProjectEnvironmentEnvironmentVariable(name=k, value=v, type="PLAINTEXT")
@@ -137,13 +143,16 @@ class BlueGreenDelivery(Construct):
 
         self.build = project(
             "build",
-            f"Test, scan, build and push {container_name} (ARM64)",
-            build_spec(build_secrets),
+            f"Test, scan, build and push {container_name} ({config.build.architecture})",
+            build_spec(config.build, build_secrets),
             30,
             privileged_mode=True,
         )
         self.integration_tests = project(
-            "integration-tests", f"Post-deploy integration tests of {container_name}", INTEGRATION_TEST_SPEC, 20
+            "integration-tests",
+            f"Post-deploy integration tests of {container_name}",
+            integration_test_spec(config.build),
+            20,
         )
         app = CodedeployApp(self, "app", name=name, compute_platform="ECS")
         self.deployment_group = CodedeployDeploymentGroup(

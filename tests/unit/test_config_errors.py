@@ -148,3 +148,19 @@ def test_route_priorities_are_distinct(tmp_path: Path) -> None:
 def test_a_lone_service_may_leave_its_priority_out(tmp_path: Path) -> None:
     environment = load_environment_file(write(tmp_path, lambda d: None))
     assert environment.compute.route_priority(environment.compute.services[0]) == 100
+
+
+def test_a_choice_without_its_reason_is_refused(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["decisions"].pop("no_waf"))
+    assert "decisions.no_waf is required: security.waf is not set, which leaves CKV2_AWS_28" in message
+    assert "at least 40 characters" in message
+
+
+def test_a_reason_without_its_choice_is_refused(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"].update(container_insights=True))
+    assert "decisions.container_insights_off explains a choice this environment does not make" in message
+
+
+def test_a_reason_too_short_to_judge_is_refused(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["decisions"].update(no_waf="cost"))
+    assert "decisions.no_waf" in message and "at least 40 characters" in message

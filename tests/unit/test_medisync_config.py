@@ -94,3 +94,13 @@ def test_a_cache_user_the_cache_does_not_know(tmp_path: Path) -> None:
 def test_an_unknown_key_in_a_new_section(tmp_path: Path) -> None:
     message = error_for(tmp_path, lambda d: d["security"]["waf"].update(rate=5))
     assert "security.waf.rate: unknown key; allowed: managed_rule_groups, rate_limit_per_5_minutes" in message
+
+
+def test_a_build_image_for_another_cpu_is_refused(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["pipeline"]["codepipeline"]["build"].update(architecture="X86_64"))
+    assert "does not run X86_64 builds; allowed: an x86_64 CodeBuild image" in message
+
+
+def test_build_steps_are_required(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["pipeline"]["codepipeline"].pop("build"))
+    assert "pipeline.codepipeline.build: required key is missing" in message

@@ -6,6 +6,9 @@ import json
 
 import yaml
 
+from hipaa_platform.config import Environment
+from hipaa_platform.loader import ENVIRONMENTS_DIR
+
 SERVICES = {
     "ingestion-service": 4,
     "sync-engine": 6,
@@ -304,3 +307,26 @@ def test_observability_matches_the_seed(medisync) -> None:
     assert rules["medisync-baseline"]["fixed_rate"] == 0.05 and rules["medisync-errors"]["fixed_rate"] == 1
     assert medisync.only("observability", "aws_xray_group")["filter_expression"] == "responsetime > 2"
     assert len(medisync.resources("observability", "aws_cloudwatch_log_metric_filter")) == 10
+
+
+def test_the_build_runs_what_the_environment_file_says(medisync, synthesize_variant) -> None:
+    """Build steps and CPU are configuration: the seed's npm/trivy/ARM64 come from medisync-prod.yaml."""
+    build = medisync.resources("pipeline", "aws_codebuild_project")
+    spec = yaml.safe_load(next(p for k, p in build.items() if "_build_" in k)["source"]["buildspec"])
+    commands = spec["phases"]["build"]["commands"]
+    assert commands[0] == "npm ci && npm run lint && npm run test:coverage"
+    assert commands[1].startswith("trivy fs") and "--platform linux/arm64" in commands[2]
+    assert {p["environment"]["type"] for p in build.values()} == {"ARM_CONTAINER"}
+
+    raw = yaml.safe_load((ENVIRONMENTS_DIR / "medisync-prod.yaml").read_text())
+    document = {key: value for key, value in raw.items() if not key.startswith("x-")}  # anchors, as the loader does
+    pipeline = document["pipeline"]["codepipeline"]
+    pipeline["build_image"] = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    pipeline["build"] = {"architecture": "X86_64", "test": ["make test"], "integration_test": ["make e2e"]}
+    variant = synthesize_variant(Environment.model_validate(document))
+    builds = variant.resources("pipeline", "aws_codebuild_project")
+    spec = yaml.safe_load(next(p for k, p in builds.items() if "_build_" in k)["source"]["buildspec"])
+    commands = spec["phases"]["build"]["commands"]
+    assert commands[0] == "make test" and "--platform linux/amd64" in commands[1]
+    assert not any("trivy" in c or "npm" in c for c in commands)
+    assert {p["environment"]["type"] for p in builds.values()} == {"LINUX_CONTAINER"}
