@@ -169,7 +169,7 @@ def deploy_local(env: str = EnvOption) -> None:
     try:
         environment = load_environment(env)
         outdir = PROJECT_ROOT / "build" / "emulator" / env
-        with emulator_with_state_bucket(environment) as emulator_run:
+        with emulator_with_state_bucket(environment, log_dir=outdir / "logs") as emulator_run:
             console.print(f"emulator: moto server on {emulator_run.emulator.endpoint}")
             console.print(
                 f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"

@@ -19,6 +19,7 @@ from pathlib import Path
 from hipaa_platform import terraform
 from hipaa_platform.bootstrap import bootstrap_state_bucket
 from hipaa_platform.config import Environment
+from hipaa_platform.shared_provider import provider_binary, shared_aws_provider
 from hipaa_platform.targets import StateBackend, Target
 
 LOOPBACK = "127.0.0.1"
@@ -121,13 +122,17 @@ class EmulatorRun:
 
 
 @contextmanager
-def emulator_with_state_bucket(environment: Environment) -> Iterator[EmulatorRun]:
+def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = None) -> Iterator[EmulatorRun]:
     """A running emulator holding the environment's state bucket (without the TLS-only policy, see
-    bootstrap.TLS_POLICY_SKIPPED_ON_EMULATOR)."""
-    with running_emulator() as emulator:
+    bootstrap.TLS_POLICY_SKIPPED_ON_EMULATOR), and one AWS provider process that every Terraform
+    command of the run attaches to (shared_provider.py); its output goes to `log_dir`."""
+    with running_emulator() as emulator, tempfile.TemporaryDirectory(prefix="emulator-provider-") as scratch:
         bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
-        yield EmulatorRun(
-            emulator=emulator,
-            target=Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint),
-            terraform_env=terraform.terraform_environment(emulator.terraform_variables(environment.region)),
-        )
+        terraform_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
+        binary = provider_binary([root for root in (terraform.find_mirror(), terraform.PLUGIN_CACHE) if root])
+        with shared_aws_provider(binary, terraform_env, (log_dir or Path(scratch)) / "aws-provider.log") as attach:
+            yield EmulatorRun(
+                emulator=emulator,
+                target=Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint),
+                terraform_env={**terraform_env, **attach},
+            )

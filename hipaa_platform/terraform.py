@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
+from hipaa_platform.shared_provider import REATTACH, shareable
 from hipaa_platform.targets import PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build"
+PLUGIN_CACHE = BUILD_DIR / "plugin-cache"
 MIRROR_CANDIDATES = (
     Path("/opt/tf-plugins"),
     Path.home() / ".terraform.d" / "plugins",
@@ -41,7 +43,7 @@ def find_mirror() -> Path | None:
 
 def write_cli_config(build_dir: Path = BUILD_DIR) -> Path:
     build_dir.mkdir(parents=True, exist_ok=True)
-    cache = build_dir / "plugin-cache"
+    cache = build_dir / PLUGIN_CACHE.name
     cache.mkdir(exist_ok=True)
     mirror = find_mirror()
     if mirror:
@@ -75,10 +77,18 @@ def terraform_environment(extra: dict[str, str] | None = None) -> dict[str, str]
     return env
 
 
+def command_environment(stack_dir: Path, env: dict[str, str]) -> dict[str, str]:
+    """A stack that configures the AWS provider more than once starts providers of its own."""
+    if REATTACH in env and not shareable(stack_dir):
+        return {key: value for key, value in env.items() if key != REATTACH}
+    return env
+
+
 def run(
     args: list[str], cwd: Path, env: dict[str, str], check: bool = True, log: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run terraform; with `log`, its output is also appended to that file as it comes (tail -f it)."""
+    env = command_environment(cwd, env)
     if log is None:
         result = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True)
     else:

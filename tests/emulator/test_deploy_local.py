@@ -97,7 +97,13 @@ def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
         state = s3.get_object(Bucket=environment.state.bucket, Key="intakeiq/networking/terraform.tfstate")
         assert b'"vpc_id"' in state["Body"].read()
         # Its dependants (security ...) were never deployed here, so cdktf is told not to wait for them.
+        # --skip-synth: the deploy above synthesized this very output.
         destroyed = cdktf_run(
-            "destroy", "networking", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies"
+            "destroy",
+            "networking",
+            "--auto-approve",
+            "--skip-provider-lock",
+            "--skip-synth",
+            "--ignore-missing-stack-dependencies",
         )
         assert "Destroy complete!" in destroyed
