@@ -81,6 +81,7 @@ def scaled_environment(directory: Path, count: int) -> None:
     for number in range(len(services), count):
         name = f"worker-{number:03d}"
         services.append({**template, "name": name, "container_name": name, "routes": [f"/{name}/*"],
+                         "route_priority": 100 + number,
                          "environment": {**template["environment"], "SERVICE_NAME": name}})  # fmt: skip
     del services[count:]
     (directory / f"{SCALE_BASE}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
