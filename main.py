@@ -15,9 +15,7 @@ if __name__ == "__main__":
         name = os.environ.get("PLATFORM_ENV", "intakeiq")
         target, outdir = Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
         # The cdktf CLI always synthesizes; the stamp keeps `make synth`'s cache true of what is in outdir.
-        inputs = SynthInputs.of(name, target)
-        inputs.forget(outdir)
-        synthesize(load_environment(name), target, outdir)
-        inputs.record(outdir)
+        with SynthInputs.of(name, target).recorded(outdir):
+            synthesize(load_environment(name), target, outdir)
     except UserError as error:
         sys.exit(f"error: {error}")

@@ -48,9 +48,8 @@ def synth(
             started = time.monotonic()
             from hipaa_platform.app import synthesize
 
-            inputs.forget(outdir)
-            synthesize(environment, target, outdir)
-            inputs.record(outdir)
+            with inputs.recorded(outdir):
+                synthesize(environment, target, outdir)
         console.print(f"synthesized {len(LAYERS)} layers of {env} ({target.backend.value} state) "
                       f"into {outdir}/stacks in {time.monotonic() - started:.1f} s")  # fmt: skip
     except UserError as error:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from cdktf import TerraformOutput, TerraformRemoteState, TerraformStack
 
@@ -36,6 +37,13 @@ class LayerOutputs:
 
 
 Outputs = TypeVar("Outputs", bound=LayerOutputs)
+
+
+class _HasName(Protocol):
+    name: str
+
+
+Named = TypeVar("Named", bound=_HasName)
 
 
 def publish(stack: TerraformStack, outputs: LayerOutputs) -> None:
@@ -64,6 +72,12 @@ def read(remote: TerraformRemoteState, contract: type[Outputs]) -> Outputs:
         else:
             raise TypeError(f"{contract.__name__}.{spec.name}: unsupported contract type {kind}")
     return contract(**values)
+
+
+def by_name(items: Iterable[Named]) -> list[Named]:
+    """Items in name order, for a resource that lists every service or queue (a policy, a
+    dashboard): a reordered environment file must not change it."""
+    return sorted(items, key=lambda item: item.name)
 
 
 # Names in environment files are lower-case letters, digits and '-' (config.Name), which Terraform

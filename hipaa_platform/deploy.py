@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,14 +26,18 @@ def log_path(outdir: Path, layer: str) -> Path:
     return outdir / "logs" / f"{layer}.log"
 
 
+def plan_for_changes(stack_dir: Path, env: dict[str, str], log: Path) -> subprocess.CompletedProcess[str]:
+    """`terraform plan -detailed-exitcode`: 0 no changes, 2 changes, 1 an error."""
+    arguments = ["plan", "-detailed-exitcode", "-input=false", "-no-color"]
+    return terraform.run(arguments, stack_dir, env, check=False, log=log)
+
+
 def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) -> None:
     started = time.monotonic()
     terraform.init(stack_dir, env)
     terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, log=log)
     run.apply_seconds = time.monotonic() - started
-    replan = terraform.run(
-        ["plan", "-detailed-exitcode", "-input=false", "-no-color"], stack_dir, env, check=False, log=log
-    )
+    replan = plan_for_changes(stack_dir, env, log)
     if replan.returncode == 2:
         raise UserError(f"{run.layer}: the re-plan after apply is not empty (drift):\n{_changes(replan.stdout)}")
     if replan.returncode != 0:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +61,14 @@ class SynthInputs:
         return complete and recorded == {"environment": self.environment, "digest": self.digest}
 
     def forget(self, outdir: Path) -> None:
-        """Called before synthesizing: a synthesis that fails half-way must not look current."""
         (outdir / STAMP).unlink(missing_ok=True)
 
     def record(self, outdir: Path) -> None:
         (outdir / STAMP).write_text(json.dumps({"environment": self.environment, "digest": self.digest}) + "\n")
+
+    @contextmanager
+    def recorded(self, outdir: Path) -> Iterator[None]:
+        """Around a synthesis into `outdir`: one that fails half-way must not look current."""
+        self.forget(outdir)
+        yield
+        self.record(outdir)

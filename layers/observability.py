@@ -4,9 +4,8 @@ for the full shape per-service composite alarms, X-Ray sampling and log metric f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.cloudwatch_composite_alarm import CloudwatchCompositeAlarm
@@ -20,25 +19,11 @@ from cdktf_cdktf_provider_aws.xray_sampling_rule import XraySamplingRule
 from constructs import Construct
 
 from hipaa_platform.config import Environment
-from hipaa_platform.contracts import LayerOutputs, described
+from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from layers.compute import ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs
-
-
-class _HasName(Protocol):
-    name: str
-
-
-Named = TypeVar("Named", bound=_HasName)
-
-
-def by_name(items: Iterable[Named]) -> list[Named]:
-    """Items in name order: dashboards list every service and queue, and a reordered environment file
-    must not change them."""
-    return sorted(items, key=lambda item: item.name)
-
 
 CRITICAL = "critical"  # key of the one critical topic in its contract map
 

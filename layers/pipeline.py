@@ -16,7 +16,7 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
-from hipaa_platform.contracts import LayerOutputs, described
+from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.compute import TEST_LISTENER, ComputeOutputs
@@ -70,8 +70,7 @@ class PipelineLayer(LayerStack):
     def _github_deploy_role(self) -> IamRole:
         env = self.environment
         compute = self.compute
-        # By name, so that reordering compute.services leaves the policy as it is.
-        service_names = sorted(s.name for s in env.compute.services)
+        service_names = [s.name for s in by_name(env.compute.services)]
         subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
         role = IamRole(
             self,
@@ -177,8 +176,7 @@ class PipelineLayer(LayerStack):
             kms_key_arn=log_key,
         )
 
-        # By name, so that reordering compute.services leaves every policy as it is.
-        blue_green = sorted((s for s in env.compute.services if s.deployment == "blue_green"), key=lambda s: s.name)
+        blue_green = [s for s in by_name(env.compute.services) if s.deployment == "blue_green"]
         names = {s.name: self.namer.bounded(self.namer.for_service(s.container_name), 64) for s in blue_green}
         region = env.region
         build_secrets = {variable: self.namer.secret(reference) for variable, reference in config.build_secrets.items()}

@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurity
 from constructs import Construct
 
 from hipaa_platform.config import DEFAULT_KEY, Environment, Service
-from hipaa_platform.contracts import LayerOutputs, described
+from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
@@ -145,9 +145,8 @@ class SecurityLayer(LayerStack):
             for s in services
         ]
 
-        # By service name, so that reordering compute.services leaves the key policy as it is.
         task_role_by_service = {s.name: r for s, r in zip(services, task_roles, strict=True)}
-        keys = self._keys([task_role_by_service[name].arn for name in sorted(task_role_by_service)])
+        keys = self._keys([task_role_by_service[s.name].arn for s in by_name(services)])
         default_key = keys[DEFAULT_KEY]
         log_key = keys[env.security.log_key]
 

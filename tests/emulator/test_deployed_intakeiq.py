@@ -20,7 +20,7 @@ import yaml
 
 from hipaa_platform import LAYERS, terraform
 from hipaa_platform.config import Environment
-from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path
+from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
 from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.naming import Namer
 from hipaa_platform.plan import review
@@ -195,12 +195,5 @@ def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> N
     for layer in LAYERS:
         stack = second / "stacks" / layer
         terraform.init(stack, deployed.tf_env)
-        plan = terraform.run(
-            ["plan", "-detailed-exitcode", "-input=false", "-no-color"],
-            stack,
-            deployed.tf_env,
-            check=False,
-            log=log_path(second, layer),
-        )
-        exit_codes[layer] = plan.returncode
+        exit_codes[layer] = plan_for_changes(stack, deployed.tf_env, log_path(second, layer)).returncode
     assert exit_codes == dict.fromkeys(LAYERS, 0), f"exit code 2 means changes; logs in {second / 'logs'}"

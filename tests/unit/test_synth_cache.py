@@ -80,7 +80,8 @@ def test_an_incomplete_output_is_not_current(project: Path, tmp_path: Path) -> N
 def test_a_failed_synthesis_leaves_nothing_current(project: Path, tmp_path: Path) -> None:
     inputs = SynthInputs.of("intakeiq", LOCAL, project)
     outdir = synthesized(tmp_path / "out", inputs)
-    inputs.forget(outdir)  # what the CLI does before it synthesizes
+    with pytest.raises(RuntimeError), inputs.recorded(outdir):  # as the CLI wraps a synthesis
+        raise RuntimeError("the synthesis failed half-way")
     assert inputs.is_current(outdir) is False
 
 
