@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cdktf import App, TerraformResource
 
+from hipaa_platform.addresses import check_moves, recorded_moves, write_moves
 from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
@@ -24,12 +25,18 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     context = BuildContext(environment=environment, target=target, outdir=outdir)
     for layer_class in LAYER_CLASSES:
         layer_class(app, context)
+    moves = {
+        layer: check_moves(stack, recorded_moves(environment.name, layer), partial_target=target.is_emulator)
+        for layer, stack in context.stacks.items()
+    }
     if environment.stage == "prod" and not target.disposable:
         _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
         check_emulator_endpoints(app)
         _adapt_to_emulator(app)
     app.synth()
+    for layer, layer_moves in moves.items():
+        write_moves(outdir / "stacks" / layer, layer_moves)
     return context
 
 

@@ -218,6 +218,27 @@ def environments() -> None:
         console.print(name)
 
 
+@app.command("record-moves")
+def record_moves(
+    env: str = EnvOption,
+    before: Path = typer.Option(..., help="a synthesis of the environment before the change (its cdktf.out)"),
+    after: Path = typer.Option(DEFAULT_OUTDIR, help="the synthesis after the change"),
+    change: str = typer.Option(..., help="one line: what moved and why"),
+) -> None:
+    """Record the addresses a refactor moved in moved/<env>.json; each layer then renders them as
+    Terraform `moved` blocks, so deployments plan the rename instead of a replacement."""
+    from hipaa_platform.addresses import record_moves as record
+
+    for root in (before, after):
+        if not list(root.glob("stacks/*/cdk.tf.json")):
+            _fail(UserError(f"{root}: no synthesized layers (stacks/<layer>/cdk.tf.json)"))
+    try:
+        path = record(env, change, before, after)
+    except RuntimeError as error:
+        _fail(UserError(str(error)))
+    console.print(f"recorded in {path}; synthesize again to render the moved blocks")
+
+
 def main() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("NODE_OPTIONS", "--no-deprecation --max-old-space-size=4096")

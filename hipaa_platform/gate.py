@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hipaa_platform import LAYERS
+from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.suppressions import COMMENT_KEY, MIN_REASON_LENGTH
 from hipaa_platform.targets import PROJECT_ROOT
@@ -115,6 +115,7 @@ def run_checkov(
         "--framework", framework,
         "--external-checks-dir", str(POLICIES_DIR),
         "--skip-download",
+        "--skip-path", MOVES_FILE,  # `moved` blocks only; checkov's JSON parser rejects them
         "--output", "json", "--output", "junitxml", "--output", "sarif",
         "--output-file-path", str(report_dir),
     ]  # fmt: skip
@@ -128,7 +129,12 @@ def run_checkov(
     if result.returncode not in (0, 1) or not results_file.is_file():
         raise UserError(f"checkov did not complete (exit {result.returncode}):\n{result.stderr[-2000:]}")
     reports = json.loads(results_file.read_text())
-    return reports if isinstance(reports, list) else [reports]
+    reports = reports if isinstance(reports, list) else [reports]
+    unread = sorted({path for r in reports for path in r.get("results", {}).get("parsing_errors", [])})
+    if unread:
+        # A file checkov cannot parse is a file it does not check; its findings would pass unseen.
+        raise UserError(f"checkov could not parse {', '.join(unread)}; nothing in it was checked")
+    return reports
 
 
 def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
@@ -136,8 +142,9 @@ def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
     declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
     matched: set[tuple[str, str, str]] = set()
     for report in reports:
-        gate.passed += report["summary"]["passed"]
-        results = report["results"]
+        # With nothing failed or skipped, checkov writes the bare summary instead of a report.
+        gate.passed += report.get("summary", report)["passed"]
+        results = report.get("results", {})
         for check in results.get("failed_checks", []):
             gate.failures.append(_finding(check))
         for check in results.get("skipped_checks", []):

@@ -12,6 +12,7 @@ from cdktf import (
     DataTerraformRemoteStateS3,
     LocalBackend,
     S3Backend,
+    TerraformElement,
     TerraformRemoteState,
     TerraformStack,
 )
@@ -19,6 +20,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from hipaa_platform import contracts
+from hipaa_platform.addresses import ReadableIds
 from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
 from hipaa_platform.naming import Namer
@@ -49,11 +51,22 @@ class BuildContext:
         return Namer(self.environment.name_prefix)
 
 
+def target_creates(scope: Construct, *parts: tuple[str, str]) -> bool:
+    """Whether the deployment target can create every (resource type, what) in `parts`; each type it
+    cannot create is recorded as skipped. The one way a layer or a module leaves something out on
+    the emulator (emulator_support.UNSUPPORTED_ON_EMULATOR), asked where the resource is built."""
+    stack = TerraformStack.of(scope)
+    if not isinstance(stack, LayerStack):
+        return True  # a construct outside a layer (a unit test's bare stack) has no target
+    return stack.creates_all(*parts)
+
+
 class LayerStack(TerraformStack):
     LAYER: ClassVar[str]
 
     def __init__(self, scope: Construct, context: BuildContext) -> None:
         super().__init__(scope, self.LAYER)
+        self._readable_ids = ReadableIds(self.LAYER)
         self.context = context
         self.environment = context.environment
         self.namer = context.namer
@@ -61,6 +74,10 @@ class LayerStack(TerraformStack):
         self._remote_states: dict[str, TerraformRemoteState] = {}
         self._configure_provider()
         self._configure_backend()
+
+    def _allocate_logical_id(self, element: TerraformElement) -> str:
+        """Addresses from the construct path, without cdktf's hash (hipaa_platform.addresses)."""
+        return self._readable_ids.allocate(element)
 
     # -- contracts ---------------------------------------------------------------------------
     def read(self, contract: type[contracts.Outputs]) -> contracts.Outputs:

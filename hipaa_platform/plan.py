@@ -26,9 +26,10 @@ class AttributeChange:
 class ResourceChange:
     address: str
     resource_type: str
-    action: str  # create | update | replace | delete
+    action: str  # create | update | replace | delete | move
     attributes: tuple[AttributeChange, ...]
     replace_paths: tuple[str, ...] = ()
+    moved_from: str | None = None  # the address in state, when a `moved` block renames it
 
     @property
     def loses_data(self) -> bool:
@@ -122,7 +123,8 @@ def summarize(plan_json: dict) -> list[ResourceChange]:
     for resource in plan_json.get("resource_changes", []):
         if resource.get("mode") != "managed":
             continue
-        action = _action(resource["change"]["actions"])
+        moved_from = resource.get("previous_address")
+        action = _action(resource["change"]["actions"]) or ("move" if moved_from else None)
         if action is None:
             continue
         replace_paths = tuple(
@@ -135,6 +137,7 @@ def summarize(plan_json: dict) -> list[ResourceChange]:
                 action=action,
                 attributes=_attribute_changes(resource["change"], action),
                 replace_paths=replace_paths,
+                moved_from=moved_from,
             )
         )
     return changes
@@ -166,14 +169,14 @@ def scan_plans(plans: list[LayerPlan], plans_root: Path, acceptances: list[Accep
 
 def markdown(review: Review) -> str:
     lines = [f"## Terraform plan: `{review.environment}`", ""]
-    lines += ["| layer | add | change | replace | destroy | checkov |", "|---|---:|---:|---:|---:|---|"]
+    lines += ["| layer | add | change | replace | destroy | move | checkov |", "|---|---:|---:|---:|---:|---:|---|"]
     for plan in review.layers:
         checkov = "n/a" if plan.checkov is None else (
             f"{len(plan.checkov.failures)} failed, {len(plan.checkov.accepted)} accepted"
         )  # fmt: skip
         lines.append(
             f"| {plan.layer} | {plan.count('create')} | {plan.count('update')} | {plan.count('replace')} "
-            f"| {plan.count('delete')} | {checkov} |"
+            f"| {plan.count('delete')} | {plan.count('move')} | {checkov} |"
         )
     blocked = review.blocked
     if blocked:
@@ -197,7 +200,10 @@ def markdown(review: Review) -> str:
         for change in plan.changes:
             shown = change.attributes or (AttributeChange("", "", ""),)
             for index, attribute in enumerate(shown):
-                action, address = (change.action, f"`{change.address}`") if index == 0 else ("", "")
+                address = f"`{change.address}`"
+                if change.moved_from:
+                    address = f"`{change.moved_from}` → {address}"
+                action, address = (change.action, address) if index == 0 else ("", "")
                 before, after = _cell(attribute.before), _cell(attribute.after)
                 lines.append(f"| {action} | {address} | {attribute.name} | {before} | {after} |")
         if plan.checkov and plan.checkov.failures:
@@ -238,12 +244,13 @@ def review(
 def text(review: Review) -> str:
     lines = []
     for plan in review.layers:
-        counts = ", ".join(f"{plan.count(a)} {a}" for a in ("create", "update", "replace", "delete"))
+        counts = ", ".join(f"{plan.count(a)} {a}" for a in ("create", "update", "replace", "delete", "move"))
         failures = len(plan.checkov.failures) if plan.checkov else 0
         lines.append(f"{plan.layer}: {counts}; checkov {failures} failed")
         for change in plan.changes:
             names = ", ".join(a.name for a in change.attributes)
-            lines.append(f"  {change.action:8} {change.address}" + (f"  [{names}]" if names else ""))
+            moved = f" (from {change.moved_from})" if change.moved_from else ""
+            lines.append(f"  {change.action:8} {change.address}{moved}" + (f"  [{names}]" if names else ""))
     for layer, change in review.blocked:
         forced = ", ".join(change.replace_paths) or "removed"
         lines.append(f"BLOCKED {layer}: {change.address} would be {change.action}d (forced by: {forced})")

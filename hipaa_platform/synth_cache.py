@@ -1,7 +1,7 @@
 """Skip a synthesis whose inputs have not changed since the last one into the same folder.
 
-The inputs are everything a synthesis reads: the environment file, the project's Python sources,
-the lock files, and the target (state backend, emulator endpoint, local state folder). Their
+The inputs are everything a synthesis reads: the environment file and its recorded moves, the
+project's Python sources, the lock files, and the target (state backend, emulator endpoint, local state folder). Their
 content hash is written next to the output after a successful synthesis; a synthesis into that
 folder with the same hash is skipped. Anything else (another environment, an edited module, a new
 lock file, another backend) synthesizes again. The check imports nothing from cdktf, so a skipped
@@ -29,7 +29,13 @@ SOURCE_FILES = ("main.py", "cdktf.json", "Pipfile.lock", "package-lock.json")
 def input_files(environment: str, root: Path = PROJECT_ROOT) -> list[Path]:
     """Every file whose content a synthesis of `environment` depends on, in a stable order."""
     sources = sorted(path for folder in SOURCE_DIRS for path in (root / folder).rglob("*.py"))
-    return [environment_file(environment, root / "environments"), *sources, *(root / name for name in SOURCE_FILES)]
+    moves = root / "moved" / f"{environment}.json"  # hipaa_platform.addresses; "(missing)" when absent
+    return [
+        environment_file(environment, root / "environments"),
+        moves,
+        *sources,
+        *(root / name for name in SOURCE_FILES),
+    ]
 
 
 def _digest(environment: str, target: Target, files: Iterable[Path], root: Path) -> str:

@@ -3,29 +3,11 @@ with their routing, discovery and scaling, and the edges in front (API Gateway, 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
-from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
-from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
-from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCapacityProviders
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.lb_listener import LbListener
-from cdktf_cdktf_provider_aws.lb_listener_rule import (
-    LbListenerRule,
-    LbListenerRuleAction,
-    LbListenerRuleCondition,
-    LbListenerRuleConditionPathPattern,
-)
+from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
-from cdktf_cdktf_provider_aws.service_discovery_private_dns_namespace import ServiceDiscoveryPrivateDnsNamespace
-from cdktf_cdktf_provider_aws.service_discovery_service import (
-    ServiceDiscoveryService,
-    ServiceDiscoveryServiceDnsConfigDnsRecords,
-)
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
 from constructs import Construct
 
@@ -35,23 +17,21 @@ from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.data import DataOutputs
 from layers.networking import NetworkingOutputs
-from layers.security import API_GATEWAY, EXECUTE_COMMAND_ACTIONS, LOAD_BALANCER, SecurityOutputs, key_arn
+from layers.security import API_GATEWAY, LOAD_BALANCER, SecurityOutputs, key_arn
+from modules.container_repository import container_repository
+from modules.ecs_cluster import ecs_cluster
 from modules.fargate_service import FargateService
 from modules.http_api import HttpApiToLoadBalancer
-from modules.iam import Statement, policy_document
 from modules.load_balancer import HttpsLoadBalancer
-from modules.log_group import EncryptedLogGroup
-from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION
 from modules.service_autoscaling import ServiceAutoscaling
+from modules.service_discovery import discovery_namespace, discovery_service
+from modules.service_grants import execute_command_grant, pull_and_log_grant
+from modules.service_routing import service_routing
 from modules.spa import SPA_BUCKET_ROLE, SinglePageApp
 
 # Keys of the contract maps that hold at most one item.
 TEST_LISTENER = "test"
 SPA = "spa"
-TLS_ENDS_AT_ALB = (
-    "TLS ends at the load balancer; the hop to the task is plain HTTP on the container port inside "
-    "the VPC, and the task's security group admits only the load balancer (seed design)."
-)
 
 
 @dataclass(frozen=True)
@@ -92,7 +72,9 @@ class ComputeLayer(LayerStack):
         compute = env.compute
         self.log_key = key_arn(security, env, env.security.log_key)
 
-        cluster = self._cluster()
+        cluster, session_logs = ecs_cluster(
+            self, env=env, namer=self.namer, log_key=self.log_key, kms_key_arn=security.kms_key_arn
+        )
         alb = HttpsLoadBalancer(
             self,
             "alb",
@@ -118,37 +100,23 @@ class ComputeLayer(LayerStack):
 
         namespace = None
         if compute.service_discovery_namespace:
-            namespace = ServiceDiscoveryPrivateDnsNamespace(
-                self,
-                "namespace",
-                name=compute.service_discovery_namespace,
-                description=f"Service discovery for {env.application}",
-                vpc=network.vpc_id,
-            )
+            namespace = discovery_namespace(self, env=env, vpc_id=network.vpc_id)
 
         services: dict[str, FargateService] = {}
         repositories: dict[str, EcrRepository] = {}
         blue: dict[str, LbTargetGroup] = {}
         green: dict[str, LbTargetGroup] = {}
         for spec in compute.services:
-            repository = self._repository(spec)
+            repository = container_repository(self, spec, env=env, namer=self.namer, kms_key_arn=security.kms_key_arn)
             log_group_name = self.namer.log_group("ecs") + (
                 "" if spec.container_name == self.namer.prefix else f"/{spec.container_name}"
             )
-            target_groups = self._routing(spec)
-            registry = None
-            if namespace and spec.service_discovery:
-                registry = ServiceDiscoveryService(
-                    self,
-                    f"discovery-{spec.container_name}",
-                    name=spec.container_name,
-                    dns_config={
-                        "namespace_id": namespace.id,
-                        "routing_policy": "MULTIVALUE",
-                        "dns_records": [ServiceDiscoveryServiceDnsConfigDnsRecords(ttl=10, type="A")],
-                    },
-                    health_check_custom_config={"failure_threshold": 1},
-                )
+            target_groups = service_routing(self, spec, alb=alb, env=env, namer=self.namer, vpc_id=network.vpc_id)
+            registry = (
+                discovery_service(self, spec, namespace_id=namespace.id)
+                if namespace and spec.service_discovery
+                else None
+            )
             service = FargateService(
                 self,
                 f"service-{spec.container_name}",
@@ -172,9 +140,21 @@ class ComputeLayer(LayerStack):
                     "CKV_AWS_333",
                     env.decisions.public_task_ips,
                 )
-            self._execution_grants(spec, repository.arn, service)
+            pull_and_log_grant(
+                self,
+                spec,
+                role_name=security.execution_role_names[spec.name],
+                repository_arn=repository.arn,
+                log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
+            )
             if spec.enable_execute_command:
-                self._execute_command_grants(spec)
+                execute_command_grant(
+                    self,
+                    spec,
+                    role_name=security.task_role_names[spec.name],
+                    session_log_arn=session_logs.arn if session_logs else None,
+                    kms_key_arn=security.kms_key_arn,
+                )
             if spec.autoscaling and self.creates_all(
                 ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),
                 ("aws_appautoscaling_policy", f"{spec.container_name} scaling policies"),
@@ -236,130 +216,6 @@ class ComputeLayer(LayerStack):
             )
         )  # fmt: skip
 
-    # -- cluster ----------------------------------------------------------------------------------
-    def _cluster(self) -> EcsCluster:
-        env, compute = self.environment, self.environment.compute
-        configuration = None
-        if compute.execute_command_logging:
-            exec_logs = EncryptedLogGroup(
-                self,
-                "exec-logs",
-                name=self.namer.log_group("ecs-exec"),
-                retention_days=env.networking.flow_log_retention_days,
-                kms_key_arn=self.log_key,
-            )
-            self.exec_log_group = exec_logs
-            configuration = {
-                "execute_command_configuration": {
-                    "kms_key_id": self.security.kms_key_arn,
-                    "logging": "OVERRIDE",
-                    "log_configuration": {
-                        "cloud_watch_log_group_name": exec_logs.name,
-                        "cloud_watch_encryption_enabled": True,
-                    },
-                }
-            }
-        cluster = EcsCluster(
-            self,
-            "cluster",
-            name=compute.cluster_name,
-            setting=[{"name": "containerInsights", "value": "enabled" if compute.container_insights else "disabled"}],
-            configuration=configuration,
-        )
-        if not compute.container_insights:
-            accept_finding(
-                cluster,
-                "CKV_AWS_65",
-                env.decisions.container_insights_off,
-            )
-        if compute.capacity_providers:
-            EcsClusterCapacityProviders(
-                self,
-                "capacity-providers",
-                cluster_name=cluster.name,
-                capacity_providers=list(compute.capacity_providers),
-            )
-        return cluster
-
-    # -- per service ------------------------------------------------------------------------------
-    def _repository(self, spec: Service) -> EcrRepository:
-        compute = self.environment.compute
-        repository = EcrRepository(
-            self,
-            f"repository-{spec.container_name}",
-            name=self.namer.for_service(spec.container_name),
-            image_tag_mutability=compute.image_tag_mutability,
-            image_scanning_configuration={"scan_on_push": True},
-            encryption_configuration=[
-                EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=self.security.kms_key_arn)
-            ],
-        )
-        if compute.image_tag_mutability == "MUTABLE":
-            accept_finding(
-                repository,
-                "CKV_AWS_51",
-                self.environment.decisions.mutable_image_tags,
-            )
-        EcrLifecyclePolicy(
-            self,
-            f"repository-lifecycle-{spec.container_name}",
-            repository=repository.name,
-            policy=json.dumps(
-                {
-                    "rules": [
-                        {
-                            "rulePriority": 1,
-                            "description": "Expire untagged images after 30 days",
-                            "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
-                                          "countUnit": "days", "countNumber": 30},
-                            "action": {"type": "expire"},
-                        },
-                        {
-                            "rulePriority": 2,
-                            "description": f"Keep the last {compute.image_retention_count} images",
-                            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
-                                          "countNumber": compute.image_retention_count},
-                            "action": {"type": "expire"},
-                        },
-                    ]
-                }
-            ),
-        )  # fmt: skip
-        return repository
-
-    def _routing(self, spec: Service) -> list[LbTargetGroup]:
-        """The service's target groups (blue, and green for blue-green) and its path rules."""
-        colours = ("blue", "green") if spec.deployment == "blue_green" else ("",)
-        groups = []
-        for colour in colours:
-            group = self.alb.target_group(
-                f"target-{spec.container_name}" + (f"-{colour}" if colour else ""),
-                name=self.namer.bounded(
-                    self.namer.for_service(spec.container_name, *([colour] if colour else []), "tg"), 32
-                ),
-                port=spec.container_port,
-                vpc_id=self.network.vpc_id,
-            )
-            accept_finding(group, "CKV_AWS_378", TLS_ENDS_AT_ALB)
-            groups.append(group)
-        listeners: list[tuple[str, LbListener]] = [("route", self.alb.https)]
-        if spec.deployment == "blue_green" and self.alb.test:
-            listeners.append(("test-route", self.alb.test))
-        for prefix, listener in listeners:
-            LbListenerRule(
-                self,
-                f"{prefix}-{spec.container_name}",
-                listener_arn=listener.arn,
-                priority=self.environment.compute.route_priority(spec),
-                action=[LbListenerRuleAction(type="forward", target_group_arn=groups[0].arn)],
-                condition=[
-                    LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(spec.routes)))
-                ],
-                # CodeDeploy moves the forward between blue and green.
-                lifecycle=TerraformResourceLifecycle(ignore_changes=["action"]) if len(groups) > 1 else None,
-            )
-        return groups
-
     def _secret_values(self, service: Service) -> dict[str, str]:
         """Environment variable -> `valueFrom` for one service's secrets (a parameter or secret ARN,
         with `:<json key>::` for a key inside a Secrets Manager secret)."""
@@ -374,50 +230,6 @@ class ComputeLayer(LayerStack):
             )
         return values
 
-    def _execution_grants(self, spec: Service, repository_arn: str, service: FargateService) -> None:
-        """The execution role's image-pull and log grants live with the repository and log groups."""
-        log_groups = [service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else [])
-        IamRolePolicy(
-            self,
-            f"execution-pull-and-log-{spec.container_name}",
-            name="pull-image-and-write-logs",
-            role=self.security.execution_role_names[spec.name],
-            policy=policy_document(
-                Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
-                Statement(
-                    sid="PullOwnImage",
-                    actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
-                    resources=(repository_arn,),
-                ),
-                Statement(
-                    sid="WriteOwnLogs",
-                    actions=("logs:CreateLogStream", "logs:PutLogEvents"),
-                    resources=tuple(f"{arn}:*" for arn in log_groups),
-                ),
-            ),
-        )
-
-    def _execute_command_grants(self, spec: Service) -> None:
-        """ECS Exec runs through the task role: the SSM channel, the session log, the session key."""
-        statements = [Statement(sid="ExecuteCommandChannel", actions=EXECUTE_COMMAND_ACTIONS, resources=("*",))]
-        if self.environment.compute.execute_command_logging:
-            statements += [
-                Statement(sid="FindSessionLog", actions=("logs:DescribeLogGroups",), resources=("*",)),
-                Statement(
-                    sid="WriteSessionLog",
-                    actions=("logs:CreateLogStream", "logs:PutLogEvents"),
-                    resources=(f"{self.exec_log_group.arn}:*",),
-                ),
-                Statement(sid="DecryptSession", actions=("kms:Decrypt",), resources=(self.security.kms_key_arn,)),
-            ]
-        IamRolePolicy(
-            self,
-            f"task-exec-{spec.container_name}",
-            name="ecs-exec-sessions",
-            role=self.security.task_role_names[spec.name],
-            policy=policy_document(*statements),
-        )
-
     def _single_page_app(self, access_log_bucket_name: str) -> SinglePageApp:
         env = self.environment
         account = DataAwsCallerIdentity(self, "account").account_id
@@ -430,10 +242,7 @@ class ComputeLayer(LayerStack):
             certificate_arn=self.security.certificate_arn,
             access_log_bucket_name=access_log_bucket_name,
             force_destroy=self.context.target.disposable,
-            security_headers=self.creates("aws_cloudfront_response_headers_policy", "SPA security headers"),
         )
-        accept_finding(spa.bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
-        accept_finding(spa.bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
         static_assets = (
             "The distribution serves the public JavaScript/CSS bundle from S3 (no PHI, no API); the API "
             "behind API Gateway has the regional WAF, and this edge is geo-restricted."

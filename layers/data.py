@@ -18,15 +18,14 @@ from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
+from modules.access_log_bucket import access_log_bucket
 from modules.aurora import AuroraServerlessCluster
-from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE
 from modules.dynamodb_table import EncryptedTable
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.postgres import PostgresDatabase
-from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket, server_access_log_prefix
+from modules.s3_bucket import SecureBucket
 from modules.serverless_cache import ServerlessRedis
-from modules.spa import SPA_BUCKET_ROLE
 
 
 @dataclass(frozen=True)
@@ -65,51 +64,9 @@ class DataLayer(LayerStack):
         store_subnets = network.isolated_subnet_ids if store_tier == "isolated" else network.private_subnet_ids
         store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
-        access_log_name = self.namer.bucket("access-logs", account)
-        # One delivery grant per source bucket, limited to its own prefix and its own ARN.
-        logged_buckets = [spec.name for spec in data.buckets]
-        logged_buckets += [SPA_BUCKET_ROLE] if env.compute.spa else []
-        logged_buckets += [ARTIFACT_BUCKET_ROLE] if env.pipeline.codepipeline else []
-        server_access_log_grants = tuple(
-            Statement(
-                sid=f"ServerAccessLogsFrom{role.title().replace('-', '')}",
-                principals={"Service": "logging.s3.amazonaws.com"},
-                actions=("s3:PutObject",),
-                resources=(f"arn:aws:s3:::{access_log_name}/{server_access_log_prefix(role)}*",),
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{self.namer.bucket(role, account)}"},
-                },
-            )
-            for role in logged_buckets
+        access_logs = access_log_bucket(
+            self, env=env, namer=self.namer, account=account, elb_account_arn=elb_account.arn, force_destroy=disposable
         )
-        access_logs = SecureBucket(
-            self,
-            "access-logs",
-            bucket_name=access_log_name,
-            kms_key_arn=None,
-            sse_s3_reason="S3 server access logging and ELB access logging deliver only to SSE-S3 buckets",
-            noncurrent_version_expiration_days=env.compute.load_balancer.access_log_retention_days,
-            force_destroy=disposable,
-            extra_statements=(
-                *server_access_log_grants,
-                Statement(
-                    sid="LoadBalancerAccessLogDelivery",
-                    principals={"AWS": elb_account.arn},
-                    actions=("s3:PutObject",),
-                    resources=(f"arn:aws:s3:::{access_log_name}/alb/AWSLogs/{account}/*",),
-                ),
-            ),
-        )
-        accept_finding(
-            access_logs.bucket,
-            "CKV_AWS_145",
-            "S3 server access logs and ALB access logs can only be delivered to buckets encrypted with SSE-S3 "
-            "(AWS limitation); the bucket holds request metadata, not PHI.",
-        )
-        accept_finding(access_logs.bucket, "CKV_AWS_144", NO_REPLICATION)
-        accept_finding(access_logs.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
-
         self.buckets = {}
         for spec in data.buckets:
             bucket = SecureBucket(
@@ -124,8 +81,6 @@ class DataLayer(LayerStack):
                 access_log_bucket=access_logs,
                 force_destroy=disposable,
             )
-            accept_finding(bucket.bucket, "CKV_AWS_144", NO_REPLICATION)
-            accept_finding(bucket.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
             self.buckets[spec.name] = bucket
 
         self.tables = {
@@ -146,9 +101,6 @@ class DataLayer(LayerStack):
                 name=self.namer.name(spec.name),
                 config=spec,
                 kms_key_arn=self._key(spec.kms_key),
-                restrict_redrive_sources=self.creates(
-                    "aws_sqs_queue_redrive_allow_policy", f"{spec.name} dead-letter source restriction"
-                ),
             )
             for spec in data.queues
         }
@@ -178,10 +130,6 @@ class DataLayer(LayerStack):
                 subnet_ids=store_subnets,
                 security_group_id=security.cache_security_group_ids[data.cache.name],
                 kms_key_arn=self._key(data.cache.kms_key),
-                with_cache=self.creates_all(
-                    ("aws_elasticache_serverless_cache", f"{data.cache.name} Redis cache"),
-                    ("aws_elasticache_user_group", f"{data.cache.name} user group"),
-                ),
                 partition=self.partition,
                 region=env.region,
                 account=account,

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.codestarconnections_connection import CodestarconnectionsConnection
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
@@ -23,15 +21,12 @@ from layers.compute import TEST_LISTENER, ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
+from modules.github_deploy_role import github_deploy_role
 from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
-from modules.s3_bucket import NO_EVENT_NOTIFICATIONS, NO_REPLICATION, SecureBucket
+from modules.s3_bucket import SecureBucket
 
 GITHUB = "github"  # key of the one GitHub deploy role or connection in its contract map
-GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
-# GitHub's published intermediate thumbprints; AWS no longer checks them for this provider, but
-# provider 5.x still sends the field.
-GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +48,15 @@ class PipelineLayer(LayerStack):
         super().__init__(scope, context)
         env = self.environment
         self.compute = self.read(ComputeOutputs)
-        deploy_roles = {GITHUB: self._github_deploy_role()} if env.pipeline.github_repository else {}
+        deploy_roles = {}
+        if env.pipeline.github_repository:
+            deploy_roles[GITHUB] = github_deploy_role(
+                self,
+                env=env,
+                namer=self.namer,
+                repository_arns=self.compute.repository_arns,
+                service_arns=self.compute.service_arns,
+            )
         pipelines: dict[str, str] = {}
         connections: dict[str, str] = {}
         if env.pipeline.codepipeline:
@@ -66,72 +69,6 @@ class PipelineLayer(LayerStack):
                 codestar_connection_arns=connections,
             )
         )
-
-    def _github_deploy_role(self) -> IamRole:
-        env = self.environment
-        compute = self.compute
-        service_names = [s.name for s in by_name(env.compute.services)]
-        subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
-        role = IamRole(
-            self,
-            "deploy-role",
-            name=self.namer.name("ci-deploy-role"),
-            description=f"GitHub Actions on {subject}: push images and roll the ECS services",
-            max_session_duration=3600,
-            assume_role_policy=policy_document(
-                Statement(
-                    sid="GitHubActionsOnReleaseBranch",
-                    principals={"Federated": self._github_oidc_provider_arn()},
-                    actions=("sts:AssumeRoleWithWebIdentity",),
-                    conditions={
-                        "StringEquals": {
-                            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-                            "token.actions.githubusercontent.com:sub": subject,
-                        }
-                    },
-                )
-            ),
-        )
-        IamRolePolicy(
-            self,
-            "deploy-permissions",
-            name="push-images-and-roll-services",
-            role=role.id,
-            policy=policy_document(
-                # GetAuthorizationToken cannot be scoped to a repository (AWS API design).
-                Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
-                Statement(
-                    sid="PushServiceImages",
-                    actions=(
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:InitiateLayerUpload",
-                        "ecr:UploadLayerPart",
-                        "ecr:CompleteLayerUpload",
-                        "ecr:PutImage",
-                        "ecr:BatchGetImage",
-                    ),
-                    resources=tuple(compute.repository_arns[name] for name in service_names),
-                ),
-                Statement(
-                    sid="RollServices",
-                    actions=("ecs:UpdateService", "ecs:DescribeServices"),
-                    resources=tuple(compute.service_arns[name] for name in service_names),
-                ),
-            ),
-        )
-        return role
-
-    def _github_oidc_provider_arn(self) -> str:
-        # An account holds one provider per issuer URL: the second environment in it reads the first's.
-        if self.environment.pipeline.github_oidc_provider == "existing":
-            return DataAwsIamOpenidConnectProvider(self, "github-oidc", url=GITHUB_OIDC_URL).arn
-        return IamOpenidConnectProvider(
-            self,
-            "github-oidc",
-            url=GITHUB_OIDC_URL,
-            client_id_list=["sts.amazonaws.com"],
-            thumbprint_list=GITHUB_OIDC_THUMBPRINTS,
-        ).arn
 
     def _codepipelines(self) -> tuple[str | None, dict[str, str]]:
         env = self.environment
@@ -166,8 +103,6 @@ class PipelineLayer(LayerStack):
             access_log_bucket=data.access_log_bucket_name,
             force_destroy=self.context.target.disposable,
         )
-        accept_finding(artifacts.bucket, "CKV_AWS_144", NO_REPLICATION)
-        accept_finding(artifacts.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
         build_logs = EncryptedLogGroup(
             self,
             "build-logs",

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.sqs_queue_redrive_allow_policy import SqsQueueRedr
 from constructs import Construct
 
 from hipaa_platform.config import EventBus, Queue
+from hipaa_platform.layer import target_creates
 from modules.iam import Statement, policy_document
 
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -31,7 +32,6 @@ class QueueWithDeadLetters(Construct):
         name: str,
         config: Queue,
         kms_key_arn: str,
-        restrict_redrive_sources: bool = True,
     ) -> None:
         super().__init__(scope, id)
         suffix = ".fifo" if config.fifo else ""
@@ -62,7 +62,10 @@ class QueueWithDeadLetters(Construct):
             ),
             **fifo,
         )
-        if restrict_redrive_sources:  # only this queue may use the dead-letter queue
+        # Only this queue may use the dead-letter queue.
+        if target_creates(
+            self, ("aws_sqs_queue_redrive_allow_policy", f"{config.name} dead-letter source restriction")
+        ):
             SqsQueueRedriveAllowPolicy(
                 self,
                 "dlq-sources",

@@ -32,6 +32,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
 from hipaa_platform.config import ObjectLock, Transition
+from hipaa_platform.suppressions import accept_finding
 from hipaa_platform.tagging import data_tags
 from modules.iam import Statement, policy_document
 
@@ -77,6 +78,9 @@ class SecureBucket(Construct):
             object_lock_enabled=object_lock is not None or None,
             tags=data_tags(backup="none", encryption="kms" if kms_key_arn else "aws-managed"),
         )
+        # This construct configures neither replication nor event notifications, for any bucket.
+        accept_finding(self.bucket, "CKV_AWS_144", NO_REPLICATION)
+        accept_finding(self.bucket, "CKV2_AWS_62", NO_EVENT_NOTIFICATIONS)
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
 

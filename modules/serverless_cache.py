@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from constructs import Construct
 
 from hipaa_platform.config import Cache
+from hipaa_platform.layer import target_creates
 from hipaa_platform.tagging import data_tags
 
 
@@ -33,10 +34,9 @@ class ServerlessRedis(Construct):
         partition: str,
         region: str,
         account: str,
-        with_cache: bool = True,
     ) -> None:
-        """`with_cache=False` builds only the users (for a target that cannot create the cache);
-        `arn` is then the ARN the cache would have, so grants keep their shape."""
+        """On a target that cannot create the cache only the users are built; `arn` is then the ARN
+        the cache would have, so grants keep their shape."""
         super().__init__(scope, id)
         disabled_default = ElasticacheUser(
             self,
@@ -61,7 +61,11 @@ class ServerlessRedis(Construct):
             for name in config.iam_users
         }
         self.arn = f"arn:{partition}:elasticache:{region}:{account}:serverlesscache:{config.name}"
-        if not with_cache:
+        if not target_creates(
+            self,
+            ("aws_elasticache_serverless_cache", f"{config.name} Redis cache"),
+            ("aws_elasticache_user_group", f"{config.name} user group"),
+        ):
             return
         group = ElasticacheUserGroup(
             self,

@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.cloudfront_response_headers_policy import Cloudfro
 from constructs import Construct
 
 from hipaa_platform.config import Spa
+from hipaa_platform.layer import target_creates
 from modules.iam import Statement
 from modules.s3_bucket import SecureBucket
 
@@ -39,7 +40,6 @@ class SinglePageApp(Construct):
         certificate_arn: str,
         access_log_bucket_name: str,
         force_destroy: bool,
-        security_headers: bool = True,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = SecureBucket(
@@ -62,7 +62,11 @@ class SinglePageApp(Construct):
             signing_behavior="always",
             signing_protocol="sigv4",
         )
-        headers = self._security_headers(name) if security_headers else None
+        headers = (
+            self._security_headers(name)
+            if target_creates(self, ("aws_cloudfront_response_headers_policy", "SPA security headers"))
+            else None
+        )
         self.distribution = CloudfrontDistribution(
             self,
             "this",

@@ -9,15 +9,18 @@ from cdktf_cdktf_provider_aws.securityhub_account import SecurityhubAccount
 from cdktf_cdktf_provider_aws.securityhub_standards_subscription import SecurityhubStandardsSubscription
 from constructs import Construct
 
+from hipaa_platform.layer import target_creates
+
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS")
 SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "nist-800-53/v/5.0.0")
 
 
 class GuardDuty(Construct):
-    def __init__(self, scope: Construct, id: str, *, with_features: bool = True) -> None:
+    def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
-        for feature in GUARDDUTY_FEATURES if with_features else ():
+        features = target_creates(self, ("aws_guardduty_detector_feature", "GuardDuty S3 and RDS protection features"))
+        for feature in GUARDDUTY_FEATURES if features else ():
             GuarddutyDetectorFeature(
                 self, feature.lower(), detector_id=self.detector.id, name=feature, status="ENABLED"
             )

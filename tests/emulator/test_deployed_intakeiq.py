@@ -3,6 +3,8 @@ layer applied once through the S3 backend.
 
 - Plan review: an unchanged plan is empty, a tag change is shown as exactly that and passes,
   replacing the database is blocked until allowed.
+- Recorded moves: the security layer's state is put back to the addresses from before the renames
+  in moved/intakeiq.json and plans those moves only.
 - Reordering: the services and parameters are reversed in a copy of the file and only `compute` is
   deployed from it (the documented per-layer workflow); each service still runs with its own task
   role, execution role and security group, read back from the emulator, and every layer of the
@@ -11,6 +13,8 @@ layer applied once through the S3 backend.
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +23,17 @@ import pytest
 import yaml
 
 from hipaa_platform import LAYERS, terraform
+from hipaa_platform.addresses import recorded_moves
 from hipaa_platform.config import Environment
 from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
 from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.naming import Namer
-from hipaa_platform.plan import review
+from hipaa_platform.plan import plan_layer, review
 from hipaa_platform.targets import Target
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("deployed-intakeiq")]
 REVIEWED = ("networking", "security", "data")
-DATABASE = "aws_db_instance.database_this_C19B65FA"
+DATABASE = "aws_db_instance.database"
 
 
 WORKER = {
@@ -178,6 +183,45 @@ def test_replacing_the_database_is_blocked_until_allowed(deployed: Deployed) -> 
         "intakeiq", outdir, ("data",), deployed.tf_env, deployed.root / "plans-allowed", frozenset({DATABASE})
     )
     assert allowed.blocked == [] and allowed.ok
+
+
+def as_before_the_moves(state: dict, moves: list) -> dict:
+    """The state a deployment made before `moves` holds: the same objects under the old addresses."""
+    old_name = {move.target: move.source for move in moves}
+    for resource in state["resources"]:
+        if resource["mode"] == "managed":
+            address = old_name.get(f"{resource['type']}.{resource['name']}")
+            if address:
+                resource["name"] = address.split(".", 1)[1]
+    return {**state, "serial": state["serial"] + 1}
+
+
+def test_a_deployment_from_before_the_readable_addresses_plans_moves_only(deployed: Deployed) -> None:
+    """A deployment made before the recorded renames has the old addresses in its state. Put the
+    security layer's state back to them: with the recorded `moved` blocks the plan renames every
+    resource and creates or destroys nothing; without them the same plan would replace them."""
+    layer = "security"
+    moves = recorded_moves("intakeiq", layer)
+    assert len(moves) >= 10, "moved/intakeiq.json records the security renames"
+    stack = deployed.outdir / "stacks" / layer
+    terraform.init(stack, deployed.tf_env)
+    state = json.loads(terraform.run(["state", "pull"], stack, deployed.tf_env).stdout)
+    old_state = deployed.root / "security-before-moves.tfstate"
+    old_state.write_text(json.dumps(as_before_the_moves(state, moves)))
+    terraform.run(["state", "push", str(old_state)], stack, deployed.tf_env)
+
+    without = deployed.root / "without-moves" / "stacks" / layer
+    without.mkdir(parents=True)
+    shutil.copy(stack / "cdk.tf.json", without / "cdk.tf.json")  # and not moved.tf.json
+    replaced = plan_layer(without, deployed.root / "plans-without-moves", layer, deployed.tf_env).changes
+    assert {c.action for c in replaced} == {"create", "delete"}
+
+    renamed = plan_layer(stack, deployed.root / "plans-moves", layer, deployed.tf_env).changes
+    assert {(c.moved_from, c.address) for c in renamed} == {(m.source, m.target) for m in moves}
+    assert {c.action for c in renamed} == {"move"}, [(c.address, c.action, c.attributes) for c in renamed]
+
+    apply_layer(stack, deployed.tf_env, LayerRun(layer), log_path(deployed.outdir, layer))
+    assert plan_layer(stack, deployed.root / "plans-moved", layer, deployed.tf_env).changes == []
 
 
 def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> None:

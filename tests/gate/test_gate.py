@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform import LAYERS
+from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate import run_gate
 
@@ -24,11 +24,15 @@ def log_group(kms: bool, accepted: list[str] = (), scan: str = "both") -> dict:
     return {"resource": {"aws_cloudwatch_log_group": {"logs": body}}}
 
 
+# A layer with nothing to check; an empty document is a parsing error to checkov.
+EMPTY_LAYER = {"provider": {"aws": [{"region": "us-east-1"}]}}
+
+
 def write_layers(outdir: Path, security: dict) -> Path:
     for layer in LAYERS:
         stack = outdir / "stacks" / layer
         stack.mkdir(parents=True)
-        (stack / "cdk.tf.json").write_text(json.dumps(security if layer == "security" else {}))
+        (stack / "cdk.tf.json").write_text(json.dumps(security if layer == "security" else EMPTY_LAYER))
     return outdir
 
 
@@ -76,6 +80,24 @@ def test_a_short_reason_in_the_json_is_refused(tmp_path: Path) -> None:
     document["resource"]["aws_cloudwatch_log_group"]["logs"]["//"]["accepted_findings"][0]["reason"] = "ok"
     with pytest.raises(UserError, match="too short"):
         run_gate(write_layers(tmp_path / "out", document), tmp_path / "r")
+
+
+def test_a_file_checkov_cannot_parse_fails_the_gate(tmp_path: Path) -> None:
+    """checkov counts an unparsable file as a parsing error and checks nothing in it; the gate must
+    not read that as a pass (its JSON parser rejects `moved` blocks, for one)."""
+    document = log_group(kms=False) | {
+        "moved": [{"from": "aws_cloudwatch_log_group.old", "to": "aws_cloudwatch_log_group.logs"}]
+    }
+    with pytest.raises(UserError, match=r"could not parse .*security/cdk\.tf\.json"):
+        run_gate(write_layers(tmp_path / "out", document), tmp_path / "r")
+
+
+def test_moved_blocks_beside_a_layer_are_not_scanned(tmp_path: Path) -> None:
+    outdir = write_layers(tmp_path / "out", log_group(kms=False))
+    moved = {"moved": [{"from": "aws_cloudwatch_log_group.old", "to": "aws_cloudwatch_log_group.logs"}]}
+    (outdir / "stacks" / "security" / MOVES_FILE).write_text(json.dumps(moved))
+    gate = run_gate(outdir, tmp_path / "r")
+    assert [(f.layer, f.check_id) for f in gate.failures] == [("security", "CKV_AWS_158")]
 
 
 def test_the_intakeiq_layers_pass_the_gate(intakeiq, tmp_path: Path) -> None:

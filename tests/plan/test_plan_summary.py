@@ -88,3 +88,25 @@ def test_markdown_names_the_blocked_resource_and_masks_secrets() -> None:
     assert "| update | `aws_s3_bucket.cards` | tags_all |" in text
     allowed = markdown(review(frozenset({"aws_db_instance.db"})))
     assert "Blocked" not in allowed
+
+
+def test_a_rename_by_a_moved_block_is_shown_as_a_move_from_its_old_address() -> None:
+    moved = {
+        "address": "aws_vpc.network-vpc",
+        "previous_address": "aws_vpc.network_vpc_4E8F0223",
+        "mode": "managed",
+        "type": "aws_vpc",
+        "change": {
+            "actions": ["no-op"],
+            "before": {"cidr_block": "10.0.0.0/16"},
+            "after": {"cidr_block": "10.0.0.0/16"},
+        },
+    }
+    unchanged = {**moved, "address": "aws_vpc.other"}
+    del unchanged["previous_address"]
+    (change,) = summarize({"resource_changes": [moved, unchanged]})
+    assert (change.action, change.moved_from, change.attributes) == ("move", "aws_vpc.network_vpc_4E8F0223", ())
+    plan = LayerPlan("networking", [change], Path("plan.tfplan"), Path("plan.json"))
+    text = markdown(Review("intakeiq", [plan]))
+    assert "| networking | 0 | 0 | 0 | 0 | 1 |" in text
+    assert "| move | `aws_vpc.network_vpc_4E8F0223` → `aws_vpc.network-vpc` |" in text

@@ -73,7 +73,7 @@ CONTROLS = (
     Control("CKV_AWS_7", "intakeiq", "aws_kms_key", "phi-key", setting(enable_key_rotation=False)),
     Control("CKV_AWS_158", "intakeiq", "aws_cloudwatch_log_group", "service", without("kms_key_id")),
     Control("CKV_AWS_26", "intakeiq", "aws_sns_topic", "alarms", without("kms_master_key_id")),
-    Control("CKV_AWS_27", "medisync", "aws_sqs_queue", "clinical-events_this", without("kms_master_key_id")),
+    Control("CKV_AWS_27", "medisync", "aws_sqs_queue", "queue-clinical-events", without("kms_master_key_id")),
     Control("CKV_AWS_119", "medisync", "aws_dynamodb_table", "audit", without("server_side_encryption")),
     Control("CKV_AWS_136", "intakeiq", "aws_ecr_repository", "intakeiq", without("encryption_configuration")),
     Control("CKV_AWS_149", "medisync", "aws_secretsmanager_secret", "database", without("kms_key_id")),

@@ -28,9 +28,9 @@ def test_an_acceptance_needs_a_real_reason(stack) -> None:
         accept_finding(bucket.bucket, "CKV_AWS_144", "single region")
     with pytest.raises(ValueError, match="not a checkov check id"):
         accept_finding(bucket.bucket, "AWS_144", "x" * 50)
-    accept_finding(bucket.bucket, "CKV_AWS_144", "Single-region environment; versioning is the recovery path here.")
+    accept_finding(bucket.bucket, "CKV_AWS_21", "Versioning is configured by its own resource in this module here.")
     with pytest.raises(ValueError, match="already accepted"):
-        accept_finding(bucket.bucket, "CKV_AWS_144", "Single-region environment; versioning is the recovery path.")
+        accept_finding(bucket.bucket, "CKV_AWS_21", "Versioning is configured by its own resource in this module.")
 
 
 def test_only_emulator_runs_are_disposable() -> None:

@@ -97,7 +97,7 @@ def test_one_customer_managed_key_with_rotation_and_the_seed_policy(intakeiq) ->
     sids = statements_by_sid(policy(key))
     assert sids["AccountAdministers"]["Action"] == ["kms:*"]
     assert sids["TaskRolesUseForPhiFields"]["Action"] == ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
-    assert "aws_iam_role.task-role-intakeiq.arn" in json.dumps(sids["TaskRolesUseForPhiFields"]["Principal"])
+    assert "aws_iam_role.service-intakeiq-task-role.arn" in json.dumps(sids["TaskRolesUseForPhiFields"]["Principal"])
     assert not any(s["Principal"] == "*" or s["Principal"] == {"AWS": "*"} for s in sids.values())
 
 

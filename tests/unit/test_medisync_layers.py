@@ -120,12 +120,12 @@ def test_sync_engine_and_compliance_policies_are_the_seeds(medisync) -> None:
 
 def test_execution_roles_read_only_their_own_secrets(medisync) -> None:
     policies = medisync.resources("security", "aws_iam_role_policy")
-    sync = statements(policies["execution-secrets-sync-engine"])
+    sync = statements(policies["service-sync-engine-execution-secrets"])
     assert {s for s in sync["ReadSecrets"]["Resource"]} == {
         "${aws_secretsmanager_secret.secret-database.arn}",
         "${aws_secretsmanager_secret.secret-redis.arn}",
     }
-    assert "execution-secrets-analytics-worker" not in policies  # it reads no secret
+    assert "service-analytics-worker-execution-secrets" not in policies  # it reads no secret
     secrets = medisync.resources("security", "aws_secretsmanager_secret").values()
     assert all("secret_string" not in s for s in secrets)
     assert not medisync.resources("security", "aws_secretsmanager_secret_version")
@@ -140,7 +140,7 @@ def test_waf_has_the_managed_groups_the_rate_limit_and_the_clinical_rule(medisyn
     assert "and_statement" in rules["clinical-endpoints-media-type"]["statement"]
     logging = medisync.only("security", "aws_wafv2_web_acl_logging_configuration")
     (destination,) = logging["log_destination_configs"]
-    assert destination.startswith("${aws_cloudwatch_log_group.waf_logs")
+    assert destination.startswith("${aws_cloudwatch_log_group.waf-logs")
     assert medisync.resources("compute", "aws_wafv2_web_acl_association")
 
 
@@ -200,7 +200,7 @@ def test_cache_tables_queues_and_bus(medisync) -> None:
     archive = medisync.only("data", "aws_cloudwatch_event_archive")
     assert archive["retention_days"] == 90
     target = medisync.only("data", "aws_cloudwatch_event_target")
-    assert target["dead_letter_config"]["arn"].startswith("${aws_sqs_queue.event-bus_dlq")
+    assert target["dead_letter_config"]["arn"].startswith("${aws_sqs_queue.event-bus-dlq")
 
 
 def test_five_services_from_one_module(medisync) -> None:
@@ -312,7 +312,7 @@ def test_observability_matches_the_seed(medisync) -> None:
 def test_the_build_runs_what_the_environment_file_says(medisync, synthesize_variant) -> None:
     """Build steps and CPU are configuration: the seed's npm/trivy/ARM64 come from medisync-prod.yaml."""
     build = medisync.resources("pipeline", "aws_codebuild_project")
-    spec = yaml.safe_load(next(p for k, p in build.items() if "_build_" in k)["source"]["buildspec"])
+    spec = yaml.safe_load(next(p for k, p in build.items() if k.endswith("-build"))["source"]["buildspec"])
     commands = spec["phases"]["build"]["commands"]
     assert commands[0] == "npm ci && npm run lint && npm run test:coverage"
     assert commands[1].startswith("trivy fs") and "--platform linux/arm64" in commands[2]
@@ -325,7 +325,7 @@ def test_the_build_runs_what_the_environment_file_says(medisync, synthesize_vari
     pipeline["build"] = {"architecture": "X86_64", "test": ["make test"], "integration_test": ["make e2e"]}
     variant = synthesize_variant(Environment.model_validate(document))
     builds = variant.resources("pipeline", "aws_codebuild_project")
-    spec = yaml.safe_load(next(p for k, p in builds.items() if "_build_" in k)["source"]["buildspec"])
+    spec = yaml.safe_load(next(p for k, p in builds.items() if k.endswith("-build"))["source"]["buildspec"])
     commands = spec["phases"]["build"]["commands"]
     assert commands[0] == "make test" and "--platform linux/amd64" in commands[1]
     assert not any("trivy" in c or "npm" in c for c in commands)

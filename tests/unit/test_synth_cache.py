@@ -21,7 +21,7 @@ LOCAL = Target(local_state_root=Path("/tmp/state"))
 def project(tmp_path: Path) -> Path:
     """A copy of every input a synthesis reads, so a test can change one."""
     root = tmp_path / "project"
-    for folder in (*SOURCE_DIRS, "environments"):
+    for folder in (*SOURCE_DIRS, "environments", "moved"):
         shutil.copytree(PROJECT_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     for name in SOURCE_FILES:
         shutil.copy(PROJECT_ROOT / name, root / name)
@@ -44,7 +44,14 @@ def test_unchanged_inputs_are_current(project: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    ["environments/intakeiq.yaml", "modules/s3_bucket.py", "layers/data.py", "Pipfile.lock", "package-lock.json"],
+    [
+        "environments/intakeiq.yaml",
+        "moved/intakeiq.json",
+        "modules/s3_bucket.py",
+        "layers/data.py",
+        "Pipfile.lock",
+        "package-lock.json",
+    ],
 )
 def test_a_changed_input_synthesizes_again(project: Path, tmp_path: Path, change: str) -> None:
     outdir = synthesized(tmp_path / "out", SynthInputs.of("intakeiq", LOCAL, project))

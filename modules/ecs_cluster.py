@@ -1,0 +1,60 @@
+"""The ECS cluster: Container Insights, ECS Exec sessions encrypted and logged to their own log
+group where configured, and the capacity providers the environment names."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
+from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCapacityProviders
+from constructs import Construct
+
+from hipaa_platform.config import Environment
+from hipaa_platform.naming import Namer
+from hipaa_platform.suppressions import accept_finding
+from modules.log_group import EncryptedLogGroup
+
+
+def ecs_cluster(
+    scope: Construct, *, env: Environment, namer: Namer, log_key: str, kms_key_arn: str
+) -> tuple[EcsCluster, EncryptedLogGroup | None]:
+    """The cluster, and the ECS Exec session log group when session logging is on."""
+    compute = env.compute
+    configuration, exec_logs = None, None
+    if compute.execute_command_logging:
+        exec_logs = EncryptedLogGroup(
+            scope,
+            "exec-logs",
+            name=namer.log_group("ecs-exec"),
+            retention_days=env.networking.flow_log_retention_days,
+            kms_key_arn=log_key,
+        )
+        configuration = {
+            "execute_command_configuration": {
+                "kms_key_id": kms_key_arn,
+                "logging": "OVERRIDE",
+                "log_configuration": {
+                    "cloud_watch_log_group_name": exec_logs.name,
+                    "cloud_watch_encryption_enabled": True,
+                },
+            }
+        }
+    cluster = EcsCluster(
+        scope,
+        "cluster",
+        name=compute.cluster_name,
+        setting=[{"name": "containerInsights", "value": "enabled" if compute.container_insights else "disabled"}],
+        configuration=configuration,
+    )
+    if not compute.container_insights:
+        accept_finding(
+            cluster,
+            "CKV_AWS_65",
+            env.decisions.container_insights_off,
+        )
+    if compute.capacity_providers:
+        EcsClusterCapacityProviders(
+            scope,
+            "capacity-providers",
+            cluster_name=cluster.name,
+            capacity_providers=list(compute.capacity_providers),
+        )
+    return cluster, exec_logs

@@ -1,0 +1,116 @@
+"""The platform's customer-managed keys: the default key and one per configured purpose, each with
+a key policy that names the AWS services allowed to use it."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from hipaa_platform.config import DEFAULT_KEY, Environment
+from modules.iam import Statement, policy_document
+from modules.kms_key import CustomerManagedKey
+
+
+def key_policy(services: tuple[str, ...], *grants: Statement, account: str, partition: str, region: str) -> str:
+    """The account administers the key; `grants` and the listed AWS services use it."""
+    source_account = {"StringEquals": {"aws:SourceAccount": account}}
+    trails = f"arn:{partition}:cloudtrail:*:{account}:trail/*"
+    by_service = {
+        "logs": Statement(
+            sid="CloudWatchLogsEncryptsLogGroups",
+            principals={"Service": f"logs.{region}.amazonaws.com"},
+            actions=("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+            resources=("*",),
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": (f"arn:{partition}:logs:{region}:{account}:log-group:*")
+                }
+            },
+        ),
+        "cloudwatch": Statement(
+            sid="CloudWatchAlarmsPublishToEncryptedTopics",
+            principals={"Service": "cloudwatch.amazonaws.com"},
+            actions=("kms:Decrypt", "kms:GenerateDataKey*"),
+            resources=("*",),
+            conditions=source_account,
+        ),
+        "cloudtrail": Statement(
+            sid="CloudTrailEncryptsTrail",
+            principals={"Service": "cloudtrail.amazonaws.com"},
+            actions=("kms:GenerateDataKey*", "kms:DescribeKey"),
+            resources=("*",),
+            conditions={
+                **source_account,
+                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
+            },
+        ),
+        "events": Statement(
+            sid="EventBridgeDeliversToEncryptedTargets",
+            principals={"Service": "events.amazonaws.com"},
+            actions=("kms:Decrypt", "kms:GenerateDataKey"),
+            resources=("*",),
+            conditions=source_account,
+        ),
+        "sns": Statement(
+            sid="SnsDeliversToEncryptedQueues",
+            principals={"Service": "sns.amazonaws.com"},
+            actions=("kms:Decrypt", "kms:GenerateDataKey"),
+            resources=("*",),
+            conditions=source_account,
+        ),
+    }
+    return policy_document(
+        Statement(
+            sid="AccountAdministers",
+            principals={"AWS": f"arn:{partition}:iam::{account}:root"},
+            actions=("kms:*",),
+            resources=("*",),
+        ),
+        *grants,
+        *(by_service[service] for service in services),
+    )
+
+
+class PlatformKeys(Construct):
+    """Key ARN by purpose (`arns`): the default key, then one key per `security.keys` entry."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        environment: Environment,
+        task_role_arns: list[str],
+        account: str,
+        partition: str,
+    ) -> None:
+        super().__init__(scope, id)
+        security = environment.security
+        where = {"account": account, "partition": partition, "region": environment.region}
+        default = CustomerManagedKey(
+            self,
+            "phi-key",
+            alias=security.kms_key_alias,
+            description=f"{environment.application} default key (whatever names no other purpose)",
+            deletion_window_days=security.kms_deletion_window_days,
+            policy=key_policy(
+                security.default_key_services,
+                Statement(
+                    sid="TaskRolesUseForPhiFields",
+                    principals={"AWS": task_role_arns},
+                    actions=("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"),
+                    resources=("*",),
+                ),
+                **where,
+            ),
+        )
+        self.arns = {DEFAULT_KEY: default.arn}
+        for spec in security.keys:
+            key = CustomerManagedKey(
+                self,
+                f"{spec.purpose}-key",
+                alias=spec.alias,
+                description=f"{environment.application} {spec.purpose} key",
+                deletion_window_days=security.kms_deletion_window_days,
+                policy=key_policy(spec.allow_services, **where),
+            )
+            self.arns[spec.purpose] = key.arn

@@ -1,0 +1,60 @@
+"""Grants to a service's roles that belong with what the compute layer creates: the execution role
+pulls its own image and writes its own logs; with ECS Exec, the task role opens the SSM channel and
+writes the session log."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+from hipaa_platform.config import Service
+from modules.iam import Statement, policy_document
+from modules.service_roles import EXECUTE_COMMAND_ACTIONS
+
+
+def pull_and_log_grant(
+    scope: Construct, spec: Service, *, role_name: str, repository_arn: str, log_group_arns: list[str]
+) -> None:
+    IamRolePolicy(
+        scope,
+        f"execution-pull-and-log-{spec.container_name}",
+        name="pull-image-and-write-logs",
+        role=role_name,
+        policy=policy_document(
+            Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
+            Statement(
+                sid="PullOwnImage",
+                actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                resources=(repository_arn,),
+            ),
+            Statement(
+                sid="WriteOwnLogs",
+                actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                resources=tuple(f"{arn}:*" for arn in log_group_arns),
+            ),
+        ),
+    )
+
+
+def execute_command_grant(
+    scope: Construct, spec: Service, *, role_name: str, session_log_arn: str | None, kms_key_arn: str
+) -> None:
+    """The SSM channel always; the session log and its key when sessions are logged."""
+    statements = [Statement(sid="ExecuteCommandChannel", actions=EXECUTE_COMMAND_ACTIONS, resources=("*",))]
+    if session_log_arn:
+        statements += [
+            Statement(sid="FindSessionLog", actions=("logs:DescribeLogGroups",), resources=("*",)),
+            Statement(
+                sid="WriteSessionLog",
+                actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                resources=(f"{session_log_arn}:*",),
+            ),
+            Statement(sid="DecryptSession", actions=("kms:Decrypt",), resources=(kms_key_arn,)),
+        ]
+    IamRolePolicy(
+        scope,
+        f"task-exec-{spec.container_name}",
+        name="ecs-exec-sessions",
+        role=role_name,
+        policy=policy_document(*statements),
+    )

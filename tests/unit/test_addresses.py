@@ -1,0 +1,148 @@
+"""Resource addresses say what the resource is, never collide, and renames carry deployments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hipaa_platform import MOVES_FILE
+from hipaa_platform.addresses import (
+    HASHED,
+    Move,
+    ReadableIds,
+    check_moves,
+    match_moves,
+    readable_name,
+    recorded_moves,
+    write_moves,
+)
+from hipaa_platform.errors import ConfigError
+from hipaa_platform.loader import available_environments
+
+
+def addresses(stack_json: dict) -> list[str]:
+    return [
+        f"{prefix}{kind}.{name}"
+        for prefix, block in (("", "resource"), ("data.", "data"))
+        for kind, elements in stack_json.get(block, {}).items()
+        for name in elements
+    ]
+
+
+@pytest.mark.parametrize("fixture", ["intakeiq", "medisync"])
+def test_no_address_carries_a_hash(fixture: str, request: pytest.FixtureRequest) -> None:
+    synthesized = request.getfixturevalue(fixture)
+    found = [a for stack in synthesized.stacks.values() for a in addresses(stack)]
+    assert "aws_db_instance.database" in found or "aws_rds_cluster.aurora" in found
+    assert [a for a in found if HASHED.search(a)] == []
+
+
+def test_the_hash_check_sees_a_hashed_address() -> None:
+    assert HASHED.search("aws_db_instance.database_this_C19B65FA")
+    assert not HASHED.search("aws_db_instance.database")
+
+
+def test_a_name_is_the_path_without_the_main_resource() -> None:
+    assert readable_name(["database", "this"]) == "database"
+    assert readable_name(["service-api", "logs", "this"]) == "service-api-logs"
+    assert readable_name(["parameter-DATABASE_URL"]) == "parameter-DATABASE_URL"
+    assert readable_name(["secret-clubapp/dev/db"]) == "secret-clubapp-dev-db"
+    assert readable_name(["1st"]) == "_1st"
+
+
+def test_two_constructs_that_would_share_an_address_fail_the_synthesis() -> None:
+    from cdktf import App, TerraformStack
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+    from constructs import Construct
+
+    class Stack(TerraformStack):
+        def __init__(self, scope: Construct) -> None:
+            super().__init__(scope, "layer")
+            self.ids = ReadableIds("layer")
+
+        def _allocate_logical_id(self, element):  # the hook LayerStack implements
+            return self.ids.allocate(element)
+
+    stack = Stack(App())
+    SnsTopic(Construct(stack, "alarms"), "email", name="a")
+    SnsTopic(stack, "alarms-email", name="b")
+    with pytest.raises(Exception, match="would share the address alarms-email"):
+        stack.to_terraform()
+
+
+OLD = {
+    "resource": {
+        "aws_kms_key": {"phi-key_this_B435139B": {"description": "PHI"}},
+        "aws_kms_alias": {"phi-key_alias_7410C853": {"target_key_id": "${aws_kms_key.phi-key_this_B435139B.id}"}},
+        "aws_sns_topic": {"alarms": {"name": "alarms"}},
+    }
+}
+
+
+def renamed(**changes: dict) -> dict:
+    new = json.loads(
+        json.dumps(OLD).replace("phi-key_this_B435139B", "phi-key").replace("phi-key_alias_7410C853", "phi-key-alias")
+    )
+    new["resource"].update(changes)
+    return new
+
+
+def test_moves_are_found_by_configuration_when_paths_are_unknown() -> None:
+    assert match_moves(OLD, renamed()) == {
+        "aws_kms_key.phi-key_this_B435139B": "aws_kms_key.phi-key",
+        "aws_kms_alias.phi-key_alias_7410C853": "aws_kms_alias.phi-key-alias",
+    }
+
+
+def test_a_changed_resource_is_not_a_move() -> None:
+    with pytest.raises(RuntimeError, match=r"aws_kms_key\.phi-key_this_B435139B"):
+        match_moves(OLD, renamed(aws_kms_key={"phi-key": {"description": "PHI, rotated"}}))
+
+
+@pytest.mark.parametrize("fixture", ["intakeiq", "medisync"])
+def test_recorded_moves_are_rendered_and_end_at_existing_addresses(fixture: str, request) -> None:
+    synthesized = request.getfixturevalue(fixture)
+    environment = {"intakeiq": "intakeiq", "medisync": "medisync-prod"}[fixture]
+    for layer, stack in synthesized.stacks.items():
+        moves = recorded_moves(environment, layer)
+        moved_file = synthesized.outdir / "stacks" / layer / MOVES_FILE
+        rendered = json.loads(moved_file.read_text())["moved"] if moved_file.is_file() else []
+        assert rendered == [{"from": m.source, "to": m.target} for m in moves]
+        assert {m.target for m in moves} <= set(addresses(stack))
+        assert "moved" not in stack  # checkov cannot parse cdk.tf.json with them
+
+
+def test_environments_without_a_history_have_no_moves() -> None:
+    assert set(available_environments()) >= {"intakeiq", "medisync-prod"}
+    assert recorded_moves("a-new-environment", "data") == []
+
+
+def test_a_move_to_an_address_that_is_gone_fails_the_synthesis() -> None:
+    from cdktf import App, TerraformStack
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+
+    stack = TerraformStack(App(), "layer")
+    SnsTopic(stack, "alarms", name="a")
+    kept = Move("aws_sns_topic.old", "aws_sns_topic.alarms")
+    assert check_moves(stack, [kept]) == [kept]
+    # The emulator leaves out what it cannot create; a move to it is dropped there, not refused.
+    assert check_moves(stack, [kept, Move("aws_sns_topic.a", "aws_sns_topic.gone")], partial_target=True) == [kept]
+    with pytest.raises(RuntimeError, match=r"aws_sns_topic\.old -> aws_sns_topic\.gone"):
+        check_moves(stack, [Move("aws_sns_topic.old", "aws_sns_topic.gone")])
+
+
+def test_a_layer_without_moves_keeps_no_stale_moves_file(tmp_path: Path) -> None:
+    write_moves(tmp_path, [Move("aws_sns_topic.old", "aws_sns_topic.alarms")])
+    assert json.loads((tmp_path / MOVES_FILE).read_text()) == {
+        "moved": [{"from": "aws_sns_topic.old", "to": "aws_sns_topic.alarms"}]
+    }
+    write_moves(tmp_path, [])
+    assert not (tmp_path / MOVES_FILE).exists()
+
+
+def test_a_damaged_moves_file_names_itself(tmp_path: Path) -> None:
+    (tmp_path / "intakeiq.json").write_text('{"layers": []}')
+    with pytest.raises(ConfigError, match=r"intakeiq\.json: expected a list"):
+        recorded_moves("intakeiq", "data", tmp_path)
