@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cdktf import TerraformDataSource, TerraformElement, TerraformResource, TerraformStack
+from cdktf import TerraformElement
 
 from hipaa_platform import MOVES_FILE
 from hipaa_platform.errors import ConfigError
@@ -41,12 +41,11 @@ def readable_name(segments: list[str]) -> str:
 class ReadableIds:
     """Allocates one stack's logical ids (TerraformStack's hook) and refuses duplicates."""
 
-    def __init__(self, stack_id: str) -> None:
-        self.stack_id = stack_id
+    def __init__(self) -> None:
         self.paths: dict[tuple[type, str], str] = {}
 
     def allocate(self, element: TerraformElement) -> str:
-        path = element.node.path
+        path = element.to_string()  # the construct path; one jsii call where node.path takes two
         name = readable_name(path.split("/")[1:])  # the first segment is the stack
         other = self.paths.setdefault((type(element), name), path)
         if other != path:
@@ -54,11 +53,14 @@ class ReadableIds:
         return name
 
 
-def addresses_of(stack: TerraformStack) -> set[str]:
+def addresses_of(stack_json: dict) -> set[str]:
+    """Every resource and data source address of one synthesized layer (read from its JSON, which
+    costs no call into the provider bindings)."""
     return {
-        f"{'data.' if isinstance(e, TerraformDataSource) else ''}{e.terraform_resource_type}.{e.friendly_unique_id}"
-        for e in stack.node.find_all()
-        if isinstance(e, (TerraformResource, TerraformDataSource))
+        f"{prefix}{kind}.{name}"
+        for prefix, block in (("", "resource"), ("data.", "data"))
+        for kind, elements in stack_json.get(block, {}).items()
+        for name in elements
     }
 
 
@@ -85,20 +87,20 @@ def recorded_moves(environment: str, layer: str, directory: Path | None = None) 
         ) from None
 
 
-def check_moves(stack: TerraformStack, moves: list[Move], partial_target: bool = False) -> list[Move]:
+def check_moves(layer: str, stack_json: dict, moves: list[Move], partial_target: bool = False) -> list[Move]:
     """The moves to render. Each recorded move must end at an address the stack still has (directly
     or through a later move), or the record is stale; on a target that leaves resources out (the
     emulator), moves to what it left out are dropped instead."""
     if not moves:
         return []
-    addresses = addresses_of(stack)
+    addresses = addresses_of(stack_json)
     sources = {move.source for move in moves}
     stale = [m for m in moves if m.target not in addresses and m.target not in sources]
     if partial_target:
         return [m for m in moves if m not in stale]
     if stale:
         listed = ", ".join(f"{m.source} -> {m.target}" for m in stale)
-        raise RuntimeError(f"{stack.node.id}: recorded moves end at addresses this layer no longer has: {listed}")
+        raise RuntimeError(f"{layer}: recorded moves end at addresses this layer no longer has: {listed}")
     return moves
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 from cdktf import App, TerraformResource
@@ -25,18 +26,17 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     context = BuildContext(environment=environment, target=target, outdir=outdir)
     for layer_class in LAYER_CLASSES:
         layer_class(app, context)
-    moves = {
-        layer: check_moves(stack, recorded_moves(environment.name, layer), partial_target=target.is_emulator)
-        for layer, stack in context.stacks.items()
-    }
     if environment.stage == "prod" and not target.disposable:
         _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
         check_emulator_endpoints(app)
         _adapt_to_emulator(app)
     app.synth()
-    for layer, layer_moves in moves.items():
-        write_moves(outdir / "stacks" / layer, layer_moves)
+    for layer in context.stacks:
+        stack_dir = outdir / "stacks" / layer
+        stack_json = json.loads((stack_dir / "cdk.tf.json").read_text())
+        moves = recorded_moves(environment.name, layer)
+        write_moves(stack_dir, check_moves(layer, stack_json, moves, partial_target=target.is_emulator))
     return context
 
 

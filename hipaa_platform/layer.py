@@ -66,7 +66,7 @@ class LayerStack(TerraformStack):
 
     def __init__(self, scope: Construct, context: BuildContext) -> None:
         super().__init__(scope, self.LAYER)
-        self._readable_ids = ReadableIds(self.LAYER)
+        self._readable_ids = ReadableIds()
         self.context = context
         self.environment = context.environment
         self.namer = context.namer

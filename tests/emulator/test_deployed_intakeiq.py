@@ -213,8 +213,10 @@ def test_a_deployment_from_before_the_readable_addresses_plans_moves_only(deploy
     without = deployed.root / "without-moves" / "stacks" / layer
     without.mkdir(parents=True)
     shutil.copy(stack / "cdk.tf.json", without / "cdk.tf.json")  # and not moved.tf.json
-    replaced = plan_layer(without, deployed.root / "plans-without-moves", layer, deployed.tf_env).changes
-    assert {c.action for c in replaced} == {"create", "delete"}
+    replaced = {c.address: c.action for c in plan_layer(without, deployed.root / "plans-without-moves", layer,
+                                                        deployed.tf_env).changes}  # fmt: skip
+    assert {replaced.get(m.source) for m in moves} == {"delete"}
+    assert {replaced.get(m.target) for m in moves} == {"create"}
 
     renamed = plan_layer(stack, deployed.root / "plans-moves", layer, deployed.tf_env).changes
     assert {(c.moved_from, c.address) for c in renamed} == {(m.source, m.target) for m in moves}

@@ -12,6 +12,7 @@ from hipaa_platform.addresses import (
     HASHED,
     Move,
     ReadableIds,
+    addresses_of,
     check_moves,
     match_moves,
     readable_name,
@@ -22,19 +23,10 @@ from hipaa_platform.errors import ConfigError
 from hipaa_platform.loader import available_environments
 
 
-def addresses(stack_json: dict) -> list[str]:
-    return [
-        f"{prefix}{kind}.{name}"
-        for prefix, block in (("", "resource"), ("data.", "data"))
-        for kind, elements in stack_json.get(block, {}).items()
-        for name in elements
-    ]
-
-
 @pytest.mark.parametrize("fixture", ["intakeiq", "medisync"])
 def test_no_address_carries_a_hash(fixture: str, request: pytest.FixtureRequest) -> None:
     synthesized = request.getfixturevalue(fixture)
-    found = [a for stack in synthesized.stacks.values() for a in addresses(stack)]
+    found = [a for stack in synthesized.stacks.values() for a in addresses_of(stack)]
     assert "aws_db_instance.database" in found or "aws_rds_cluster.aurora" in found
     assert [a for a in found if HASHED.search(a)] == []
 
@@ -60,7 +52,7 @@ def test_two_constructs_that_would_share_an_address_fail_the_synthesis() -> None
     class Stack(TerraformStack):
         def __init__(self, scope: Construct) -> None:
             super().__init__(scope, "layer")
-            self.ids = ReadableIds("layer")
+            self.ids = ReadableIds()
 
         def _allocate_logical_id(self, element):  # the hook LayerStack implements
             return self.ids.allocate(element)
@@ -110,7 +102,7 @@ def test_recorded_moves_are_rendered_and_end_at_existing_addresses(fixture: str,
         moved_file = synthesized.outdir / "stacks" / layer / MOVES_FILE
         rendered = json.loads(moved_file.read_text())["moved"] if moved_file.is_file() else []
         assert rendered == [{"from": m.source, "to": m.target} for m in moves]
-        assert {m.target for m in moves} <= set(addresses(stack))
+        assert {m.target for m in moves} <= set(addresses_of(stack))
         assert "moved" not in stack  # checkov cannot parse cdk.tf.json with them
 
 
@@ -120,17 +112,16 @@ def test_environments_without_a_history_have_no_moves() -> None:
 
 
 def test_a_move_to_an_address_that_is_gone_fails_the_synthesis() -> None:
-    from cdktf import App, TerraformStack
-    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
-
-    stack = TerraformStack(App(), "layer")
-    SnsTopic(stack, "alarms", name="a")
+    layer = {"resource": {"aws_sns_topic": {"alarms": {"name": "a"}}}}
     kept = Move("aws_sns_topic.old", "aws_sns_topic.alarms")
-    assert check_moves(stack, [kept]) == [kept]
+    assert check_moves("observability", layer, [kept]) == [kept]
     # The emulator leaves out what it cannot create; a move to it is dropped there, not refused.
-    assert check_moves(stack, [kept, Move("aws_sns_topic.a", "aws_sns_topic.gone")], partial_target=True) == [kept]
-    with pytest.raises(RuntimeError, match=r"aws_sns_topic\.old -> aws_sns_topic\.gone"):
-        check_moves(stack, [Move("aws_sns_topic.old", "aws_sns_topic.gone")])
+    gone = Move("aws_sns_topic.a", "aws_sns_topic.gone")
+    assert check_moves("observability", layer, [kept, gone], partial_target=True) == [kept]
+    with pytest.raises(RuntimeError, match=r"observability: .*aws_sns_topic\.a -> aws_sns_topic\.gone"):
+        check_moves("observability", layer, [kept, gone])
+    chained = [Move("aws_sns_topic.first", "aws_sns_topic.old"), kept]
+    assert check_moves("observability", layer, chained) == chained
 
 
 def test_a_layer_without_moves_keeps_no_stale_moves_file(tmp_path: Path) -> None:
