@@ -1,4 +1,5 @@
-"""Resource types whose destruction loses data or the means to read it."""
+"""Resource types whose destruction loses data, the means to read it, or values set out of band
+after deploy (the plan guard blocks their replacement; production refuses their destroy)."""
 
 STATEFUL_TYPES = frozenset(
     {
@@ -14,5 +15,12 @@ STATEFUL_TYPES = frozenset(
         "aws_efs_file_system",
         "aws_cloudwatch_log_group",
         "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_version",  # a value written by hand after deploy
+        "aws_ssm_parameter",  # SecureString values are set out of band (docs/operations.md)
+        "aws_ecr_repository",  # every image pushed to it
+        "aws_sqs_queue",  # messages in flight
+        "aws_cloudwatch_event_archive",  # archived events, the replay source
+        "aws_backup_vault",  # recovery points
+        "aws_backup_vault_lock_configuration",  # a compliance lock cannot be re-created as it was
     }
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hipaa_platform.plan import LayerPlan, Review, markdown, summarize
 
 
@@ -110,3 +112,29 @@ def test_a_rename_by_a_moved_block_is_shown_as_a_move_from_its_old_address() -> 
     text = markdown(Review("intakeiq", [plan]))
     assert "| networking | 0 | 0 | 0 | 0 | 1 |" in text
     assert "| move | `aws_vpc.network_vpc_4E8F0223` → `aws_vpc.network-vpc` |" in text
+
+
+@pytest.mark.parametrize(
+    "resource_type",
+    [
+        "aws_ecr_repository",
+        "aws_sqs_queue",
+        "aws_cloudwatch_event_archive",
+        "aws_ssm_parameter",
+        "aws_secretsmanager_secret_version",
+        "aws_backup_vault",
+        "aws_backup_vault_lock_configuration",
+    ],
+)
+def test_guard_blocks_replacing_or_destroying_what_holds_data_or_hand_set_values(resource_type: str) -> None:
+    address = f"{resource_type}.x"
+    for actions in (["delete", "create"], ["delete"]):
+        plan = {"resource_changes": [resource_change(address, actions, {"name": "a"}, {"name": "b"})]}
+        guarded = Review("intakeiq", [LayerPlan("data", summarize(plan), Path("p"), Path("j"))])
+        assert [c.address for _, c in guarded.blocked] == [address]
+        assert Review("intakeiq", guarded.layers, allowed=frozenset({address})).blocked == []
+
+
+def test_guard_lets_an_update_in_place_through() -> None:
+    plan = {"resource_changes": [resource_change("aws_sqs_queue.x", ["update"], {"delay": 0}, {"delay": 5})]}
+    assert Review("intakeiq", [LayerPlan("data", summarize(plan), Path("p"), Path("j"))]).blocked == []
