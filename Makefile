@@ -31,7 +31,7 @@ FORCE ?=
 # AWS provider waiting. Each worker with a deployment peaks near 2.5 GB.
 TEST_WORKERS ?= 5
 
-.PHONY: setup synth scan validate plan deploy-local bootstrap-state test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan drift restore-state unlock deploy-local bootstrap-state test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -62,6 +62,18 @@ validate: synth
 # Plans need the layers' state: PLATFORM_STATE=s3 for a real account (see README).
 plan: synth
 	$(RUN) plan --env $(ENV) $(foreach l,$(LAYER),--layer $(l)) $(foreach a,$(subst $(comma), ,$(ALLOW_REPLACE)),--allow-replace $(a))
+
+# Exit 0: no drift; 2: drift found (build/drift/<env>/drift.md); 1: a layer could not be checked.
+drift: synth
+	$(RUN) drift --env $(ENV) $(foreach l,$(LAYER),--layer $(l))
+
+# LIST=1 lists the versions; VERSION_ID=... restores that one (default: the newest readable earlier one).
+restore-state: setup
+	$(RUN) restore-state --env $(ENV) --layer $(LAYER) $(if $(VERSION_ID),--version-id $(VERSION_ID)) $(if $(LIST),--list)
+
+# Without LOCK_ID: who holds the layer's lock. With it: release a lock its run left behind.
+unlock: setup
+	$(RUN) unlock --env $(ENV) --layer $(LAYER) $(if $(LOCK_ID),--lock-id $(LOCK_ID))
 
 deploy-local: setup
 	$(RUN) deploy-local --env $(ENV)

@@ -144,6 +144,93 @@ def plan(
         raise typer.Exit(1)
 
 
+@app.command()
+def drift(
+    env: str = EnvOption,
+    layer: list[str] = typer.Option(None, "--layer", "-l", help="check only these layers (default: all, in order)"),
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+) -> None:
+    """Refresh-only plans: what changed outside Terraform. Exit 0 no drift, 2 drift, 1 could not check."""
+    from hipaa_platform import drift as drifts
+    from hipaa_platform import terraform
+
+    unknown = set(layer or ()) - set(LAYERS)
+    if unknown:
+        _fail(UserError(f"unknown layer(s) {sorted(unknown)}; allowed: {', '.join(LAYERS)}"))
+    selected = tuple(name for name in LAYERS if not layer or name in layer)
+    root = PROJECT_ROOT / "build" / "drift" / env
+    root.mkdir(parents=True, exist_ok=True)
+    with console.status(f"checking {', '.join(selected)} for drift") as status:
+        report = drifts.check_drift(env, outdir, selected, terraform.terraform_environment(), root, status.update)
+    console.print(drifts.text(report), highlight=False, markup=False)
+    console.print(f"markdown report: {(root / 'drift.md').relative_to(PROJECT_ROOT)}")
+    raise typer.Exit(int(report.status))
+
+
+def _state_object(env: str, layer: str) -> tuple[object, str, str]:
+    """An S3 client (the caller's AWS credentials), the state bucket and a layer's state key."""
+    import boto3
+
+    from hipaa_platform.targets import state_key
+
+    if layer not in LAYERS:
+        raise UserError(f"unknown layer {layer!r}; allowed: {', '.join(LAYERS)}")
+    environment = load_environment(env)
+    return boto3.client("s3", region_name=environment.region), environment.state.bucket, state_key(env, layer)
+
+
+@app.command("restore-state")
+def restore_state(
+    env: str = EnvOption,
+    layer: str = typer.Option(..., "--layer", "-l", help="the layer whose state to restore"),
+    version_id: str = typer.Option(None, help="the version to restore (default: the newest readable earlier one)"),
+    list_only: bool = typer.Option(False, "--list", help="list the versions and restore nothing"),
+) -> None:
+    """Restore a layer's state from an earlier version in the versioned state bucket."""
+    from hipaa_platform.state_recovery import restore, state_versions
+
+    try:
+        s3, bucket, key = _state_object(env, layer)
+        if list_only:
+            table = Table(title=f"s3://{bucket}/{key}")
+            for column in ("version id", "modified", "bytes", "serial", "current"):
+                table.add_column(column)
+            for v in state_versions(s3, bucket, key):
+                serial = "unreadable" if v.serial is None else str(v.serial)
+                table.add_row(v.version_id, f"{v.modified:%Y-%m-%d %H:%M:%S}", str(v.size), serial, "yes" * v.latest)
+            console.print(table)
+            return
+        restored = restore(s3, bucket, key, version_id)
+    except UserError as error:
+        _fail(error)
+    console.print(f"restored {layer} to version {restored.version_id} (serial {restored.serial}, "
+                  f"{restored.modified:%Y-%m-%d %H:%M:%S}); plan the layer before anything else")  # fmt: skip
+
+
+@app.command()
+def unlock(
+    env: str = EnvOption,
+    layer: str = typer.Option(..., "--layer", "-l", help="the locked layer"),
+    lock_id: str = typer.Option(None, "--lock-id", help="the lock to release (shown by the failed run and without it)"),
+) -> None:
+    """Show a layer's state lock; with --lock-id, release it if no run can still hold it."""
+    from datetime import UTC, datetime
+
+    from hipaa_platform.locks import current_lock, release
+
+    try:
+        s3, bucket, key = _state_object(env, layer)
+        now = datetime.now(UTC)
+        if not lock_id:
+            lock = current_lock(s3, bucket, key)
+            console.print(f"{layer}: " + (lock.describe(now) if lock else "not locked"))
+            return
+        released = release(s3, bucket, key, lock_id, now=now)
+    except UserError as error:
+        _fail(error)
+    console.print(f"released {layer}: {released.describe(now)}")
+
+
 @app.command("bootstrap-state")
 def bootstrap_state(env: str = EnvOption) -> None:
     """Create the remote-state bucket of an environment in the current AWS account."""

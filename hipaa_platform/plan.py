@@ -96,7 +96,7 @@ def _narrowed(old: object, new: object) -> tuple[object, object]:
     return old, new
 
 
-def _attribute_changes(change: dict, action: str) -> tuple[AttributeChange, ...]:
+def attribute_changes(change: dict, action: str) -> tuple[AttributeChange, ...]:
     before, after = change.get("before") or {}, change.get("after") or {}
     before_sensitive = change.get("before_sensitive") or {}
     after_sensitive = change.get("after_sensitive") or {}
@@ -135,7 +135,7 @@ def summarize(plan_json: dict) -> list[ResourceChange]:
                 address=resource["address"],
                 resource_type=resource["type"],
                 action=action,
-                attributes=_attribute_changes(resource["change"], action),
+                attributes=attribute_changes(resource["change"], action),
                 replace_paths=replace_paths,
                 moved_from=moved_from,
             )
@@ -204,7 +204,7 @@ def markdown(review: Review) -> str:
                 if change.moved_from:
                     address = f"`{change.moved_from}` → {address}"
                 action, address = (change.action, address) if index == 0 else ("", "")
-                before, after = _cell(attribute.before), _cell(attribute.after)
+                before, after = cell(attribute.before), cell(attribute.after)
                 lines.append(f"| {action} | {address} | {attribute.name} | {before} | {after} |")
         if plan.checkov and plan.checkov.failures:
             lines += ["", "checkov failures on the plan:"]
@@ -212,7 +212,7 @@ def markdown(review: Review) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     text = text.replace("|", "\\|").replace("\n", " ")
     return text if len(text) <= 80 else text[:77] + "..."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -95,8 +96,22 @@ def run(
         result = _run_logged(args, cwd, env, log)
     if check and result.returncode != 0:
         where = f" (full output: {log})" if log else ""
-        raise UserError(f"terraform {' '.join(args)} failed in {cwd}{where}:\n{result.stderr or result.stdout}")
+        output = result.stderr or result.stdout
+        raise UserError(f"terraform {' '.join(args)} failed in {cwd}{where}:\n{output}{stale_lock_hint(cwd, output)}")
     return result
+
+
+def stale_lock_hint(stack_dir: Path, output: str) -> str:
+    """The way out of a lock error, with the lock id Terraform printed."""
+    if "Error acquiring the state lock" not in output:
+        return ""
+    match = re.search(r"^\s*ID:\s*(\S+)", output, re.MULTILINE)
+    lock_id = match[1] if match else "<ID above>"
+    return (
+        f"\nThe {stack_dir.name} layer is locked by the run named above. If that run is still going, wait for it. "
+        f"If it was killed (a cancelled or lost CI job), release the lock: make unlock ENV=<env> "
+        f"LAYER={stack_dir.name} LOCK_ID={lock_id} (docs/operations.md, 'A stale lock')."
+    )
 
 
 def _run_logged(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.CompletedProcess[str]:

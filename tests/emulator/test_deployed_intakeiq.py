@@ -5,6 +5,10 @@ layer applied once through the S3 backend.
   replacing the database is blocked until allowed.
 - Recorded moves: the security layer's state is put back to the addresses from before the renames
   in moved/intakeiq.json and plans those moves only.
+- Drift: none after deploy; a tag removed and a bucket's versioning suspended out of band are
+  reported, and a re-apply of the layer clears them.
+- State recovery: a truncated state object is restored from the bucket's previous version.
+- A run killed outright: its lock is named with the way out and released only once stale.
 - Reordering: the services and parameters are reversed in a copy of the file and only `compute` is
   deployed from it (the documented per-layer workflow); each service still runs with its own task
   role, execution role and security group, read back from the emulator, and every layer of the
@@ -17,6 +21,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,10 +31,15 @@ from hipaa_platform import LAYERS, terraform
 from hipaa_platform.addresses import recorded_moves
 from hipaa_platform.config import Environment
 from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
+from hipaa_platform.drift import DriftStatus, check_drift
+from hipaa_platform.drift import text as drift_text
+from hipaa_platform.errors import UserError
 from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.locks import current_lock, release
 from hipaa_platform.naming import Namer
 from hipaa_platform.plan import plan_layer, review
-from hipaa_platform.targets import Target
+from hipaa_platform.state_recovery import restore
+from hipaa_platform.targets import Target, state_key
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("deployed-intakeiq")]
 REVIEWED = ("networking", "security", "data")
@@ -224,6 +234,85 @@ def test_a_deployment_from_before_the_readable_addresses_plans_moves_only(deploy
 
     apply_layer(stack, deployed.tf_env, LayerRun(layer), log_path(deployed.outdir, layer))
     assert plan_layer(stack, deployed.root / "plans-moved", layer, deployed.tf_env).changes == []
+
+
+def test_drift_is_reported_and_a_reapply_removes_it(deployed: Deployed) -> None:
+    """No drift after deploy; a tag removed from the database and a bucket's versioning suspended
+    through the AWS API are reported with resource and attribute; re-applying data clears them."""
+    import boto3
+
+    clean = check_drift("intakeiq", deployed.outdir, REVIEWED, deployed.tf_env, deployed.root / "drift-clean")
+    assert clean.status is DriftStatus.CLEAN, drift_text(clean)
+
+    region = Environment.model_validate(two_services()).region
+    rds = boto3.client("rds", region_name=region, **deployed.boto_kwargs)
+    s3 = boto3.client("s3", region_name=region, **deployed.boto_kwargs)
+    (database,) = rds.describe_db_instances()["DBInstances"]
+    rds.remove_tags_from_resource(ResourceName=database["DBInstanceArn"], TagKeys=["Environment"])
+    (cards,) = [b["Name"] for b in s3.list_buckets()["Buckets"] if "insurance-cards" in b["Name"]]
+    s3.put_bucket_versioning(Bucket=cards, VersioningConfiguration={"Status": "Suspended"})
+
+    found = check_drift("intakeiq", deployed.outdir, ("data",), deployed.tf_env, deployed.root / "drift-found")
+    assert found.status is DriftStatus.DRIFT
+    attributes = {(c.address, a.name) for layer in found.layers for c in layer.changes for a in c.attributes}
+    assert (DATABASE, "tags_all") in attributes, drift_text(found)
+    assert ("aws_s3_bucket_versioning.insurance-cards-versioning", "versioning_configuration") in attributes
+    assert "`aws_db_instance.database` | changed | tags_all" in (deployed.root / "drift-found" / "drift.md").read_text()
+
+    stack = deployed.outdir / "stacks" / "data"
+    apply_layer(stack, deployed.tf_env, LayerRun("data"), log_path(deployed.outdir, "data"))
+    after = check_drift("intakeiq", deployed.outdir, ("data",), deployed.tf_env, deployed.root / "drift-after")
+    assert after.status is DriftStatus.CLEAN, drift_text(after)
+
+
+def test_a_damaged_state_is_restored_from_its_previous_version(deployed: Deployed) -> None:
+    import boto3
+
+    environment = Environment.model_validate(two_services())
+    s3 = boto3.client("s3", region_name=environment.region, **deployed.boto_kwargs)
+    bucket, key = environment.state.bucket, state_key(environment.name, "networking")
+    stack = deployed.outdir / "stacks" / "networking"
+    log = deployed.root / "restore" / "networking.log"
+    s3.put_object(Bucket=bucket, Key=key, Body=b'{"version": 4, "serial": ')  # a truncated upload
+    assert plan_for_changes(stack, deployed.tf_env, log).returncode == 1  # Terraform cannot read it
+
+    restored = restore(s3, bucket, key)
+    assert restored.serial is not None
+    assert plan_for_changes(stack, deployed.tf_env, log).returncode == 0, f"changes or errors: {log}"
+
+
+def test_a_run_killed_outright_leaves_a_lock_that_is_named_and_released(deployed: Deployed) -> None:
+    """SIGKILL gives Terraform no chance to release its lock: the next run fails and says which lock
+    and how to release it; the lock is kept while its run could be alive and released after."""
+    import signal
+    import subprocess
+    import time
+
+    import boto3
+
+    environment = Environment.model_validate(two_services())
+    s3 = boto3.client("s3", region_name=environment.region, **deployed.boto_kwargs)
+    bucket, key = environment.state.bucket, state_key(environment.name, "networking")
+    stack = deployed.outdir / "stacks" / "networking"
+    run = subprocess.Popen(
+        ["terraform", "apply", "-auto-approve", "-input=false", "-no-color"],
+        cwd=stack, env=terraform.command_environment(stack, deployed.tf_env),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while current_lock(s3, bucket, key) is None and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    lock = current_lock(s3, bucket, key)
+    assert lock is not None, "the apply ended before it could be killed holding the lock"
+
+    with pytest.raises(UserError, match=f"make unlock ENV=<env> LAYER=networking LOCK_ID={lock.id}"):
+        terraform.run(["plan", "-input=false", "-no-color", "-lock-timeout=1s"], stack, deployed.tf_env)
+    with pytest.raises(UserError, match="a run may still be alive"):
+        release(s3, bucket, key, lock.id, now=lock.created + timedelta(minutes=5))
+    release(s3, bucket, key, lock.id, now=lock.created + timedelta(minutes=61))
+    assert plan_for_changes(stack, deployed.tf_env, deployed.root / "unlocked.log").returncode == 0
 
 
 def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> None:

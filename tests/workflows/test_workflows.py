@@ -92,3 +92,18 @@ def test_merge_to_main_deploys_layer_by_layer_behind_environment_protection() ->
     reusable = load("deploy-layer.yml")["jobs"]["deploy"]
     assert "environment" in reusable
     assert "cdktf deploy" in steps(reusable)
+
+
+def test_drift_runs_daily_for_every_environment_and_keeps_one_issue_each() -> None:
+    from hipaa_platform.loader import available_environments
+
+    document = load("drift.yml")
+    assert "schedule" in document["on"]
+    job = document["jobs"]["drift"]
+    assert job["strategy"]["matrix"]["environment"] == available_environments()
+    assert document["permissions"]["issues"] == "write"
+    script = steps(job)
+    assert 'make drift ENV="$ENVIRONMENT"' in script
+    # exit 2 opens or updates the issue, exit 0 closes it, anything else fails the job
+    assert "gh issue create" in script and "gh issue edit" in script and "gh issue close" in script
+    assert "exit 1" in script
