@@ -31,7 +31,7 @@ FORCE ?=
 # AWS provider waiting. Each worker with a deployment peaks near 2.5 GB.
 TEST_WORKERS ?= 5
 
-.PHONY: setup synth scan validate plan drift restore-state unlock deploy-local bootstrap-state test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -63,6 +63,10 @@ validate: synth
 plan: synth
 	$(RUN) plan --env $(ENV) $(foreach l,$(LAYER),--layer $(l)) $(foreach a,$(subst $(comma), ,$(ALLOW_REPLACE)),--allow-replace $(a))
 
+# One layer, after `make plan`; a cancelled run saves its state and the same command finishes it.
+apply: setup
+	$(RUN) apply --env $(ENV) --layer $(LAYER) --auto-approve
+
 # Exit 0: no drift; 2: drift found (build/drift/<env>/drift.md); 1: a layer could not be checked.
 drift: synth
 	$(RUN) drift --env $(ENV) $(foreach l,$(LAYER),--layer $(l))
@@ -74,6 +78,10 @@ restore-state: setup
 # Without LOCK_ID: who holds the layer's lock. With it: release a lock its run left behind.
 unlock: setup
 	$(RUN) unlock --env $(ENV) --layer $(LAYER) $(if $(LOCK_ID),--lock-id $(LOCK_ID))
+
+# The effective configuration of an environment: a stage file merged over its base, with defaults.
+show: setup
+	$(RUN) show --env $(ENV)
 
 deploy-local: setup
 	$(RUN) deploy-local --env $(ENV)

@@ -145,6 +145,45 @@ def plan(
 
 
 @app.command()
+def apply(
+    env: str = EnvOption,
+    layer: str = typer.Option(..., "--layer", "-l", help="the layer to apply"),
+    auto_approve: bool = typer.Option(False, "--auto-approve", help="apply without asking (review `make plan` first)"),
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+) -> None:
+    """Apply one layer, then re-plan it (must be empty). Safe to cancel: see docs/operations.md."""
+    from hipaa_platform import terraform
+    from hipaa_platform.deploy import LayerRun, apply_layer, log_path
+    from hipaa_platform.synth_cache import SynthInputs
+
+    if layer not in LAYERS:
+        _fail(UserError(f"unknown layer {layer!r}; allowed: {', '.join(LAYERS)}"))
+    if not auto_approve:
+        _fail(UserError("apply runs without prompts: review `make plan` and pass --auto-approve "
+                        "(in CI, the protected GitHub environment is the approval)"))  # fmt: skip
+    try:
+        target = Target.from_environment_variables()
+        inputs = SynthInputs.of(env, target)
+        if not inputs.is_current(outdir):
+            with console.status(f"synthesizing {env}"):
+                from hipaa_platform.app import synthesize
+
+                with inputs.recorded(outdir):
+                    synthesize(load_environment(env), target, outdir)
+        run = LayerRun(layer)
+        log = log_path(outdir, layer)
+        console.print(f"applying {env}/{layer}; Terraform's output: {log}")
+        with console.status(f"applying {layer}"):
+            apply_layer(outdir / "stacks" / layer, terraform.terraform_environment(), run, log)
+    except terraform.Interrupted as stopped:
+        errors.print(f"[bold yellow]stopped:[/] {stopped}", markup=True, highlight=False)
+        raise typer.Exit(130) from None
+    except UserError as error:
+        _fail(error)
+    console.print(f"applied {layer} in {run.apply_seconds:.0f} s; the re-plan is empty")
+
+
+@app.command()
 def drift(
     env: str = EnvOption,
     layer: list[str] = typer.Option(None, "--layer", "-l", help="check only these layers (default: all, in order)"),
@@ -294,6 +333,23 @@ def deploy_local(env: str = EnvOption) -> None:
     console.print(f"skipped on the emulator: {len(skipped)} item(s), each one resource type")
     for s in skipped:
         console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")
+
+
+@app.command()
+def show(env: str = EnvOption) -> None:
+    """Print an environment's effective configuration: its file merged over its base, with defaults."""
+    import yaml
+
+    from hipaa_platform.loader import environment_files
+
+    try:
+        files = environment_files(env)
+        environment = load_environment(env)
+    except UserError as error:
+        _fail(error)
+    console.print("# from " + " + ".join(str(f.relative_to(PROJECT_ROOT)) for f in files), markup=False)
+    document = environment.model_dump(mode="json", by_alias=True)
+    console.print(yaml.safe_dump(document, sort_keys=False, width=120), markup=False, highlight=False)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from hipaa_platform import LAYERS, terraform
 from hipaa_platform.errors import UserError
+from hipaa_platform.stateful import STATEFUL_TYPES
 
 
 @dataclass
@@ -35,7 +37,11 @@ def plan_for_changes(stack_dir: Path, env: dict[str, str], log: Path) -> subproc
 def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) -> None:
     started = time.monotonic()
     terraform.init(stack_dir, env)
-    terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, log=log)
+    try:
+        terraform.run(["apply", "-auto-approve", "-input=false", "-no-color"], stack_dir, env, log=log)
+    except terraform.Interrupted as stopped:
+        kept = keep_interrupted_creates(stack_dir, env, stopped.result.stdout)
+        raise terraform.Interrupted(interrupted_message(run.layer, kept), stopped.result) from None
     run.apply_seconds = time.monotonic() - started
     replan = plan_for_changes(stack_dir, env, log)
     if replan.returncode == 2:
@@ -45,6 +51,49 @@ def apply_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) 
     run.replan_clean = True
     raw = json.loads(terraform.run(["output", "-json"], stack_dir, env).stdout)
     run.outputs = {name: ("(sensitive)" if o.get("sensitive") else o["value"]) for name, o in raw.items()}
+
+
+def interrupted_creates(apply_output: str) -> list[str]:
+    """Addresses whose creation had started and not finished when the apply stopped."""
+    started = re.findall(r"^(\S+): Creating\.\.\.$", apply_output, re.MULTILINE)
+    finished = set(re.findall(r"^(\S+): Creation complete after", apply_output, re.MULTILINE))
+    return [address for address in started if address not in finished]
+
+
+def keep_interrupted_creates(stack_dir: Path, env: dict[str, str], apply_output: str) -> list[str]:
+    """Untaint the data-bearing resources whose creation an interrupt cut short.
+
+    The provider records such a resource as tainted, and the next apply would destroy and re-create
+    it; production refuses that destroy (prevent_destroy), so the re-run would stop for a manual
+    `terraform untaint`. The object exists and goes on being created, so the next apply reads it
+    back and finishes its settings instead. A resource tainted any other way is left as it is."""
+    candidates = {a for a in interrupted_creates(apply_output) if a.split(".")[0] in STATEFUL_TYPES}
+    if not candidates:
+        return []
+    state = json.loads(terraform.run(["show", "-json"], stack_dir, env).stdout)
+    tainted = [
+        resource["address"]
+        for resource in _state_resources(state.get("values", {}).get("root_module", {}))
+        if resource.get("tainted") and resource["address"] in candidates
+    ]
+    for address in tainted:
+        terraform.run(["untaint", address], stack_dir, env)
+    return tainted
+
+
+def _state_resources(module: dict) -> list[dict]:
+    found = list(module.get("resources", []))
+    for child in module.get("child_modules", []):
+        found += _state_resources(child)
+    return found
+
+
+def interrupted_message(layer: str, kept: list[str]) -> str:
+    lines = [f"the {layer} apply was interrupted: Terraform saved what it had done and released the lock. "
+             "Run the same command again to finish; it picks up from the saved state."]  # fmt: skip
+    if kept:
+        lines.append("Kept rather than replaced on the next run (their creation was under way): " + ", ".join(kept))
+    return "\n".join(lines)
 
 
 def destroy_layer(stack_dir: Path, env: dict[str, str], run: LayerRun, log: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,8 @@ from hipaa_platform.errors import ConfigError
 from hipaa_platform.secrets_policy import secret_finding
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
+BASES = "base"  # environments/base/<name>.yaml: a shared description that stage files extend
+BASE_KEY = "base"  # in a stage file: the name of the base it extends
 
 
 def available_environments(directory: Path | None = None) -> list[str]:
@@ -33,7 +36,83 @@ def load_environment(name: str, directory: Path | None = None) -> Environment:
     return load_environment_file(environment_file(name, directory))
 
 
+def environment_files(name: str, directory: Path | None = None) -> list[Path]:
+    """The files an environment is read from: its base (when it has one), then its own file."""
+    path = environment_file(name, directory)
+    base = _read(path).get(BASE_KEY)
+    return [_base_file(path, base), path] if base is not None else [path]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """An environment file's settings, and its base's when it extends one."""
+
+    path: Path
+    own: dict
+    base_path: Path | None = None
+    base: dict | None = None
+
+    @property
+    def document(self) -> dict:
+        """The effective settings: the file deep-merged over its base."""
+        return merged(self.base, self.own) if self.base is not None else self.own
+
+    def origin(self, loc: tuple[object, ...]) -> str:
+        """Which file sets the value at `loc` of the effective settings."""
+        document = self.document
+        if _sets(self.own, document, loc):
+            return self.path.name
+        if self.base is not None and _sets(self.base, document, loc):
+            return str(self.base_path)
+        return "neither file"
+
+
+def read_sources(path: Path) -> Sources:
+    own = _read(path)
+    _refuse_secret_values(path, own)
+    base_name = own.pop(BASE_KEY, None)
+    if base_name is None:
+        return Sources(path, own)
+    base_path = _base_file(path, base_name)
+    base = _read(base_path)
+    if BASE_KEY in base:
+        raise ConfigError(f"{base_path}: {BASE_KEY}: a base cannot extend another base")
+    _refuse_secret_values(base_path, base)
+    return Sources(path, own, base_path, base)
+
+
 def load_environment_file(path: Path) -> Environment:
+    sources = read_sources(path)
+    try:
+        environment = Environment.model_validate(sources.document)
+    except ValidationError as error:
+        raise ConfigError(_describe(sources, error)) from None
+    if environment.name != path.stem:
+        raise ConfigError(f"{path}: name: {environment.name!r} must match the file name; allowed: {path.stem!r}")
+    return environment
+
+
+def merged(base: dict, override: dict) -> dict:
+    """`override` deep-merged over `base`: mappings key by key, lists of named items by name (an item
+    the base lacks is appended), any other value replaced."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        elif _named_items(value) and _named_items(result.get(key)):
+            by_name = {item["name"]: item for item in value}
+            result[key] = [merged(item, by_name.pop(item["name"], {})) for item in result[key]]
+            result[key] += list(by_name.values())
+        else:
+            result[key] = value
+    return result
+
+
+def _named_items(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "name" in i for i in value)
+
+
+def _read(path: Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
@@ -41,15 +120,16 @@ def load_environment_file(path: Path) -> Environment:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of settings at the top level")
     # Top-level `x-` keys hold YAML anchors shared by several entries (as in Compose files).
-    raw = {key: value for key, value in raw.items() if not str(key).startswith("x-")}
-    _refuse_secret_values(path, raw)
-    try:
-        environment = Environment.model_validate(raw)
-    except ValidationError as error:
-        raise ConfigError(_describe(path, error)) from None
-    if environment.name != path.stem:
-        raise ConfigError(f"{path}: name: {environment.name!r} must match the file name; allowed: {path.stem!r}")
-    return environment
+    return {key: value for key, value in raw.items() if not str(key).startswith("x-")}
+
+
+def _base_file(stage: Path, name: object) -> Path:
+    bases = stage.parent / BASES
+    path = bases / f"{name}.yaml"
+    if not isinstance(name, str) or not path.is_file():
+        allowed = ", ".join(sorted(p.stem for p in bases.glob("*.yaml"))) or f"none (no files in {bases})"
+        raise ConfigError(f"{stage}: {BASE_KEY}: {name!r} is not a base; allowed: {allowed}")
+    return path
 
 
 def _refuse_secret_values(path: Path, node: object, where: str = "") -> None:
@@ -69,10 +149,14 @@ def _refuse_secret_values(path: Path, node: object, where: str = "") -> None:
             )
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    lines = [f"{path}: {error.error_count()} problem(s)"]
+def _describe(sources: Sources, error: ValidationError) -> str:
+    path = sources.path
+    header = f"{path} (over its base {sources.base_path})" if sources.base_path else str(path)
+    lines = [f"{header}: {error.error_count()} problem(s)"]
     for item in error.errors():
         field = _location(item["loc"])
+        if sources.base_path is not None:
+            field += f" (in {sources.origin(item['loc'])})"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             allowed = _allowed_keys(item["loc"][:-1])
@@ -81,6 +165,24 @@ def _describe(path: Path, error: ValidationError) -> str:
             message = "required key is missing"
         lines.append(f"  {field or '(top level)'}: {message}")
     return "\n".join(lines)
+
+
+def _sets(own: object, document: object, loc: tuple[object, ...]) -> bool:
+    """Whether the stage file's own settings reach `loc` of the merged document (named list items by name)."""
+    for part in loc:
+        if isinstance(part, int):
+            if not isinstance(document, list) or part >= len(document) or not isinstance(own, list):
+                return False
+            name = document[part].get("name") if isinstance(document[part], dict) else None
+            matches = [i for i in own if isinstance(i, dict) and i.get("name") == name] if name else []
+            if not matches:
+                return False
+            own, document = matches[0], document[part]
+        else:
+            if not isinstance(own, dict) or part not in own:
+                return False
+            own, document = own[part], document.get(part) if isinstance(document, dict) else None
+    return True
 
 
 def _location(loc: tuple[object, ...]) -> str:

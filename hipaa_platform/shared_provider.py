@@ -71,7 +71,9 @@ def shared_aws_provider(binary: Path | None, env: dict[str, str], log: Path) -> 
         # it twice in one process; Go's own SSL_CERT_FILE trusts the same certificate once.
         provider_env["SSL_CERT_FILE"] = provider_env.pop("AWS_CA_BUNDLE")
     with log.open("w") as sink:
-        process = subprocess.Popen([str(binary), "-debug"], env=provider_env, stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [str(binary), "-debug"], env=provider_env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )  # its own process group: a Ctrl-C meant for Terraform must not stop the provider under it
         try:
             yield {REATTACH: _reattach_settings(process, log)}
         finally:

@@ -1,6 +1,6 @@
 """Skip a synthesis whose inputs have not changed since the last one into the same folder.
 
-The inputs are everything a synthesis reads: the environment file and its recorded moves, the
+The inputs are everything a synthesis reads: the environment file (and its base) and its recorded moves, the
 project's Python sources, the lock files, and the target (state backend, emulator endpoint, local state folder). Their
 content hash is written next to the output after a successful synthesis; a synthesis into that
 folder with the same hash is skipped. Anything else (another environment, an edited module, a new
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hipaa_platform import LAYERS
-from hipaa_platform.loader import environment_file
+from hipaa_platform.loader import environment_files
 from hipaa_platform.targets import PROJECT_ROOT, Target
 
 STAMP = ".synth-inputs.json"
@@ -31,7 +31,7 @@ def input_files(environment: str, root: Path = PROJECT_ROOT) -> list[Path]:
     sources = sorted(path for folder in SOURCE_DIRS for path in (root / folder).rglob("*.py"))
     moves = root / "moved" / f"{environment}.json"  # hipaa_platform.addresses; "(missing)" when absent
     return [
-        environment_file(environment, root / "environments"),
+        *environment_files(environment, root / "environments"),  # a stage file and its base
         moves,
         *sources,
         *(root / name for name in SOURCE_FILES),

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
+from hipaa_platform.interrupts import OneInterrupt
 from hipaa_platform.shared_provider import REATTACH, shareable
 from hipaa_platform.targets import PROJECT_ROOT
 
@@ -90,10 +91,10 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run terraform; with `log`, its output is also appended to that file as it comes (tail -f it)."""
     env = command_environment(cwd, env)
-    if log is None:
-        result = subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True)
-    else:
-        result = _run_logged(args, cwd, env, log)
+    with OneInterrupt() as guard:
+        result = _run_captured(args, cwd, env, guard) if log is None else _run_logged(args, cwd, env, log, guard)
+    if check and guard.interrupted and result.returncode != 0:
+        raise Interrupted(f"terraform {' '.join(args)} in {cwd} was interrupted and stopped", result)
     if check and result.returncode != 0:
         where = f" (full output: {log})" if log else ""
         output = result.stderr or result.stdout
@@ -114,7 +115,29 @@ def stale_lock_hint(stack_dir: Path, output: str) -> str:
     )
 
 
-def _run_logged(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.CompletedProcess[str]:
+class Interrupted(UserError):
+    """Terraform stopped on an interrupt (a cancelled job, Ctrl-C), after saving what it had done."""
+
+    def __init__(self, message: str, result: subprocess.CompletedProcess[str]) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def _run_captured(
+    args: list[str], cwd: Path, env: dict[str, str], guard: OneInterrupt
+) -> subprocess.CompletedProcess[str]:
+    process = subprocess.Popen(
+        ["terraform", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    guard.attach(process)
+    stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(["terraform", *args], process.returncode, stdout, stderr)
+
+
+def _run_logged(
+    args: list[str], cwd: Path, env: dict[str, str], log: Path, guard: OneInterrupt
+) -> subprocess.CompletedProcess[str]:
     log.parent.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     # stderr goes to a file, not a pipe, so a chatty stderr cannot block the stdout loop.
@@ -122,8 +145,10 @@ def _run_logged(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> s
         sink.write(f"$ terraform {' '.join(args)}\n")
         sink.flush()
         process = subprocess.Popen(
-            ["terraform", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True
-        )
+            ["terraform", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=errors, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        guard.attach(process)
         assert process.stdout is not None
         for line in process.stdout:
             sink.write(line)

@@ -8,6 +8,9 @@ layer applied once through the S3 backend.
 - Drift: none after deploy; a tag removed and a bucket's versioning suspended out of band are
   reported, and a re-apply of the layer clears them.
 - State recovery: a truncated state object is restored from the bucket's previous version.
+- A cancelled apply: the data layer's first apply is cancelled the way CI cancels a job while the
+  database is being created; Terraform saves its state and releases the lock, and the same command
+  run again finishes the layer without duplicates or a manual step.
 - A run killed outright: its lock is named with the way out and released only once stale.
 - Reordering: the services and parameters are reversed in a copy of the file and only `compute` is
   deployed from it (the documented per-layer workflow); each service still runs with its own task
@@ -19,9 +22,14 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -39,7 +47,7 @@ from hipaa_platform.locks import current_lock, release
 from hipaa_platform.naming import Namer
 from hipaa_platform.plan import plan_layer, review
 from hipaa_platform.state_recovery import restore
-from hipaa_platform.targets import Target, state_key
+from hipaa_platform.targets import PROJECT_ROOT, Target, state_key
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("deployed-intakeiq")]
 REVIEWED = ("networking", "security", "data")
@@ -117,6 +125,64 @@ def expected(environment: Environment) -> dict[str, tuple[str, str, str]]:
     }
 
 
+# The project's apply (what `python -m hipaa_platform apply` runs) as a process of its own.
+APPLY = """
+import os, sys
+from pathlib import Path
+from hipaa_platform.deploy import LayerRun, apply_layer
+from hipaa_platform.terraform import Interrupted
+try:
+    apply_layer(Path(sys.argv[1]), dict(os.environ), LayerRun(Path(sys.argv[1]).name), Path(sys.argv[2]))
+except Interrupted as stopped:
+    print(stopped, file=sys.stderr)
+    sys.exit(130)
+"""
+
+
+@dataclass
+class CancelledApply:
+    returncode: int | None  # None: still running when the runner would have killed it
+    stopped_after: float
+    message: str
+    lock_left: object
+    log: Path
+    rerun: LayerRun
+
+
+def apply_cancelled_like_ci(
+    stack: Path, tf_env: dict[str, str], log: Path, lock: Callable[[], object]
+) -> CancelledApply:
+    """Start the apply, and once the database is being created cancel it as a CI runner does: SIGINT
+    to the step's process, then SIGTERM (GitHub waits 7.5 s; here 0.5 s, so that it lands while
+    Terraform is still saving), then a kill when 10 s have passed. Then run the same apply again."""
+    runner = subprocess.Popen(
+        [sys.executable, "-c", APPLY, str(stack), str(log)], cwd=PROJECT_ROOT, env=tf_env,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while f"{DATABASE}: Creating..." not in (log.read_text() if log.exists() else ""):
+        assert runner.poll() is None and time.monotonic() < deadline, f"the apply ended first; see {log}"
+        time.sleep(0.2)
+    time.sleep(2)
+    cancelled = time.monotonic()
+    runner.send_signal(signal.SIGINT)
+    try:
+        runner.wait(0.5)
+    except subprocess.TimeoutExpired:
+        runner.send_signal(signal.SIGTERM)
+    try:
+        _, message = runner.communicate(timeout=9.5)
+    except subprocess.TimeoutExpired:
+        runner.kill()
+        _, message = runner.communicate()
+        runner.returncode = None
+    stopped_after = time.monotonic() - cancelled
+    lock_left = lock()
+    rerun = LayerRun(stack.name)
+    apply_layer(stack, tf_env, rerun, log)
+    return CancelledApply(runner.returncode, stopped_after, message, lock_left, log, rerun)
+
+
 @dataclass
 class Deployed:
     target: Target
@@ -125,6 +191,7 @@ class Deployed:
     root: Path
 
     boto_kwargs: dict[str, str]
+    cancelled: CancelledApply
 
     def synthesize(self, name: str, change) -> Path:
         from hipaa_platform.app import synthesize
@@ -138,6 +205,8 @@ class Deployed:
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+    import boto3
+
     from hipaa_platform.app import synthesize
     from hipaa_platform.emulator import emulator_with_state_bucket
 
@@ -145,15 +214,24 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     root = tmp_path_factory.mktemp("deployed")
     with emulator_with_state_bucket(environment) as emulator_run:
         target, tf_env = emulator_run.target, emulator_run.terraform_env
+        boto_kwargs = emulator_run.emulator.boto_kwargs()
+        s3 = boto3.client("s3", region_name=environment.region, **boto_kwargs)
         outdir = root / "base"
         synthesize(environment, target, outdir)
         applied = []
+        cancelled = None
         try:
             for layer in LAYERS:
                 run = LayerRun(layer)
                 applied.append(run)
-                apply_layer(outdir / "stacks" / layer, tf_env, run, log_path(outdir, layer))
-            yield Deployed(target, tf_env, outdir, root, emulator_run.emulator.boto_kwargs())
+                stack, log = outdir / "stacks" / layer, log_path(outdir, layer)
+                if layer == "data":
+                    lock = partial(current_lock, s3, environment.state.bucket, state_key(environment.name, layer))
+                    cancelled = apply_cancelled_like_ci(stack, tf_env, log, lock)
+                else:
+                    apply_layer(stack, tf_env, run, log)
+            assert cancelled is not None
+            yield Deployed(target, tf_env, outdir, root, boto_kwargs, cancelled)
         finally:
             for run in reversed(applied):
                 destroy_layer(outdir / "stacks" / run.layer, tf_env, run, log_path(outdir, run.layer))
@@ -281,13 +359,41 @@ def test_a_damaged_state_is_restored_from_its_previous_version(deployed: Deploye
     assert plan_for_changes(stack, deployed.tf_env, log).returncode == 0, f"changes or errors: {log}"
 
 
+def test_a_cancelled_apply_saves_its_state_and_the_same_command_finishes_it(deployed: Deployed) -> None:
+    """The fixture cancelled the data layer's first apply while the database was being created."""
+    import boto3
+
+    cancelled = deployed.cancelled
+    assert cancelled.returncode == 130 and cancelled.stopped_after < 10, (cancelled.stopped_after, cancelled.message)
+    assert "the data apply was interrupted" in cancelled.message
+    assert cancelled.lock_left is None, "the interrupted apply must release its lock"
+    # The database's creation was under way: it is kept and finished, not destroyed and re-created.
+    assert f"Kept rather than replaced on the next run (their creation was under way): {DATABASE}" in cancelled.message
+    rerun = cancelled.log.read_text().rsplit("$ terraform apply", 1)[1]
+    assert f"{DATABASE}: Destroying" not in rerun and f"{DATABASE}: Creating" not in rerun
+    assert cancelled.rerun.replan_clean
+
+    # Nothing the first run created is missing from the state or there twice.
+    environment = Environment.model_validate(two_services())
+    stack = deployed.outdir / "stacks" / "data"
+    state = json.loads(terraform.run(["show", "-json"], stack, deployed.tf_env).stdout)["values"]["root_module"]
+    in_state = {r["address"]: r["values"] for r in state["resources"] if r["mode"] == "managed"}
+    assert not any(r.get("tainted") for r in state["resources"])
+    rds = boto3.client("rds", region_name=environment.region, **deployed.boto_kwargs)
+    logs = boto3.client("logs", region_name=environment.region, **deployed.boto_kwargs)
+    s3 = boto3.client("s3", region_name=environment.region, **deployed.boto_kwargs)
+    databases = [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]]
+    assert databases == [in_state[DATABASE]["identifier"]]
+    prefix = "/aws/rds/instance/"
+    groups = [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]]
+    assert sorted(groups) == sorted(v["name"] for a, v in in_state.items() if a.startswith("aws_cloudwatch_log_group."))
+    buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert {v["bucket"] for a, v in in_state.items() if a.startswith("aws_s3_bucket.")} <= buckets
+
+
 def test_a_run_killed_outright_leaves_a_lock_that_is_named_and_released(deployed: Deployed) -> None:
     """SIGKILL gives Terraform no chance to release its lock: the next run fails and says which lock
     and how to release it; the lock is kept while its run could be alive and released after."""
-    import signal
-    import subprocess
-    import time
-
     import boto3
 
     environment = Environment.model_validate(two_services())

@@ -66,6 +66,17 @@ def test_a_new_module_synthesizes_again(project: Path, tmp_path: Path) -> None:
     assert SynthInputs.of("intakeiq", LOCAL, project).is_current(outdir) is False
 
 
+def test_a_changed_base_synthesizes_its_stages_again(project: Path, tmp_path: Path) -> None:
+    environments = project / "environments"
+    (environments / "base").mkdir(exist_ok=True)
+    (environments / "base" / "app.yaml").write_text("region: us-east-1\n")
+    (environments / "app-dev.yaml").write_text("base: app\nname: app-dev\n")
+    outdir = synthesized(tmp_path / "out", SynthInputs.of("app-dev", LOCAL, project))
+    assert SynthInputs.of("app-dev", LOCAL, project).is_current(outdir) is True
+    (environments / "base" / "app.yaml").write_text("region: us-west-2\n")
+    assert SynthInputs.of("app-dev", LOCAL, project).is_current(outdir) is False
+
+
 def test_output_of_another_environment_is_never_reused(project: Path, tmp_path: Path) -> None:
     outdir = synthesized(tmp_path / "out", SynthInputs.of("medisync-prod", LOCAL, project))
     assert SynthInputs.of("intakeiq", LOCAL, project).is_current(outdir) is False

@@ -91,7 +91,8 @@ def test_merge_to_main_deploys_layer_by_layer_behind_environment_protection() ->
         assert jobs[layer]["with"]["layer"] == layer
     reusable = load("deploy-layer.yml")["jobs"]["deploy"]
     assert "environment" in reusable
-    assert "cdktf deploy" in steps(reusable)
+    # the step's entry process is the project's command, which hears the cancel signals itself
+    assert 'exec .venv/bin/python -O -m hipaa_platform apply --env "$PLATFORM_ENV" --layer "$LAYER"' in steps(reusable)
 
 
 def test_drift_runs_daily_for_every_environment_and_keeps_one_issue_each() -> None:
