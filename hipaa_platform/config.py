@@ -325,13 +325,49 @@ class ObjectLock(Model):
     retention_days: int = Field(ge=1, le=36500)
 
 
+class CorsRule(Model):
+    """Cross-origin access from named origins only (a wildcard origin is refused)."""
+
+    allowed_origins: tuple[Annotated[str, Field(pattern=r"^https://[a-z0-9.-]+(:\d+)?$")], ...] = Field(
+        min_length=1, description="https origins, e.g. https://assets.example.com"
+    )
+    allowed_methods: tuple[Literal["GET", "HEAD", "PUT", "POST", "DELETE"], ...] = ("GET", "HEAD")
+    allowed_headers: tuple[str, ...] = ()
+    max_age_seconds: int = Field(3600, ge=0, le=86400)
+
+
+TagKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$")]
+PROJECT_TAG_KEYS = ("Environment", "Application", "Component", "CostCenter", "Owner", "Compliance", "Backup",
+                    "Encryption", "ManagedBy", "PlatformEnvironment")  # fmt: skip
+
+
 class Bucket(Model):
     name: Name = Field(description="role of the bucket; the account id is appended to make it unique")
     transitions: tuple[Transition, ...] = ()
     lifecycle_prefix: str = Field("", description="key prefix the transitions apply to; empty for all objects")
+    expiration_days: int | None = Field(None, ge=1, description="objects are deleted this many days after creation")
     noncurrent_version_expiration_days: int = Field(2557, ge=1)
     kms_key: str = DEFAULT_KEY
     object_lock: ObjectLock | None = None
+    cors: tuple[CorsRule, ...] = ()
+    tags: dict[TagKey, str] = Field({}, description="tags of this bucket besides the project's own")
+
+    @model_validator(mode="after")
+    def _lifecycle(self) -> Bucket:
+        last = max((t.after_days for t in self.transitions), default=0)
+        if self.expiration_days is not None and self.expiration_days <= last:
+            raise ValueError(
+                f"expiration_days ({self.expiration_days}) must come after the last transition ({last} days)"
+            )
+        if self.object_lock and self.expiration_days and self.expiration_days < self.object_lock.retention_days:
+            raise ValueError(
+                f"expiration_days ({self.expiration_days}) is shorter than the object lock retention "
+                f"({self.object_lock.retention_days} days); allowed: at least the retention"
+            )
+        clashing = sorted(set(self.tags) & set(PROJECT_TAG_KEYS))
+        if clashing:
+            raise ValueError(f"tags: {clashing[0]!r} is set by the project; allowed: any other key")
+        return self
 
 
 class TableIndex(Model):
@@ -439,6 +475,7 @@ class Autoscaling(Model):
     min_count: int = Field(ge=0, le=1000)
     max_count: int = Field(ge=1, le=1000)
     cpu_target_percent: float | None = Field(65, gt=0, le=100)
+    memory_target_percent: float | None = Field(None, gt=0, le=100, description="average memory use to keep")
     requests_per_target: int | None = Field(None, ge=1)
     scale_in_cooldown_seconds: int = 300
     scale_out_cooldown_seconds: int = 60
@@ -540,6 +577,7 @@ class LoadBalancer(Model):
         "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         "ELBSecurityPolicy-TLS13-1-3-2021-06",
         "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",  # TLS 1.2 only, no TLS 1.3: accepted where a seed states it
     ] = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     drop_invalid_header_fields: bool = True
     deletion_protection: bool = True
@@ -548,6 +586,8 @@ class LoadBalancer(Model):
     health_check_timeout_seconds: int = Field(5, ge=2, le=120)
     healthy_threshold: int = Field(2, ge=2, le=10)
     unhealthy_threshold: int = Field(3, ge=2, le=10)
+    health_check_matcher: str = Field("200-399", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+    deregistration_delay_seconds: int = Field(30, ge=0, le=3600)
     access_log_retention_days: int = Field(2557, ge=1)
     internal: bool = Field(False, description="reachable only from inside the VPC (e.g. behind API Gateway)")
     http_redirect: bool = Field(True, description="answer HTTP on 80 with a 301 to HTTPS")

@@ -76,8 +76,11 @@ class DataLayer(LayerStack):
                 kms_key_arn=self._key(spec.kms_key),
                 transitions=spec.transitions,
                 lifecycle_prefix=spec.lifecycle_prefix,
+                expiration_days=spec.expiration_days,
                 noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
                 object_lock=spec.object_lock,
+                cors=spec.cors,
+                tags=spec.tags,
                 access_log_bucket=access_logs,
                 force_destroy=disposable,
             )

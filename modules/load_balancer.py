@@ -102,13 +102,13 @@ class HttpsLoadBalancer(Construct):
             protocol="HTTP",
             target_type="ip",
             vpc_id=vpc_id,
-            deregistration_delay="30",
+            deregistration_delay=str(c.deregistration_delay_seconds),
             health_check={
                 "path": c.health_check_path,
                 "interval": c.health_check_interval_seconds,
                 "timeout": c.health_check_timeout_seconds,
                 "healthy_threshold": c.healthy_threshold,
                 "unhealthy_threshold": c.unhealthy_threshold,
-                "matcher": "200-399",
+                "matcher": c.health_check_matcher,
             },
         )

@@ -1,15 +1,21 @@
 """An S3 bucket with versioning, default encryption, all four public-access blocks, owner-enforced
-objects, a TLS-only policy and a lifecycle. SSE-S3 instead of SSE-KMS is an explicit opt-out."""
+objects, a TLS-only policy, a lifecycle (tiers and expiration) and, when asked, CORS for named
+origins. SSE-S3 instead of SSE-KMS is an explicit opt-out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_cors_configuration import (
+    S3BucketCorsConfiguration,
+    S3BucketCorsConfigurationCorsRule,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleExpiration,
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
     S3BucketLifecycleConfigurationRuleTransition,
@@ -31,7 +37,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
-from hipaa_platform.config import ObjectLock, Transition
+from hipaa_platform.config import CorsRule, ObjectLock, Transition
 from hipaa_platform.suppressions import accept_finding
 from hipaa_platform.tagging import data_tags
 from modules.iam import Statement, policy_document
@@ -41,8 +47,8 @@ NO_REPLICATION = (
     "recovery path, and cross-region replication is an explicit upgrade, not a default."
 )
 NO_EVENT_NOTIFICATIONS = (
-    "Nothing consumes object events for this bucket; S3 server access logs and CloudTrail data events "
-    "already record every access for the audit trail."
+    "Nothing consumes object events for this bucket: no queue, topic or function reacts to its writes, so "
+    "event notifications would have no destination (notifications are an integration, not an audit record)."
 )
 
 
@@ -57,10 +63,13 @@ class SecureBucket(Construct):
         sse_s3_reason: str | None = None,
         transitions: Sequence[Transition] = (),
         lifecycle_prefix: str = "",
+        expiration_days: int | None = None,
         noncurrent_version_expiration_days: int = 2557,
         object_lock: ObjectLock | None = None,
         access_log_bucket: SecureBucket | str | None = None,
         extra_statements: Sequence[Statement] = (),
+        cors: Sequence[CorsRule] = (),
+        tags: Mapping[str, str] | None = None,
         force_destroy: bool = False,
         defer_policy: bool = False,
     ) -> None:
@@ -76,7 +85,7 @@ class SecureBucket(Construct):
             # Off by default: destroying a bucket must never delete its objects by surprise.
             force_destroy=force_destroy,
             object_lock_enabled=object_lock is not None or None,
-            tags=data_tags(backup="none", encryption="kms" if kms_key_arn else "aws-managed"),
+            tags={**(tags or {}), **data_tags(backup="none", encryption="kms" if kms_key_arn else "aws-managed")},
         )
         # This construct configures neither replication nor event notifications, for any bucket.
         accept_finding(self.bucket, "CKV_AWS_144", NO_REPLICATION)
@@ -140,17 +149,36 @@ class SecureBucket(Construct):
                 ],
             )
         ]
-        if transitions:
+        if transitions or expiration_days:
             rules.append(
                 S3BucketLifecycleConfigurationRule(
-                    id="tiering",
+                    id="tiering" if transitions else "expiration",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix=lifecycle_prefix)],
                     transition=[
                         S3BucketLifecycleConfigurationRuleTransition(days=t.after_days, storage_class=t.storage_class)
                         for t in transitions
-                    ],
+                    ]
+                    or None,
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=expiration_days)]
+                    if expiration_days
+                    else None,
                 )
+            )
+        if cors:
+            S3BucketCorsConfiguration(
+                self,
+                "cors",
+                bucket=self.bucket.id,
+                cors_rule=[
+                    S3BucketCorsConfigurationCorsRule(
+                        allowed_origins=list(rule.allowed_origins),
+                        allowed_methods=list(rule.allowed_methods),
+                        allowed_headers=list(rule.allowed_headers) or None,
+                        max_age_seconds=rule.max_age_seconds,
+                    )
+                    for rule in cors
+                ],
             )
         S3BucketLifecycleConfiguration(self, "lifecycle", bucket=self.bucket.id, rule=rules)
         if access_log_bucket:

@@ -1,5 +1,5 @@
-"""Application autoscaling of one ECS service: CPU target tracking, ALB requests per target, and
-optionally step scaling on the depth of an SQS queue."""
+"""Application autoscaling of one ECS service: CPU and memory target tracking, ALB requests per
+target, and optionally step scaling on the depth of an SQS queue."""
 
 from __future__ import annotations
 
@@ -56,6 +56,19 @@ class ServiceAutoscaling(Construct):
                 target_tracking_scaling_policy_configuration={
                     "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
                     "target_value": config.cpu_target_percent,
+                    **cooldowns,
+                },
+            )
+        if config.memory_target_percent:
+            AppautoscalingPolicy(
+                self,
+                "memory",
+                name=f"{name}-memory-scaling",
+                policy_type="TargetTrackingScaling",
+                **scaled,
+                target_tracking_scaling_policy_configuration={
+                    "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageMemoryUtilization"},
+                    "target_value": config.memory_target_percent,
                     **cooldowns,
                 },
             )
