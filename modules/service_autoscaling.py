@@ -13,6 +13,8 @@ from constructs import Construct
 
 from hipaa_platform.config import Autoscaling
 
+POLICY_NAMES = {"cpu": "cpu", "memory": "memory", "requests": "request"}
+
 
 class ServiceAutoscaling(Construct):
     def __init__(
@@ -46,48 +48,30 @@ class ServiceAutoscaling(Construct):
             "scale_in_cooldown": config.scale_in_cooldown_seconds,
             "scale_out_cooldown": config.scale_out_cooldown_seconds,
         }
-        if config.cpu_target_percent:
-            AppautoscalingPolicy(
-                self,
-                "cpu",
-                name=f"{name}-cpu-scaling",
-                policy_type="TargetTrackingScaling",
-                **scaled,
-                target_tracking_scaling_policy_configuration={
-                    "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
-                    "target_value": config.cpu_target_percent,
-                    **cooldowns,
-                },
-            )
-        if config.memory_target_percent:
-            AppautoscalingPolicy(
-                self,
-                "memory",
-                name=f"{name}-memory-scaling",
-                policy_type="TargetTrackingScaling",
-                **scaled,
-                target_tracking_scaling_policy_configuration={
-                    "predefined_metric_specification": {"predefined_metric_type": "ECSServiceAverageMemoryUtilization"},
-                    "target_value": config.memory_target_percent,
-                    **cooldowns,
-                },
-            )
-        if config.requests_per_target:
-            AppautoscalingPolicy(
-                self,
+        # (id, metric, target): one target-tracking policy per metric the config sets.
+        tracked = (
+            ("cpu", {"predefined_metric_type": "ECSServiceAverageCPUUtilization"}, config.cpu_target_percent),
+            ("memory", {"predefined_metric_type": "ECSServiceAverageMemoryUtilization"}, config.memory_target_percent),
+            (
                 "requests",
-                name=f"{name}-request-scaling",
-                policy_type="TargetTrackingScaling",
-                **scaled,
-                target_tracking_scaling_policy_configuration={
-                    "predefined_metric_specification": {
-                        "predefined_metric_type": "ALBRequestCountPerTarget",
-                        "resource_label": request_count_label,
+                {"predefined_metric_type": "ALBRequestCountPerTarget", "resource_label": request_count_label},
+                config.requests_per_target,
+            ),
+        )
+        for id_, metric, target_value in tracked:
+            if target_value:
+                AppautoscalingPolicy(
+                    self,
+                    id_,
+                    name=f"{name}-{POLICY_NAMES[id_]}-scaling",
+                    policy_type="TargetTrackingScaling",
+                    **scaled,
+                    target_tracking_scaling_policy_configuration={
+                        "predefined_metric_specification": metric,
+                        "target_value": target_value,
+                        **cooldowns,
                     },
-                    "target_value": config.requests_per_target,
-                    **cooldowns,
-                },
-            )
+                )
         if config.queue_depth and queue_name:
             depth = config.queue_depth
             policy = AppautoscalingPolicy(
