@@ -9,7 +9,7 @@ import re
 from ipaddress import IPv4Network
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from hipaa_platform.secrets_policy import secret_finding
 
@@ -137,7 +137,12 @@ class KeySpec(Model):
 class SecretSpec(Model):
     """A Secrets Manager secret; its value is set out of band, never by this project."""
 
-    name: Name
+    name: Name = Field(description="how services and grants refer to it")
+    secret_name: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$",
+        description="the name in Secrets Manager, `/` allowed (default: <name_prefix>/<name>)",
+    )
     description: str = Field(min_length=5)
     kms_key: str = DEFAULT_KEY
 
@@ -198,6 +203,11 @@ class Security(Model):
     def key_purposes(self) -> tuple[str, ...]:
         return (DEFAULT_KEY, *(k.purpose for k in self.keys))
 
+    def secret_name(self, name: str, name_prefix: str) -> str:
+        """The Secrets Manager name of security.secrets `name` (its secret_name, or <prefix>/<name>)."""
+        spec = next((s for s in self.secrets if s.name == name), None)
+        return spec.secret_name if spec and spec.secret_name else f"{name_prefix}/{name}"
+
     @model_validator(mode="after")
     def _keys(self) -> Security:
         purposes = [k.purpose for k in self.keys]
@@ -223,6 +233,10 @@ class DatabaseOperations(Model):
     monitoring_interval_seconds: int = 60
     log_retention_days: int = 2557
     kms_key: str = DEFAULT_KEY
+    master_secret_rotation_days: int | None = Field(
+        None, ge=1, le=1000, description="RDS rotates the master password this often (default: RDS's 7 days)"
+    )
+    master_secret_rotation_window_hours: int = Field(3, ge=1, le=24, description="how long a rotation may take")
 
     @field_validator("backup_window")
     @classmethod
@@ -315,6 +329,34 @@ class Cache(Model):
     )
 
 
+class Redis(Model):
+    """ElastiCache Redis OSS as a replication group (cluster mode disabled): a primary and replicas,
+    one node per availability zone of the store subnets, automatic failover and Multi-AZ, TLS in
+    transit, a customer-managed key at rest, and an AUTH token generated into Secrets Manager."""
+
+    name: Name
+    engine_version: str = Field(pattern=r"^\d+\.\d+$", description="e.g. 7.1")
+    node_type: str = Field(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")
+    nodes: int = Field(2, ge=2, le=6, description="primary plus replicas; failover needs at least one replica")
+    port: int = Field(6379, ge=1024, le=65535)
+    snapshot_retention_days: int = Field(ge=1, le=35)
+    snapshot_window: Annotated[str, AfterValidator(_check_daily_window)] = Field(description="hh:mm-hh:mm, UTC")
+    maintenance_window: Annotated[str, AfterValidator(_check_weekly_window)] = Field(
+        description="ddd:hh:mm-ddd:hh:mm, UTC"
+    )
+    auto_minor_version_upgrade: bool = True
+    notification_topic: str | None = Field(None, description="name from data.topics for ElastiCache events")
+    auth_secret_name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$", description="the AUTH secret's name (default: <prefix>/<name>)"
+    )
+    kms_key: str = DEFAULT_KEY
+
+    @model_validator(mode="after")
+    def _windows_apart(self) -> Redis:
+        _check_windows_apart(self.snapshot_window, self.maintenance_window, "snapshot_window", "ElastiCache")
+        return self
+
+
 class Transition(Model):
     after_days: int = Field(ge=1)
     storage_class: Literal["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]
@@ -337,8 +379,9 @@ class CorsRule(Model):
 
 
 TagKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$")]
-PROJECT_TAG_KEYS = ("Environment", "Application", "Component", "CostCenter", "Owner", "Compliance", "Backup",
-                    "Encryption", "ManagedBy", "PlatformEnvironment")  # fmt: skip
+# Compliance is left out: a bucket's value is added to the environment's (hipaa_platform/tagging.py).
+PROJECT_TAG_KEYS = ("Environment", "Application", "Component", "CostCenter", "Owner", "Backup", "Encryption",
+                    "ManagedBy", "PlatformEnvironment")  # fmt: skip
 
 
 class Bucket(Model):
@@ -417,6 +460,7 @@ class Data(Model):
     database: Database | None = None
     aurora: Aurora | None = None
     cache: Cache | None = None
+    redis: Redis | None = None
     buckets: tuple[Bucket, ...] = ()
     tables: tuple[Table, ...] = ()
     queues: tuple[Queue, ...] = ()
@@ -427,6 +471,14 @@ class Data(Model):
     def _one_database(self) -> Data:
         if (self.database is None) == (self.aurora is None):
             raise ValueError("declare exactly one of database (RDS instance) or aurora (Aurora cluster)")
+        if self.cache and self.redis:
+            raise ValueError("declare at most one of cache (serverless) or redis (replication group)")
+        topics = {t.name for t in self.topics}
+        if self.redis and self.redis.notification_topic and self.redis.notification_topic not in topics:
+            raise ValueError(
+                f"redis.notification_topic: {self.redis.notification_topic!r} is not a topic; "
+                f"allowed: {_listed(sorted(topics)) or '(no data.topics)'}"
+            )
         if self.event_bus and self.event_bus.forward_to_topic not in {t.name for t in self.topics}:
             raise ValueError(
                 f"event_bus.forward_to_topic: {self.event_bus.forward_to_topic!r} is not a topic; "
@@ -437,6 +489,17 @@ class Data(Model):
     @property
     def database_port(self) -> int:
         return self.database.port if self.database else self.aurora.port  # type: ignore[union-attr]
+
+    @property
+    def cache_name(self) -> str | None:
+        """The cache of either kind, by name."""
+        return self.cache.name if self.cache else (self.redis.name if self.redis else None)
+
+
+# Secret sources a container may name besides security.parameters and security.secrets: the
+# master-credentials secret RDS manages (`@database:password`), and data.redis's AUTH token.
+DATABASE_SECRET = "@database"
+CACHE_AUTH_SECRET = "@cache"
 
 
 class ContainerHealthCheck(Model):
@@ -523,7 +586,8 @@ class Service(Model):
     environment: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = {}
     secrets: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
         {},
-        description="environment variable -> parameter name, secret name, or secret:json-key; "
+        description="environment variable -> parameter name, secret name, or secret:json-key; @database:<key> "
+        "reads the master credentials RDS manages, @cache the AUTH token of data.redis; "
         "a list means each variable reads the parameter of the same name",
     )
     bucket_access: tuple[str, ...] = Field((), description="names from data.buckets")
@@ -851,7 +915,9 @@ class Environment(Model):
                 )
         self._check_key_references()
         references = self.references()
-        secret_sources = {*self.security.parameters, *(s.name for s in self.security.secrets)}
+        declared = sorted({*self.security.parameters, *(s.name for s in self.security.secrets)})
+        platform = [DATABASE_SECRET, *([CACHE_AUTH_SECRET] if self.data.redis else [])]
+        secret_sources = [*declared, *platform]
         buckets = {b.name for b in self.data.buckets}
         queues = {q.name for q in self.data.queues}
         for index, service in enumerate(self.compute.services):
@@ -859,8 +925,7 @@ class Environment(Model):
             for variable, source in service.secrets.items():
                 if source.split(":")[0] not in secret_sources:
                     raise ValueError(
-                        f"{where}.secrets.{variable}: {source!r} is not declared; "
-                        f"allowed: {_listed(sorted(secret_sources)) or '(none in security.parameters or secrets)'}"
+                        f"{where}.secrets.{variable}: {source!r} is not declared; allowed: {_listed(secret_sources)}"
                     )
             for name in service.bucket_access:
                 if name not in buckets:
@@ -884,8 +949,8 @@ class Environment(Model):
                             f"{where}.permissions.{grant.sid}: resource {reference!r} names nothing declared; "
                             f"allowed: *, {allowed}"
                         )
-            if "cache" in service.connects_to and not self.data.cache:
-                raise ValueError(f"{where}.connects_to: cache needs data.cache")
+            if "cache" in service.connects_to and not self.data.cache_name:
+                raise ValueError(f"{where}.connects_to: cache needs data.cache or data.redis")
             if service.cache_user and (not self.data.cache or service.cache_user not in self.data.cache.iam_users):
                 raise ValueError(f"{where}.cache_user: {service.cache_user!r} is not in data.cache.iam_users")
             scaling = service.autoscaling.queue_depth if service.autoscaling else None
@@ -909,7 +974,7 @@ class Environment(Model):
             "table": tuple(t.name for t in data.tables),
             "key": self.security.key_purposes,
             "bus": (data.event_bus.name,) if data.event_bus else (),
-            "cache": (data.cache.name,) if data.cache else (),
+            "cache": (data.cache_name,) if data.cache_name else (),
             "cacheuser": data.cache.iam_users if data.cache else (),
             "topic": tuple(t.name for t in data.topics),
             "secret": tuple(s.name for s in self.security.secrets),
@@ -981,11 +1046,13 @@ def _check_weekly_window(value: str) -> str:
     return value
 
 
-def _check_windows_apart(backup: str, maintenance: str) -> None:
+def _check_windows_apart(
+    backup: str, maintenance: str, backup_field: str = "backup_window", service: str = "RDS"
+) -> None:
     if _windows_overlap(backup, maintenance):
         raise ValueError(
-            f"backup_window {backup} overlaps maintenance_window {maintenance}; "
-            "RDS refuses overlapping windows (adjacent ones are fine)"
+            f"{backup_field} {backup} overlaps maintenance_window {maintenance}; "
+            f"{service} refuses overlapping windows (adjacent ones are fine)"
         )
 
 

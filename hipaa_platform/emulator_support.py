@@ -26,6 +26,19 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
     ),
     "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
     "aws_elasticache_user_group": "moto does not implement CreateUserGroup",
+    "aws_secretsmanager_secret_rotation": (
+        "moto's CancelRotateSecret refuses a secret without a rotation function (RDS rotates its managed "
+        "secret without one), so the run could not destroy it; moto also keeps no rotation window"
+    ),
+    "aws_elasticache_subnet_group": "moto does not implement DeleteCacheSubnetGroup, so the run could not destroy it",
+    "aws_elasticache_replication_group": (
+        "moto creates a replication group without its member cache clusters, and the provider reads "
+        "each member back (DescribeCacheClusters answers CacheClusterNotFound)"
+    ),
+    "aws_secretsmanager_secret_version": (
+        "the only version the platform writes holds a Redis replication group's endpoint, which the "
+        "emulator cannot create"
+    ),
     "aws_appautoscaling_target": (
         "moto does not implement ListTagsForResource for Application Auto Scaling; the provider reads "
         "a target's tags after registering it and retries for many minutes"

@@ -13,7 +13,7 @@ def default_tags(environment: Environment, layer: str) -> dict[str, str]:
         "Component": layer,
         "CostCenter": environment.tags.cost_center,
         "Owner": environment.tags.owner,
-        "Compliance": "-".join(environment.tags.compliance),
+        "Compliance": compliance(environment),
         "ManagedBy": "cdktf",
         "PlatformEnvironment": environment.name,
     }
@@ -26,3 +26,14 @@ def data_tags(*, backup: str, encryption: str) -> dict[str, str]:
     if encryption not in ("kms", "aws-managed", "none"):
         raise ValueError(f"encryption tag {encryption!r}; allowed: kms, aws-managed, none")
     return {"Backup": backup, "Encryption": encryption}
+
+
+def compliance(environment: Environment, *more: str) -> str:
+    """The Compliance tag: the environment's regimes, plus those one resource adds (a bucket's own)."""
+    return "-".join(dict.fromkeys((*environment.tags.compliance, *more)))
+
+
+def bucket_tags(environment: Environment, tags: dict[str, str]) -> dict[str, str]:
+    """A bucket's own tags; its Compliance value extends the environment's instead of replacing it."""
+    extended = {"Compliance": compliance(environment, tags["Compliance"])} if "Compliance" in tags else {}
+    return {**tags, **extended}

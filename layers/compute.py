@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
 from constructs import Construct
 
-from hipaa_platform.config import Service
+from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Service
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
@@ -25,13 +25,20 @@ from modules.http_api import HttpApiToLoadBalancer
 from modules.load_balancer import HttpsLoadBalancer
 from modules.service_autoscaling import ServiceAutoscaling
 from modules.service_discovery import discovery_namespace, discovery_service
-from modules.service_grants import execute_command_grant, pull_and_log_grant
+from modules.service_grants import data_secrets_grant, execute_command_grant, pull_and_log_grant
 from modules.service_routing import service_routing
 from modules.spa import SPA_BUCKET_ROLE, SinglePageApp
 
 # Keys of the contract maps that hold at most one item.
 TEST_LISTENER = "test"
 SPA = "spa"
+
+
+LOG4J_RULES = "AWSManagedRulesKnownBadInputsRuleSet"
+LOG4J_RULES_IN_SECURITY_LAYER = (
+    "The web ACL associated here is built in the security layer with AWSManagedRulesKnownBadInputsRuleSet "
+    "(the Log4j rules, blocking); checkov's per-file graph cannot follow the association across layers."
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,7 @@ class ComputeLayer(LayerStack):
         env = self.environment
         self.network = network = self.read(NetworkingOutputs)
         self.security = security = self.read(SecurityOutputs)
-        data = self.read(DataOutputs)
+        self.data = data = self.read(DataOutputs)
         compute = env.compute
         self.log_key = key_arn(security, env, env.security.log_key)
 
@@ -91,6 +98,8 @@ class ComputeLayer(LayerStack):
             Wafv2WebAclAssociation(
                 self, "alb-waf", resource_arn=alb.arn, web_acl_arn=security.web_acl_arns[LOAD_BALANCER]
             )
+            if LOG4J_RULES in env.security.waf.managed_rule_groups and not compute.load_balancer.internal:
+                accept_finding(alb.lb, "CKV2_AWS_76", LOG4J_RULES_IN_SECURITY_LAYER)
         else:
             accept_finding(
                 alb.lb,
@@ -147,6 +156,12 @@ class ComputeLayer(LayerStack):
                 repository_arn=repository.arn,
                 log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
             )
+            data_secrets = self._data_secrets(spec)
+            if data_secrets:
+                data_secrets_grant(
+                    self, spec, role_name=security.execution_role_names[spec.name], secrets=data_secrets,
+                    region=env.region,
+                )  # fmt: skip
             if spec.enable_execute_command:
                 execute_command_grant(
                     self,
@@ -226,9 +241,24 @@ class ComputeLayer(LayerStack):
             values[variable] = (
                 security.parameter_arns[name]
                 if name in env.security.parameters
-                else security.secret_arns[name] + (f":{json_key}::" if json_key else "")
+                else self._secret_arn(name) + (f":{json_key}::" if json_key else "")
             )
         return values
+
+    def _secret_arn(self, name: str) -> str:
+        data = self.data
+        platform = {DATABASE_SECRET: data.database_master_secret_arn, CACHE_AUTH_SECRET: data.cache_auth_secret_arn}
+        return platform[name] if name in platform else self.security.secret_arns[name]
+
+    def _data_secrets(self, service: Service) -> dict[str, str]:
+        """The data layer's secrets (@database, @cache) a service's containers name: ARN -> its key."""
+        data = self.data
+        keys = {
+            DATABASE_SECRET: (data.database_master_secret_arn, data.database_secret_key_arn),
+            CACHE_AUTH_SECRET: (data.cache_auth_secret_arn, data.cache_auth_secret_key_arn),
+        }
+        named = {source.split(":")[0] for source in service.secrets.values()}
+        return dict(keys[name] for name in sorted(named & set(keys)))
 
     def _single_page_app(self, access_log_bucket_name: str) -> SinglePageApp:
         env = self.environment

@@ -16,6 +16,7 @@ from hipaa_platform.config import Service
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
+from hipaa_platform.tagging import bucket_tags
 from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.access_log_bucket import access_log_bucket
@@ -24,6 +25,7 @@ from modules.dynamodb_table import EncryptedTable
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.postgres import PostgresDatabase
+from modules.redis_replication_group import RedisReplicationGroup
 from modules.s3_bucket import SecureBucket
 from modules.serverless_cache import ServerlessRedis
 
@@ -42,6 +44,9 @@ class DataOutputs(LayerOutputs):
     dead_letter_queue_names: dict[str, str] = described("Dead-letter queue name by its queue's name in data.queues")
     topic_arns: dict[str, str] = described("SNS topic ARN by its name in data.topics")
     table_names: dict[str, str] = described("DynamoDB table name by its name in data.tables")
+    database_secret_key_arn: str = described("KMS key of the master-credentials secret RDS manages")
+    cache_auth_secret_arn: str = described("Secret with data.redis's AUTH token, host, port and URL; empty without")
+    cache_auth_secret_key_arn: str = described("KMS key of that secret; empty without data.redis")
 
 
 class DataLayer(LayerStack):
@@ -80,7 +85,7 @@ class DataLayer(LayerStack):
                 noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
                 object_lock=spec.object_lock,
                 cors=spec.cors,
-                tags=spec.tags,
+                tags=bucket_tags(env, spec.tags),
                 access_log_bucket=access_logs,
                 force_destroy=disposable,
             )
@@ -122,6 +127,26 @@ class DataLayer(LayerStack):
                 config=data.event_bus,
                 topic=self.topics[data.event_bus.forward_to_topic],
                 kms_key_arn=self._key(data.event_bus.kms_key),
+                account=account,
+            )
+        self.redis = None
+        if data.redis:
+            self.redis = RedisReplicationGroup(
+                self,
+                "redis",
+                config=data.redis,
+                name=self.namer.name(data.redis.name),
+                auth_secret_name=data.redis.auth_secret_name
+                or env.security.secret_name(data.redis.name, self.namer.prefix),
+                subnet_ids=store_subnets,
+                availability_zones=store_azs,
+                security_group_id=security.cache_security_group_ids[data.redis.name],
+                kms_key_arn=self._key(data.redis.kms_key),
+                notification_topic_arn=(
+                    self.topics[data.redis.notification_topic].arn if data.redis.notification_topic else None
+                ),
+                partition=self.partition,
+                region=env.region,
                 account=account,
             )
         self.cache = None
@@ -196,6 +221,9 @@ class DataLayer(LayerStack):
                 dead_letter_queue_names={name: q.dead_letters.name for name, q in self.queues.items()},
                 topic_arns={name: t.arn for name, t in self.topics.items()},
                 table_names={name: t.name for name, t in self.tables.items()},
+                database_secret_key_arn=self._key((data.database or data.aurora).kms_key),
+                cache_auth_secret_arn=self.redis.auth_secret.arn if self.redis else "",
+                cache_auth_secret_key_arn=self._key(data.redis.kms_key) if data.redis else "",
             )
         )
 
@@ -254,7 +282,7 @@ class DataLayer(LayerStack):
             "bucket": lambda: self.buckets[name].arn,
             "table": lambda: self.tables[name].arn,
             "bus": lambda: self.bus.arn,
-            "cache": lambda: self.cache.arn,
+            "cache": lambda: (self.redis or self.cache).arn,
             "topic": lambda: self.topics[name].arn,
         }[kind]()
         return f"{arn}/{suffix}" if slash else arn

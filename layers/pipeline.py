@@ -114,9 +114,9 @@ class PipelineLayer(LayerStack):
         blue_green = [s for s in by_name(env.compute.services) if s.deployment == "blue_green"]
         names = {s.name: self.namer.bounded(self.namer.for_service(s.container_name), 64) for s in blue_green}
         region = env.region
-        build_secrets = {variable: self.namer.secret(reference) for variable, reference in config.build_secrets.items()}
+        build_secrets = {variable: self._secret_name(reference) for variable, reference in config.build_secrets.items()}
         secret_arns = [
-            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self.namer.secret(ref.split(':')[0])}-*"
+            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self._secret_name(ref.split(':')[0])}-*"
             for ref in config.build_secrets.values()
         ]
         projects = [f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()]
@@ -213,6 +213,11 @@ class PipelineLayer(LayerStack):
             )
             pipelines[spec.name] = delivery.pipeline.name
         return connection.arn, pipelines
+
+    def _secret_name(self, reference: str) -> str:
+        """`name[:json-key]` of security.secrets -> its Secrets Manager name, the key kept."""
+        name, separator, key = reference.partition(":")
+        return self.environment.security.secret_name(name, self.namer.prefix) + separator + key
 
     def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:
         role = IamRole(

@@ -43,7 +43,8 @@ class SecurityOutputs(LayerOutputs):
     kms_key_arns: dict[str, str] = described("Key ARN by purpose (security.key_purposes, `default` included)")
     alb_security_group_id: str = described("Security group of the load balancer")
     cache_security_group_ids: dict[str, str] = described(
-        "Security group of the cache (engine ports from services) by data.cache name; empty without a cache"
+        "Security group of the cache (engine ports from services) by its name in data.cache or data.redis; "
+        "empty without a cache"
     )
     vpc_link_security_group_ids: dict[str, str] = described(
         f"Security group of the API Gateway VPC link under `{API_GATEWAY}`; empty without an API"
@@ -132,7 +133,7 @@ class SecurityLayer(LayerStack):
             spec.name: out_of_band_secret(
                 self,
                 f"secret-{spec.name}",
-                name=self.namer.secret(spec.name),
+                name=env.security.secret_name(spec.name, self.namer.prefix),
                 description=spec.description,
                 kms_key_arn=keys[spec.kms_key],
             )
@@ -153,7 +154,7 @@ class SecurityLayer(LayerStack):
                 kms_key_arn=default_key,
                 kms_key_arns={p: keys[p] for p in env.security.key_purposes},
                 alb_security_group_id=groups.alb.id,
-                cache_security_group_ids={env.data.cache.name: groups.cache.id} if groups.cache else {},
+                cache_security_group_ids={env.data.cache_name: groups.cache.id} if groups.cache else {},
                 vpc_link_security_group_ids={API_GATEWAY: groups.vpc_link.id} if groups.vpc_link else {},
                 web_acl_arns={LOAD_BALANCER: web_acl.arn} if web_acl else {},
                 service_security_group_ids={name: sg.id for name, sg in groups.services.items()},

@@ -20,6 +20,7 @@ from constructs import Construct
 from hipaa_platform.config import Aurora
 from hipaa_platform.tagging import data_tags
 from modules.log_group import POSTGRES_TLS_AND_LOGGING, database_log_groups
+from modules.master_secret_rotation import master_secret_rotation
 
 ENGINE = "aurora-postgresql"
 EXPORTED_LOGS = ("postgresql",)
@@ -127,3 +128,4 @@ class AuroraServerlessCluster(Construct):
         self.port = self.cluster.port
         self.resource_id = self.cluster.cluster_resource_id
         self.master_user_secret_arn = self.cluster.master_user_secret.get(0).secret_arn
+        master_secret_rotation(self, secret_arn=self.master_user_secret_arn, config=config)

@@ -40,7 +40,8 @@ def out_of_band_secret(
     accept_finding(
         secret,
         "CKV2_AWS_57",
-        "The value is written out of band by the team that owns it (docs/operations.md); there is no "
-        "rotation Lambda for it, and the database behind it authenticates with IAM, not this value.",
+        "The value is issued by a system outside this platform and written out of band by the team that "
+        "owns it (docs/operations.md); rotating it means re-issuing it there, which no rotation function "
+        "of this platform can do.",
     )
     return secret

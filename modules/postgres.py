@@ -15,6 +15,7 @@ from constructs import Construct
 from hipaa_platform.config import Database
 from hipaa_platform.tagging import data_tags
 from modules.log_group import POSTGRES_TLS_AND_LOGGING, database_log_groups
+from modules.master_secret_rotation import master_secret_rotation
 
 EXPORTED_LOGS = ("postgresql", "upgrade")
 
@@ -102,3 +103,4 @@ class PostgresDatabase(Construct):
         self.endpoint = self.instance.address
         self.port = self.instance.port
         self.master_user_secret_arn = self.instance.master_user_secret.get(0).secret_arn
+        master_secret_rotation(self, secret_arn=self.master_user_secret_arn, config=config)

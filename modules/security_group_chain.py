@@ -19,7 +19,7 @@ HTTP_REDIRECT_ONLY = (
     "no traffic is forwarded on it (seed requirement)."
 )
 ATTACHED_LATER = "This group is attached in the {layer} layer, which checkov's per-file graph cannot see ({what})."
-REDIS_PORTS = (("cache", 6379), ("cache-reader", 6380))
+SERVERLESS_REDIS_PORTS = (("cache", 6379), ("cache-reader", 6380))  # primary and read-only endpoints
 
 
 @dataclass
@@ -42,7 +42,7 @@ class SecurityGroups(Construct):
             "database", "rds-sg", "Database: engine port from the ECS services only, no egress", "data", "the database"
         )
         cache = None
-        if environment.data.cache:
+        if environment.data.cache_name:
             cache = self._group(
                 "cache",
                 "cache-sg",
@@ -187,7 +187,9 @@ class SecurityGroups(Construct):
         if "database" in service.connects_to:
             peers += [("database", chain.database, env.data.database_port)]
         if "cache" in service.connects_to and chain.cache is not None:
-            peers += [(peer, chain.cache, peer_port) for peer, peer_port in REDIS_PORTS]
+            redis = env.data.redis
+            ports = (("cache", redis.port),) if redis else SERVERLESS_REDIS_PORTS
+            peers += [(peer, chain.cache, peer_port) for peer, peer_port in ports]
         for peer, group, peer_port in peers:
             self._tcp_rule(
                 f"{name}-out-{peer}",

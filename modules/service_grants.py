@@ -1,6 +1,6 @@
-"""Grants to a service's roles that belong with what the compute layer creates: the execution role
-pulls its own image and writes its own logs; with ECS Exec, the task role opens the SSM channel and
-writes the session log."""
+"""Grants to a service's roles that belong with what the compute layer creates or reads: the
+execution role pulls its own image, writes its own logs and reads the data layer's secrets its
+containers name; with ECS Exec, the task role opens the SSM channel and writes the session log."""
 
 from __future__ import annotations
 
@@ -31,6 +31,27 @@ def pull_and_log_grant(
                 sid="WriteOwnLogs",
                 actions=("logs:CreateLogStream", "logs:PutLogEvents"),
                 resources=tuple(f"{arn}:*" for arn in log_group_arns),
+            ),
+        ),
+    )
+
+
+def data_secrets_grant(
+    scope: Construct, spec: Service, *, role_name: str, secrets: dict[str, str], region: str
+) -> None:
+    """`secrets`: ARN -> its KMS key, for the data-layer secrets (@database, @cache) the containers name."""
+    IamRolePolicy(
+        scope,
+        f"execution-data-secrets-{spec.container_name}",
+        name="read-data-secrets",
+        role=role_name,
+        policy=policy_document(
+            Statement(sid="ReadDataSecrets", actions=("secretsmanager:GetSecretValue",), resources=tuple(secrets)),
+            Statement(
+                sid="DecryptDataSecrets",
+                actions=("kms:Decrypt",),
+                resources=tuple(dict.fromkeys(secrets.values())),
+                conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
             ),
         ),
     )

@@ -9,7 +9,7 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
-from hipaa_platform.config import Environment, Service
+from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Environment, Service
 from hipaa_platform.naming import Namer
 from modules.iam import Statement, policy_document, service_trust
 
@@ -20,6 +20,7 @@ EXECUTE_COMMAND_ACTIONS = (
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
 )
+PLATFORM_SECRETS = {DATABASE_SECRET, CACHE_AUTH_SECRET}
 # Platform grants of other layers (parameters, secrets, images, logs, metrics, PHI field encryption).
 PLATFORM_ACTIONS = (
     "ssm:GetParameters",
@@ -137,7 +138,8 @@ class ServiceRoles(Construct):
     def grant_own_secrets(self, source_arns: dict[str, str], secret_keys: dict[str, str], default_key: str) -> None:
         """The execution role reads the parameters and secrets its containers name, and nothing else."""
         env, service = self.environment, self.service
-        sources = sorted({source.split(":")[0] for source in service.secrets.values()})
+        # Secrets of later layers (@database, @cache) are granted there, beside what they name.
+        sources = sorted({source.split(":")[0] for source in service.secrets.values()} - PLATFORM_SECRETS)
         if not sources:
             return
         parameters = [name for name in sources if name in env.security.parameters]

@@ -65,6 +65,16 @@ def medisync(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
 
 @pytest.fixture(scope="session")
+def clubapp(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize_environment("clubapp-dev", tmp_path_factory.mktemp("clubapp") / "cdktf.out")
+
+
+# Environment file -> its session fixture; every tier that runs per environment runs over these
+# (tests/unit/test_environments_covered.py fails when an environment has none).
+SYNTHESIZED = {"intakeiq": "intakeiq", "medisync-prod": "medisync", "clubapp-dev": "clubapp"}
+
+
+@pytest.fixture(scope="session")
 def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """MediSync as deploy-local synthesizes it (no server needed to synthesize)."""
     outdir = tmp_path_factory.mktemp("medisync-emulator") / "cdktf.out"

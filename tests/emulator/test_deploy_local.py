@@ -39,6 +39,7 @@ def deploy_local(environment: str, timeout: int) -> str:
 EXPECTED_OUTPUT = {
     "intakeiq": ("vpc_id = vpc-", ":secret:rds!db-"),  # outputs are printed verbatim, ARNs included
     "medisync-prod": ("cluster_name = medisync-cluster",),
+    "clubapp-dev": ("cluster_name = clubapp-dev-ecs", ":secret:clubapp/dev/redis-"),
 }
 
 

@@ -108,6 +108,14 @@ def test_the_intakeiq_layers_pass_the_gate(intakeiq, tmp_path: Path) -> None:
     assert all(len(a.reason) >= 40 for a in gate.accepted)
 
 
+def test_the_clubapp_layers_pass_the_gate(clubapp, tmp_path: Path) -> None:
+    gate = run_gate(clubapp.outdir, tmp_path / "reports")
+    assert gate.failures == [] and gate.stale == []
+    accepted = {(a.layer, a.check_id) for a in gate.accepted}
+    # A public ALB with the web ACL of the security layer: the Log4j rules are accepted as present there.
+    assert ("compute", "CKV2_AWS_76") in accepted and ("compute", "CKV2_AWS_28") not in accepted
+
+
 def test_the_medisync_layers_pass_the_gate(medisync, tmp_path: Path) -> None:
     gate = run_gate(medisync.outdir, tmp_path / "reports")
     assert gate.failures == [] and gate.stale == []

@@ -58,7 +58,7 @@ def test_the_grep_sees_a_positional_read() -> None:
     assert not POSITIONAL_READ.search("role=security.task_role_names[spec.name],")
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync"])
+@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
 def test_synthesized_layers_read_upstream_state_by_name(request, environment: str) -> None:
     synthesized = request.getfixturevalue(environment)
     text = synthesized.text()

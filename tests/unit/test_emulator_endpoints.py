@@ -8,7 +8,7 @@ import pytest
 from hipaa_platform.targets import EMULATED_SERVICES, endpoint_for
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync"])
+@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
 def test_every_resource_type_has_an_emulated_endpoint(request, environment: str) -> None:
     synthesized = request.getfixturevalue(environment)
     types = {t for stack in synthesized.stacks.values() for t in stack.get("resource", {})}

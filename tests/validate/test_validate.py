@@ -14,7 +14,7 @@ def terraform_env() -> dict[str, str]:
     return terraform.terraform_environment()
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync"])
+@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
 @pytest.mark.parametrize("layer", LAYERS)
 def test_layer_validates(request, terraform_env, environment: str, layer: str) -> None:
     synthesized = request.getfixturevalue(environment)

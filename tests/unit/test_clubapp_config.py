@@ -1,0 +1,56 @@
+"""What Club App's file may not get wrong: the Redis windows and topic, one cache, the platform
+secrets a container may name (hipaa_platform/config.py)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from hipaa_platform.config import Environment
+from hipaa_platform.loader import ENVIRONMENTS_DIR
+
+SOURCE = yaml.safe_load((ENVIRONMENTS_DIR / "clubapp-dev.yaml").read_text())
+
+
+def changed(edit) -> dict:
+    document = copy.deepcopy(SOURCE)
+    edit(document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["data"]["redis"].update(maintenance_window="sun:04:00-sun:06:00"),
+            "snapshot_window 03:00-05:00 overlaps maintenance_window sun:04:00-sun:06:00; ElastiCache refuses",
+        ),
+        (
+            lambda d: d["data"]["redis"].update(notification_topic="alerts"),
+            "redis.notification_topic: 'alerts' is not a topic; allowed: cache-events, notifications",
+        ),
+        (
+            lambda d: d["data"].update(cache={"name": "sessions", "iam_users": ["web"]}),
+            "declare at most one of cache (serverless) or redis (replication group)",
+        ),
+        (
+            lambda d: d["data"].pop("redis"),
+            "secrets.REDIS_URL: '@cache:url' is not declared; allowed: jwt-secret, sendgrid, sentry, stripe, @database",
+        ),
+        (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
+    ],
+)
+def test_a_wrong_cache_setting_is_refused_with_the_allowed_values(edit, message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Environment.model_validate(changed(edit))
+    assert message in str(raised.value)
+
+
+def test_the_file_as_written_is_valid() -> None:
+    environment = Environment.model_validate(SOURCE)
+    assert environment.data.cache_name == "redis"
+    assert environment.security.secret_name("stripe", environment.name_prefix) == "clubapp/dev/stripe"
+    assert environment.security.secret_name("unnamed", environment.name_prefix) == "clubapp-dev/unnamed"

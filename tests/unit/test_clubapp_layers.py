@@ -1,0 +1,152 @@
+"""Club App dev (seed 002): the seed's stated values, found in the synthesized JSON of each layer.
+docs/environments.md lists the deviations and what is not built yet."""
+
+from __future__ import annotations
+
+import json
+
+
+def ref(value: str) -> str:
+    return value.removeprefix("${").removesuffix("}")
+
+
+def test_two_azs_with_a_nat_gateway_each(clubapp) -> None:
+    assert clubapp.only("networking", "aws_vpc")["cidr_block"] == "10.0.0.0/16"
+    subnets = {s["cidr_block"]: s["availability_zone"] for s in clubapp.resources("networking", "aws_subnet").values()}
+    assert subnets == {"10.0.1.0/24": "us-east-1a", "10.0.2.0/24": "us-east-1b",
+                       "10.0.10.0/24": "us-east-1a", "10.0.11.0/24": "us-east-1b"}  # fmt: skip
+    routes = clubapp.resources("networking", "aws_route")
+    private = {r["route_table_id"]: r["nat_gateway_id"] for r in routes.values() if "nat_gateway_id" in r}
+    assert len(clubapp.resources("networking", "aws_nat_gateway")) == 2
+    assert len(set(private.values())) == 2  # each private route table through its own AZ's gateway
+
+
+def test_database_matches_the_seed_with_a_rotated_managed_password(clubapp) -> None:
+    database = clubapp.only("data", "aws_db_instance")
+    expected = {
+        "identifier": "clubapp-dev-postgres",
+        "engine_version": "16.4",
+        "instance_class": "db.t4g.medium",
+        "allocated_storage": 100,
+        "max_allocated_storage": 512,
+        "storage_type": "gp3",
+        "multi_az": True,
+        "backup_retention_period": 7,
+        "backup_window": "03:00-04:00",
+        "maintenance_window": "sun:04:00-sun:05:00",
+        "db_name": "postgres",
+        "username": "app",
+        "manage_master_user_password": True,
+        "monitoring_interval": 60,
+        "performance_insights_retention_period": 7,
+        "publicly_accessible": False,
+    }
+    assert {key: database[key] for key in expected} == expected
+    assert "password" not in database
+    rotation = clubapp.only("data", "aws_secretsmanager_secret_rotation")
+    assert rotation["rotation_rules"] == {"automatically_after_days": 30, "duration": "3h"}
+    assert rotation["secret_id"] == "${aws_db_instance.database.master_user_secret[0].secret_arn}"
+
+
+def test_redis_replication_group_matches_the_seed(clubapp) -> None:
+    group = clubapp.only("data", "aws_elasticache_replication_group")
+    expected = {
+        "replication_group_id": "clubapp-dev-redis",
+        "engine": "redis",
+        "engine_version": "7.1",
+        "node_type": "cache.t4g.micro",
+        "num_cache_clusters": 2,
+        "port": 6379,
+        "automatic_failover_enabled": True,
+        "multi_az_enabled": True,
+        "transit_encryption_enabled": True,
+        "at_rest_encryption_enabled": "true",
+        "snapshot_retention_limit": 5,
+        "snapshot_window": "03:00-05:00",
+        "maintenance_window": "sun:05:00-sun:07:00",
+        "auto_minor_version_upgrade": "true",
+        "preferred_cache_cluster_azs": ["us-east-1a", "us-east-1b"],
+    }
+    assert {key: group[key] for key in expected} == expected
+    assert group["kms_key_id"].startswith("${data.terraform_remote_state.security.outputs.kms_key_arns")
+    assert group["notification_topic_arn"] == "${aws_sns_topic.topic-cache-events.arn}"
+    # The AUTH token is drawn by Secrets Manager at apply time: only references in the JSON.
+    assert group["auth_token"] == "${data.aws_secretsmanager_random_password.redis-token.random_password}"
+    secret = clubapp.resources("data", "aws_secretsmanager_secret")["redis-auth"]
+    assert secret["name"] == "clubapp/dev/redis"
+    assert clubapp.only("data", "aws_elasticache_subnet_group")["name"] == "clubapp-dev-redis-subnet-group"
+
+
+def test_only_the_service_reaches_the_cache_and_only_on_its_port(clubapp) -> None:
+    rules = clubapp.resources("security", "aws_vpc_security_group_ingress_rule")
+    into_cache = [r for r in rules.values() if r["security_group_id"] == "${aws_security_group.sg-cache.id}"]
+    assert [(r["from_port"], r["to_port"], r["referenced_security_group_id"]) for r in into_cache] == [
+        (6379, 6379, "${aws_security_group.sg-service-web.id}")
+    ]
+
+
+def test_buckets_tier_expire_and_carry_their_tags(clubapp) -> None:
+    lifecycles = clubapp.resources("data", "aws_s3_bucket_lifecycle_configuration")
+
+    def tiers(name: str) -> tuple[list, list]:
+        (rule,) = [r for r in lifecycles[f"{name}-lifecycle"]["rule"] if r["id"] == "tiering"]
+        return [(t["days"], t["storage_class"]) for t in rule["transition"]], rule["expiration"]
+
+    assert tiers("assets") == ([(90, "GLACIER"), (180, "DEEP_ARCHIVE")], [{"days": 2555}])
+    assert tiers("receipts") == ([(365, "GLACIER")], [{"days": 2555}])
+    assert tiers("logs") == ([(7, "GLACIER")], [{"days": 30}])
+    buckets = clubapp.resources("data", "aws_s3_bucket")
+    assert buckets["receipts"]["tags"]["Compliance"] == "pii-storage-financial"
+    assert buckets["receipts"]["tags"]["Retention"] == "7years"
+    assert buckets["logs"]["tags"]["Retention"] == "30days"
+    (cors,) = clubapp.only("data", "aws_s3_bucket_cors_configuration")["cors_rule"]
+    assert cors["allowed_origins"] == ["https://assets.desh.co"]
+
+
+def test_the_service_matches_the_seed_and_reads_platform_secrets(clubapp) -> None:
+    task = clubapp.only("compute", "aws_ecs_task_definition")
+    assert (task["cpu"], task["memory"]) == ("1024", "2048")
+    (container,) = json.loads(task["container_definitions"])
+    assert container["name"] == "web" and container["portMappings"][0]["containerPort"] == 3000
+    environment = {e["name"]: e["value"] for e in container["environment"]}
+    assert environment == {"NODE_ENV": "production", "LOG_LEVEL": "info", "PORT": "3000", "S3_REGION": "us-east-1"}
+    secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+    database_secret = "${data.terraform_remote_state.data.outputs.database_master_secret_arn}"
+    assert secrets["DATABASE_PASSWORD"] == f"{database_secret}:password::"
+    assert secrets["REDIS_URL"] == "${data.terraform_remote_state.data.outputs.cache_auth_secret_arn}:url::"
+    service = clubapp.only("compute", "aws_ecs_service")
+    network = service["network_configuration"]
+    assert network["assign_public_ip"] is False
+    assert network["subnets"] == "${data.terraform_remote_state.networking.outputs.private_subnet_ids}"
+    grant = json.loads(clubapp.resources("compute", "aws_iam_role_policy")["execution-data-secrets-web"]["policy"])
+    (read,) = [s for s in grant["Statement"] if s["Sid"] == "ReadDataSecrets"]
+    assert sorted(read["Resource"]) == sorted(
+        [database_secret, "${data.terraform_remote_state.data.outputs.cache_auth_secret_arn}"]
+    )
+
+
+def test_autoscaling_on_cpu_and_memory_as_the_seed_states(clubapp) -> None:
+    target = clubapp.only("compute", "aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (1, 4)
+    configs = [p["target_tracking_scaling_policy_configuration"] for p in
+               clubapp.resources("compute", "aws_appautoscaling_policy").values()]  # fmt: skip
+    by_metric = {c["predefined_metric_specification"]["predefined_metric_type"]: c for c in configs}
+    assert by_metric["ECSServiceAverageCPUUtilization"]["target_value"] == 70
+    assert by_metric["ECSServiceAverageMemoryUtilization"]["target_value"] == 75
+    assert {(c["scale_out_cooldown"], c["scale_in_cooldown"]) for c in configs} == {(60, 300)}
+
+
+def test_load_balancer_and_target_group_match_the_seed(clubapp) -> None:
+    listeners = clubapp.resources("compute", "aws_lb_listener").values()
+    https = [listener for listener in listeners if listener["protocol"] == "HTTPS"]
+    assert {listener["ssl_policy"] for listener in https} == {"ELBSecurityPolicy-TLS-1-2-2017-01"}
+    group = clubapp.only("compute", "aws_lb_target_group")
+    assert (group["port"], group["target_type"], group["deregistration_delay"]) == (3000, "ip", "30")
+    check = group["health_check"]
+    assert (check["path"], check["matcher"], check["interval"], check["timeout"]) == ("/health", "200", 30, 5)
+    assert (check["healthy_threshold"], check["unhealthy_threshold"]) == (2, 3)
+
+
+def test_named_secrets_keep_the_seeds_names(clubapp) -> None:
+    names = {s["name"] for s in clubapp.resources("security", "aws_secretsmanager_secret").values()}
+    assert names == {"clubapp/dev/jwt-secret", "clubapp/dev/stripe", "clubapp/dev/sendgrid", "clubapp/dev/sentry"}
