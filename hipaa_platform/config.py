@@ -397,7 +397,17 @@ class Bucket(Model):
 
     @model_validator(mode="after")
     def _lifecycle(self) -> Bucket:
-        last = max((t.after_days for t in self.transitions), default=0)
+        days = [t.after_days for t in self.transitions]
+        if days != sorted(set(days)):
+            raise ValueError(f"transitions: after_days {days} must rise from one transition to the next")
+        tiers = {t.storage_class: t.after_days for t in self.transitions}
+        if "GLACIER" in tiers and "DEEP_ARCHIVE" in tiers and tiers["DEEP_ARCHIVE"] - tiers["GLACIER"] < 90:
+            raise ValueError(
+                f"transitions: DEEP_ARCHIVE after {tiers['DEEP_ARCHIVE']} days is less than 90 days after GLACIER "
+                f"({tiers['GLACIER']}); S3 keeps objects in Glacier at least 90 days; allowed: "
+                f"{tiers['GLACIER'] + 90} days or later"
+            )
+        last = max(days, default=0)
         if self.expiration_days is not None and self.expiration_days <= last:
             raise ValueError(
                 f"expiration_days ({self.expiration_days}) must come after the last transition ({last} days)"
@@ -537,8 +547,8 @@ class QueueScaling(Model):
 class Autoscaling(Model):
     min_count: int = Field(ge=0, le=1000)
     max_count: int = Field(ge=1, le=1000)
-    cpu_target_percent: float | None = Field(65, gt=0, le=100)
-    memory_target_percent: float | None = Field(None, gt=0, le=100, description="average memory use to keep")
+    cpu_target_percent: float | None = Field(65, ge=1, le=100)
+    memory_target_percent: float | None = Field(None, ge=1, le=100, description="average memory use to keep")
     requests_per_target: int | None = Field(None, ge=1)
     scale_in_cooldown_seconds: int = 300
     scale_out_cooldown_seconds: int = 60
@@ -549,6 +559,15 @@ class Autoscaling(Model):
         if self.max_count < self.min_count:
             raise ValueError(f"max_count ({self.max_count}) is below min_count ({self.min_count})")
         return self
+
+
+class ServiceNames(Model):
+    """Names a seed fixes for one service's resources; each left out comes from the naming helper."""
+
+    task_family: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,255}$")
+    target_group: str | None = Field(None, pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$")
+    log_group: str | None = Field(None, pattern=r"^/[A-Za-z0-9/_.#-]{1,511}$")
+    repository: str | None = Field(None, pattern=r"^[a-z0-9]+([._/-][a-z0-9]+)*$")
 
 
 class Service(Model):
@@ -593,6 +612,7 @@ class Service(Model):
     bucket_access: tuple[str, ...] = Field((), description="names from data.buckets")
     writable_paths: tuple[str, ...] = Field(("/tmp",), description="scratch volumes; the root filesystem is read-only")
     log_retention_days: int = 2557
+    names: ServiceNames = ServiceNames()
 
     @field_validator("secrets", mode="before")
     @classmethod
@@ -697,6 +717,7 @@ class Compute(Model):
     services: tuple[Service, ...] = Field(min_length=1)
     image_tag_mutability: Literal["IMMUTABLE", "MUTABLE"] = "IMMUTABLE"
     image_retention_count: int = Field(20, ge=1, le=1000)
+    untagged_image_expiry_days: int = Field(30, ge=1, le=3650, description="untagged images are expired after")
 
     @model_validator(mode="after")
     def _services(self) -> Compute:
@@ -825,6 +846,14 @@ class MetricFilter(Model):
 Dashboard = Literal["services", "load-balancer", "database", "queues", "cost"]
 
 
+class TargetErrors(Model):
+    """The per-service alarm on 5xx answers from the targets: more than `count` in each of `periods`."""
+
+    count: int = Field(5, ge=0)
+    period_seconds: Literal[60, 300] = 60
+    periods: int = Field(3, ge=1, le=100)
+
+
 class Observability(Model):
     alarm_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     budget: Budget | None = None
@@ -832,10 +861,14 @@ class Observability(Model):
     xray_sampling: XRaySampling | None = None
     metric_filters: tuple[MetricFilter, ...] = ()
     dashboards: tuple[Dashboard, ...] = Field((), description="dashboards besides the platform overview")
+    dashboard_name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_-]{1,255}$", description="the overview's name (default: <prefix>-platform)"
+    )
     ecs_cpu_alarm_percent: int = Field(80, ge=1, le=100)
     ecs_memory_alarm_percent: int = Field(80, ge=1, le=100)
     rds_cpu_alarm_percent: int = Field(70, ge=1, le=100)
     rds_free_storage_alarm_gb: int = Field(2, ge=1)
+    target_5xx: TargetErrors = Field(default_factory=lambda: TargetErrors())
 
 
 Reason = Annotated[

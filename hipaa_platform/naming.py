@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hipaa_platform.config import Service
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,26 @@ class Namer:
         if container_name == self.prefix:
             return self.name(*parts)
         return self.name(container_name, *parts)
+
+    # Names of one service's resources; a name the environment file fixes (Service.names) wins.
+
+    def repository(self, service: Service) -> str:
+        return service.names.repository or self.for_service(service.container_name)
+
+    def task_family(self, service: Service) -> str:
+        return service.names.task_family or service.name
+
+    def target_group(self, service: Service, colour: str = "") -> str:
+        fixed = service.names.target_group
+        if fixed:
+            return self.bounded(f"{fixed}-{colour}" if colour else fixed, 32)
+        return self.bounded(self.for_service(service.container_name, *([colour] if colour else []), "tg"), 32)
+
+    def service_log_group(self, service: Service) -> str:
+        """`/ecs/<prefix>` for a service named like the prefix, `/ecs/<prefix>/<container>` otherwise."""
+        if service.names.log_group:
+            return service.names.log_group
+        return self.log_group("ecs") + ("" if service.container_name == self.prefix else f"/{service.container_name}")
 
     def bounded(self, name: str, limit: int) -> str:
         """`name` if it fits AWS's length limit, else a readable head plus a stable hash."""

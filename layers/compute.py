@@ -117,9 +117,7 @@ class ComputeLayer(LayerStack):
         green: dict[str, LbTargetGroup] = {}
         for spec in compute.services:
             repository = container_repository(self, spec, env=env, namer=self.namer, kms_key_arn=security.kms_key_arn)
-            log_group_name = self.namer.log_group("ecs") + (
-                "" if spec.container_name == self.namer.prefix else f"/{spec.container_name}"
-            )
+            log_group_name = self.namer.service_log_group(spec)
             target_groups = service_routing(self, spec, alb=alb, env=env, namer=self.namer, vpc_id=network.vpc_id)
             registry = (
                 discovery_service(self, spec, namespace_id=namespace.id)
@@ -134,6 +132,7 @@ class ComputeLayer(LayerStack):
                 image=f"{repository.repository_url}:{spec.image_tag}",
                 region=env.region,
                 log_group_name=log_group_name,
+                task_family=self.namer.task_family(spec),
                 kms_key_arn=self.log_key,
                 execution_role_arn=security.execution_role_arns[spec.name],
                 task_role_arn=security.task_role_arns[spec.name],

@@ -51,14 +51,14 @@ class ObservabilityLayer(LayerStack):
         SnsTopicSubscription(
             self, "alarms-email", topic_arn=alarm_topic_arn, protocol="email", endpoint=obs.alarm_email
         )
-        alarms = platform_alarms(env, compute, data)
+        alarms = platform_alarms(env, compute, data, self.namer)
         for spec in alarms:
             metric_alarm(self, spec, namer=self.namer, topic_arn=alarm_topic_arn)
 
         overview = dashboard(
             self,
             "dashboard",
-            name=self.namer.name("platform"),
+            name=env.observability.dashboard_name or self.namer.name("platform"),
             panels=[alarm_panel(a) for a in alarms],
             region=env.region,
         )

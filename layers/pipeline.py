@@ -188,7 +188,7 @@ class PipelineLayer(LayerStack):
                 target=ServiceTarget(
                     cluster_name=compute.cluster_name,
                     service_name=compute.service_names[spec.name],
-                    repository_name=self.namer.for_service(spec.container_name),
+                    repository_name=self.namer.repository(spec),
                     prod_listener_arn=compute.https_listener_arn,
                     test_listener_arn=compute.test_listener_arns[TEST_LISTENER],
                     blue_target_group=compute.blue_target_group_names[spec.name],

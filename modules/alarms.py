@@ -1,5 +1,5 @@
-"""Metric alarms on the platform's signals: load balancer, database, dead-letter queues, and each
-service's targets, CPU and memory; every alarm notifies the alarm topic when it fires and clears."""
+"""Metric alarms on the platform's signals: load balancer, database, Redis evictions, dead-letter
+queues, and each service's targets, CPU and memory; every alarm notifies the alarm topic when it fires and clears."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def database_dimensions(environment: Environment, data: DataOutputs) -> dict[str
     return {"DBInstanceIdentifier": data.database_identifier}
 
 
-def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs) -> list[AlarmSpec]:
+def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs, namer: Namer) -> list[AlarmSpec]:
     """What the platform alarms on, in a stable order (the overview dashboard follows it)."""
     obs = env.observability
     alb = {"LoadBalancer": compute.load_balancer_arn_suffix}
@@ -96,6 +96,15 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
                 period_seconds=300,
             )
         )
+    redis = env.data.redis
+    for node in range(1, redis.nodes + 1) if redis else ():
+        # ElastiCache reports per node; the members of a replication group are <group>-001, -002, ...
+        member = f"{namer.name(redis.name)}-{node:03d}"
+        alarms.append(
+            AlarmSpec(f"redis-evictions-{node}", f"Redis node {member} evicted keys", "AWS/ElastiCache",
+                      "Evictions", {"CacheClusterId": member}, "Sum", "GreaterThanThreshold", 0, periods=1,
+                      period_seconds=300)
+        )  # fmt: skip
     for queue in by_name(env.data.queues):
         alarms.append(
             AlarmSpec(
@@ -117,7 +126,8 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
         name = spec.container_name
         alarms += [
             AlarmSpec(f"{name}-target-5xx", f"{spec.name} answered with 5xx", "AWS/ApplicationELB",
-                      "HTTPCode_Target_5XX_Count", target, "Sum", "GreaterThanThreshold", 5),
+                      "HTTPCode_Target_5XX_Count", target, "Sum", "GreaterThanThreshold", obs.target_5xx.count,
+                      periods=obs.target_5xx.periods, period_seconds=obs.target_5xx.period_seconds),
             AlarmSpec(f"{name}-unhealthy-targets", f"{spec.name} has unhealthy targets", "AWS/ApplicationELB",
                       "UnHealthyHostCount", target, "Maximum", "GreaterThanThreshold", 0),
             AlarmSpec(f"{name}-cpu", f"{spec.name} CPU above {obs.ecs_cpu_alarm_percent}%", "AWS/ECS",

@@ -21,7 +21,7 @@ def container_repository(
     repository = EcrRepository(
         scope,
         f"repository-{spec.container_name}",
-        name=namer.for_service(spec.container_name),
+        name=namer.repository(spec),
         image_tag_mutability=compute.image_tag_mutability,
         image_scanning_configuration={"scan_on_push": True},
         encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)],
@@ -41,12 +41,12 @@ def container_repository(
                 "rules": [
                     {
                         "rulePriority": 1,
-                        "description": "Expire untagged images after 30 days",
+                        "description": f"Expire untagged images after {compute.untagged_image_expiry_days} days",
                         "selection": {
                             "tagStatus": "untagged",
                             "countType": "sinceImagePushed",
                             "countUnit": "days",
-                            "countNumber": 30,
+                            "countNumber": compute.untagged_image_expiry_days,
                         },
                         "action": {"type": "expire"},
                     },

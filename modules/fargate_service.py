@@ -30,6 +30,7 @@ class FargateService(Construct):
         image: str,
         region: str,
         log_group_name: str,
+        task_family: str,
         kms_key_arn: str,
         execution_role_arn: str,
         task_role_arn: str,
@@ -91,7 +92,7 @@ class FargateService(Construct):
         self.task_definition = EcsTaskDefinition(
             self,
             "task",
-            family=config.name,
+            family=task_family,
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
             cpu=str(config.cpu),

@@ -40,8 +40,8 @@ def out_of_band_secret(
     accept_finding(
         secret,
         "CKV2_AWS_57",
-        "The value is issued by a system outside this platform and written out of band by the team that "
-        "owns it (docs/operations.md); rotating it means re-issuing it there, which no rotation function "
-        "of this platform can do.",
+        "This platform does not know how the value is issued (an external provider's key, a connection "
+        "string set by its owner), so it cannot rotate it; the owning team writes and replaces it out of "
+        "band (docs/operations.md).",
     )
     return secret

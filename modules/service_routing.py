@@ -34,7 +34,7 @@ def service_routing(
     for colour in colours:
         group = alb.target_group(
             f"target-{spec.container_name}" + (f"-{colour}" if colour else ""),
-            name=namer.bounded(namer.for_service(spec.container_name, *([colour] if colour else []), "tg"), 32),
+            name=namer.target_group(spec, colour),
             port=spec.container_port,
             vpc_id=vpc_id,
         )

@@ -110,6 +110,25 @@ def test_the_settings_pass_the_gate(synthesized: Synthesized, tmp_path: Path) ->
         ({"cors": [{"allowed_origins": ["*"]}]}, "cors.0.allowed_origins.0"),
         ({"expiration_days": 60}, "expiration_days (60) must come after the last transition (180 days)"),
         ({"tags": {"Owner": "someone"}}, "tags: 'Owner' is set by the project"),
+        (
+            {
+                "transitions": [
+                    {"after_days": 90, "storage_class": "GLACIER"},
+                    {"after_days": 120, "storage_class": "DEEP_ARCHIVE"},
+                ]
+            },
+            "DEEP_ARCHIVE after 120 days is less than 90 days after GLACIER (90); S3 keeps objects in Glacier at least "
+            "90 days; allowed: 180 days or later",
+        ),
+        (
+            {
+                "transitions": [
+                    {"after_days": 180, "storage_class": "GLACIER"},
+                    {"after_days": 90, "storage_class": "STANDARD_IA"},
+                ]
+            },
+            "after_days [180, 90] must rise",
+        ),
     ],
 )
 def test_a_bucket_refuses_what_would_weaken_or_contradict_it(change: dict, message: str) -> None:

@@ -41,6 +41,10 @@ def changed(edit) -> dict:
             "secrets.REDIS_URL: '@cache:url' is not declared; allowed: jwt-secret, sendgrid, sentry, stripe, @database",
         ),
         (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
+        (
+            lambda d: d["compute"]["services"][0]["autoscaling"].update(memory_target_percent=120),
+            "memory_target_percent\n  Input should be less than or equal to 100",
+        ),
     ],
 )
 def test_a_wrong_cache_setting_is_refused_with_the_allowed_values(edit, message: str) -> None:

@@ -150,3 +150,31 @@ def test_load_balancer_and_target_group_match_the_seed(clubapp) -> None:
 def test_named_secrets_keep_the_seeds_names(clubapp) -> None:
     names = {s["name"] for s in clubapp.resources("security", "aws_secretsmanager_secret").values()}
     assert names == {"clubapp/dev/jwt-secret", "clubapp/dev/stripe", "clubapp/dev/sendgrid", "clubapp/dev/sentry"}
+
+
+def test_the_registry_keeps_ten_images_and_expires_untagged_after_seven_days(clubapp) -> None:
+    rules = json.loads(clubapp.only("compute", "aws_ecr_lifecycle_policy")["policy"])["rules"]
+    assert {r["selection"]["tagStatus"]: r["selection"]["countNumber"] for r in rules} == {"untagged": 7, "any": 10}
+
+
+def test_the_seeds_names_come_from_the_configuration(clubapp) -> None:
+    assert clubapp.only("compute", "aws_ecs_task_definition")["family"] == "clubapp-backend-task"
+    assert clubapp.only("compute", "aws_lb_target_group")["name"] == "clubapp-dev-tg"
+    assert clubapp.only("compute", "aws_ecr_repository")["name"] == "clubapp-backend"
+    groups = {g["name"] for g in clubapp.resources("compute", "aws_cloudwatch_log_group").values()}
+    assert "/ecs/clubapp-backend" in groups
+    assert clubapp.only("compute", "aws_ecs_cluster")["name"] == "clubapp-dev-ecs"
+    assert clubapp.only("compute", "aws_ecs_service")["name"] == "clubapp-dev-svc"
+    dashboards = {d["dashboard_name"] for d in clubapp.resources("observability", "aws_cloudwatch_dashboard").values()}
+    assert "clubapp-dev-overview" in dashboards
+
+
+def test_the_seeds_alarms(clubapp) -> None:
+    alarms = {a["metric_name"] + "/" + str(a.get("dimensions")): a for a in
+              clubapp.resources("observability", "aws_cloudwatch_metric_alarm").values()}  # fmt: skip
+    errors = [a for key, a in alarms.items() if key.startswith("HTTPCode_Target_5XX_Count")]
+    assert [(a["threshold"], a["period"], a["evaluation_periods"]) for a in errors] == [(10, 300, 1)]
+    evictions = sorted(a["dimensions"]["CacheClusterId"] for a in alarms.values() if a["metric_name"] == "Evictions")
+    assert evictions == ["clubapp-dev-redis-001", "clubapp-dev-redis-002"]
+    storage = [a for a in alarms.values() if a["metric_name"] == "FreeStorageSpace"]
+    assert [a["threshold"] for a in storage] == [10 * 1024**3]
