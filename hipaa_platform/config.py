@@ -843,7 +843,7 @@ class MetricFilter(Model):
     pattern: str = Field(min_length=1, description="CloudWatch Logs filter pattern")
 
 
-Dashboard = Literal["services", "load-balancer", "database", "queues", "cost"]
+Dashboard = Literal["services", "load-balancer", "database", "cache", "queues", "cost"]
 
 
 class TargetErrors(Model):
@@ -947,6 +947,8 @@ class Environment(Model):
                     f"allowed: {self.region}a, {self.region}b, {self.region}c ..."
                 )
         self._check_key_references()
+        if "cache" in self.observability.dashboards and not self.data.redis:
+            raise ValueError("observability.dashboards: cache shows the nodes of data.redis; declare data.redis")
         references = self.references()
         declared = sorted({*self.security.parameters, *(s.name for s in self.security.secrets)})
         platform = [DATABASE_SECRET, *([CACHE_AUTH_SECRET] if self.data.redis else [])]

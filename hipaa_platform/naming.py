@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hipaa_platform.config import Service
+    from hipaa_platform.config import Redis, Service
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,10 @@ class Namer:
         if service.names.log_group:
             return service.names.log_group
         return self.log_group("ecs") + ("" if service.container_name == self.prefix else f"/{service.container_name}")
+
+    def redis_members(self, redis: Redis) -> list[str]:
+        """The node ids ElastiCache gives a replication group's members: `<group>-001`, `-002`, ..."""
+        return [f"{self.name(redis.name)}-{node:03d}" for node in range(1, redis.nodes + 1)]
 
     def bounded(self, name: str, limit: int) -> str:
         """`name` if it fits AWS's length limit, else a readable head plus a stable hash."""

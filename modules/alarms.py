@@ -96,10 +96,8 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
                 period_seconds=300,
             )
         )
-    redis = env.data.redis
-    for node in range(1, redis.nodes + 1) if redis else ():
-        # ElastiCache reports per node; the members of a replication group are <group>-001, -002, ...
-        member = f"{namer.name(redis.name)}-{node:03d}"
+    # ElastiCache reports per node.
+    for node, member in enumerate(namer.redis_members(env.data.redis) if env.data.redis else [], start=1):
         alarms.append(
             AlarmSpec(f"redis-evictions-{node}", f"Redis node {member} evicted keys", "AWS/ElastiCache",
                       "Evictions", {"CacheClusterId": member}, "Sum", "GreaterThanThreshold", 0, periods=1,

@@ -11,6 +11,7 @@ from constructs import Construct
 
 from hipaa_platform.config import Environment
 from hipaa_platform.contracts import by_name
+from hipaa_platform.naming import Namer
 from modules.alarms import AlarmSpec
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def dashboard(scope: Construct, id: str, *, name: str, panels: list[tuple], regi
 
 
 def dashboard_panels(
-    env: Environment, compute: ComputeOutputs, data: DataOutputs, database: dict[str, str]
+    env: Environment, compute: ComputeOutputs, data: DataOutputs, database: dict[str, str], namer: Namer
 ) -> dict[str, list[tuple[str, list[list[str]], str]]]:
     """Panels (title, metrics, statistic) of each configured dashboard besides the overview."""
     alb = ["LoadBalancer", compute.load_balancer_arn_suffix]
@@ -62,6 +63,19 @@ def dashboard_panels(
             metrics = ["CPUUtilization", "DatabaseConnections", "ReadLatency", "WriteLatency"]
             metrics += ["ServerlessDatabaseCapacity", "ACUUtilization"] if env.data.aurora else ["FreeStorageSpace"]
             panels[kind] = [(m, [["AWS/RDS", m, *dims]], "Average") for m in metrics]
+        elif kind == "cache" and env.data.redis:
+            members = namer.redis_members(env.data.redis)
+            panels[kind] = [
+                (title, [["AWS/ElastiCache", metric, "CacheClusterId", member] for member in members], stat)
+                for title, metric, stat in (
+                    ("Cache hit rate %", "CacheHitRate", "Average"),
+                    ("Evictions", "Evictions", "Sum"),
+                    ("Engine CPU %", "EngineCPUUtilization", "Average"),
+                    ("Memory used %", "DatabaseMemoryUsagePercentage", "Average"),
+                    ("Items", "CurrItems", "Average"),
+                    ("Network bytes in", "NetworkBytesIn", "Sum"),
+                )
+            ]
         elif kind == "queues":
             panels[kind] = [
                 (f"{queue.name}: {title}", [["AWS/SQS", metric, "QueueName", names[queue.name]]], "Maximum")

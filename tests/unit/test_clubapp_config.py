@@ -37,10 +37,14 @@ def changed(edit) -> dict:
             "declare at most one of cache (serverless) or redis (replication group)",
         ),
         (
-            lambda d: d["data"].pop("redis"),
+            lambda d: (d["data"].pop("redis"), d["observability"].update(dashboards=["services"])),
             "secrets.REDIS_URL: '@cache:url' is not declared; allowed: jwt-secret, sendgrid, sentry, stripe, @database",
         ),
         (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
+        (
+            lambda d: (d["data"].pop("redis"), d["compute"]["services"][0]["secrets"].pop("REDIS_URL")),
+            "observability.dashboards: cache shows the nodes of data.redis; declare data.redis",
+        ),
         (
             lambda d: d["compute"]["services"][0]["autoscaling"].update(memory_target_percent=120),
             "memory_target_percent\n  Input should be less than or equal to 100",

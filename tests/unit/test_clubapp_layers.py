@@ -178,3 +178,11 @@ def test_the_seeds_alarms(clubapp) -> None:
     assert evictions == ["clubapp-dev-redis-001", "clubapp-dev-redis-002"]
     storage = [a for a in alarms.values() if a["metric_name"] == "FreeStorageSpace"]
     assert [a["threshold"] for a in storage] == [10 * 1024**3]
+
+
+def test_the_cache_dashboard_shows_each_node(clubapp) -> None:
+    dashboards = clubapp.resources("observability", "aws_cloudwatch_dashboard").values()
+    (cache,) = [d for d in dashboards if d["dashboard_name"].endswith("-cache")]
+    metrics = [m for w in json.loads(cache["dashboard_body"])["widgets"] for m in w["properties"]["metrics"]]
+    evictions = sorted(m[3] for m in metrics if m[1] == "Evictions")
+    assert evictions == ["clubapp-dev-redis-001", "clubapp-dev-redis-002"]
