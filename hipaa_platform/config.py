@@ -118,8 +118,8 @@ class State(Model):
     kms_key_alias: str = Field(pattern=r"^alias/[A-Za-z0-9/_-]+$")
 
 
-KeyService = Literal["logs", "cloudtrail", "cloudwatch", "events", "sns"]
-KEY_SERVICES: tuple[str, ...] = ("logs", "cloudtrail", "cloudwatch", "events", "sns")
+KeyService = Literal["logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront"]
+KEY_SERVICES: tuple[str, ...] = ("logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront")
 DEFAULT_KEY = "default"
 _ALIAS = r"^alias/[A-Za-z0-9/_-]+$"
 
@@ -378,6 +378,19 @@ class CorsRule(Model):
     max_age_seconds: int = Field(3600, ge=0, le=86400)
 
 
+class BucketCdn(Model):
+    """CloudFront in front of the bucket, reading it through origin access control."""
+
+    domain_name: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", description="covered by the security certificate")
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    hosted_zone_id: str | None = Field(
+        None, pattern=r"^Z[A-Z0-9]{1,31}$", description="an existing Route 53 zone for the alias record"
+    )
+    geo_restriction: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        (), description="ISO country codes allowed; empty: everywhere (decisions.cdn_worldwide says why)"
+    )
+
+
 TagKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$")]
 # Compliance is left out: a bucket's value is added to the environment's (hipaa_platform/tagging.py).
 PROJECT_TAG_KEYS = ("Environment", "Application", "Component", "CostCenter", "Owner", "Backup", "Encryption",
@@ -394,6 +407,7 @@ class Bucket(Model):
     object_lock: ObjectLock | None = None
     cors: tuple[CorsRule, ...] = ()
     tags: dict[TagKey, str] = Field({}, description="tags of this bucket besides the project's own")
+    cdn: BucketCdn | None = None
 
     @model_validator(mode="after")
     def _lifecycle(self) -> Bucket:
@@ -885,6 +899,10 @@ class Decisions(Model):
     container_insights_off: Reason | None = Field(None, description="compute.container_insights false: CKV_AWS_65")
     mutable_image_tags: Reason | None = Field(None, description="compute.image_tag_mutability MUTABLE: CKV_AWS_51")
     single_az_database: Reason | None = Field(None, description="data.database.multi_az false: CKV_AWS_157")
+    cdn_without_waf: Reason | None = Field(
+        None, description="a bucket has a cdn (no CloudFront web ACL is built): CKV_AWS_68, CKV2_AWS_47"
+    )
+    cdn_worldwide: Reason | None = Field(None, description="a bucket's cdn has no geo_restriction: CKV_AWS_374")
 
 
 class Environment(Model):
@@ -925,6 +943,11 @@ class Environment(Model):
                 "data.database.multi_az is false",
                 self.data.database is not None and not self.data.database.multi_az,
             ),
+            "cdn_without_waf": ("a bucket has a cdn", any(b.cdn for b in self.data.buckets)),
+            "cdn_worldwide": (
+                "a bucket's cdn has no geo_restriction",
+                any(b.cdn and not b.cdn.geo_restriction for b in self.data.buckets),
+            ),
         }
         for field, (choice, is_made) in made.items():
             reason = getattr(self.decisions, field)
@@ -947,6 +970,7 @@ class Environment(Model):
                     f"allowed: {self.region}a, {self.region}b, {self.region}c ..."
                 )
         self._check_key_references()
+        self._check_cdns()
         if "cache" in self.observability.dashboards and not self.data.redis:
             raise ValueError("observability.dashboards: cache shows the nodes of data.redis; declare data.redis")
         references = self.references()
@@ -999,6 +1023,29 @@ class Environment(Model):
                     f"{where}.deployment: blue_green is driven by CodeDeploy; declare pipeline.codepipeline"
                 )
         return self
+
+    def _check_cdns(self) -> None:
+        covered = (self.security.certificate_domain, *self.security.certificate_alternative_names)
+        keys = {k.purpose: k.allow_services for k in self.security.keys}
+        keys[DEFAULT_KEY] = self.security.default_key_services
+        for index, bucket in enumerate(self.data.buckets):
+            if not bucket.cdn:
+                continue
+            where = f"data.buckets[{index}].cdn"
+            if self.region != "us-east-1":
+                raise ValueError(f"{where}: CloudFront takes its certificate from us-east-1; allowed region: us-east-1")
+            domain = bucket.cdn.domain_name
+            if not any(name == domain or (name.startswith("*.") and domain.split(".", 1)[1] == name[2:])
+                       for name in covered):  # fmt: skip
+                raise ValueError(
+                    f"{where}.domain_name: {domain} is not on the certificate; allowed: {_listed(covered)} "
+                    "(add it to security.certificate_alternative_names)"
+                )
+            if "cloudfront" not in keys.get(bucket.kms_key, ()):
+                raise ValueError(
+                    f"{where}: CloudFront decrypts the objects with key {bucket.kms_key!r}, whose policy does not "
+                    "admit it; add cloudfront to that key's allow_services"
+                )
 
     def references(self) -> dict[str, tuple[str, ...]]:
         """What a task-role grant may name, by kind."""

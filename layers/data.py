@@ -21,6 +21,7 @@ from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.access_log_bucket import access_log_bucket
 from modules.aurora import AuroraServerlessCluster
+from modules.bucket_cdn import BucketDistribution
 from modules.dynamodb_table import EncryptedTable
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
@@ -88,8 +89,22 @@ class DataLayer(LayerStack):
                 tags=bucket_tags(env, spec.tags),
                 access_log_bucket=access_logs,
                 force_destroy=disposable,
+                defer_policy=spec.cdn is not None,
             )
             self.buckets[spec.name] = bucket
+            if spec.cdn:
+                cdn = BucketDistribution(
+                    self,
+                    f"{spec.name}-cdn",
+                    name=self.namer.name(spec.name),
+                    config=spec.cdn,
+                    bucket=bucket,
+                    certificate_arn=security.certificate_arn,
+                )
+                accept_finding(cdn.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
+                accept_finding(cdn.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)
+                if not spec.cdn.geo_restriction:
+                    accept_finding(cdn.distribution, "CKV_AWS_374", env.decisions.cdn_worldwide)
 
         self.tables = {
             spec.name: EncryptedTable(

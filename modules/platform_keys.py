@@ -50,6 +50,15 @@ def key_policy(services: tuple[str, ...], *grants: Statement, account: str, part
             resources=("*",),
             conditions=source_account,
         ),
+        # Decrypts objects for CloudFront distributions of this account (origin access control); each
+        # bucket policy admits only its own distribution.
+        "cloudfront": Statement(
+            sid="CloudFrontDecryptsThroughOriginAccessControl",
+            principals={"Service": "cloudfront.amazonaws.com"},
+            actions=("kms:Decrypt",),
+            resources=("*",),
+            conditions={"StringLike": {"aws:SourceArn": f"arn:{partition}:cloudfront::{account}:distribution/*"}},
+        ),
         "sns": Statement(
             sid="SnsDeliversToEncryptedQueues",
             principals={"Service": "sns.amazonaws.com"},

@@ -6,19 +6,21 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistribution,
     CloudfrontDistributionCustomErrorResponse,
-    CloudfrontDistributionOrigin,
 )
-from cdktf_cdktf_provider_aws.cloudfront_origin_access_control import CloudfrontOriginAccessControl
-from cdktf_cdktf_provider_aws.cloudfront_response_headers_policy import CloudfrontResponseHeadersPolicy
 from constructs import Construct
 
 from hipaa_platform.config import Spa
 from hipaa_platform.layer import target_creates
-from modules.iam import Statement
+from modules.cloudfront_parts import (
+    bucket_origin,
+    cached_reads,
+    origin_access_control,
+    read_through_origin_access,
+    security_headers,
+    viewer_certificate,
+)
 from modules.s3_bucket import SecureBucket
 
-# AWS managed cache policy "CachingOptimized".
-CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 ORIGIN_ID = "spa-bucket"
 # The bucket's role name: its access-log prefix and its name (`<prefix>-spa-<account>`) derive from it.
 SPA_BUCKET_ROLE = "spa"
@@ -53,17 +55,9 @@ class SinglePageApp(Construct):
             force_destroy=force_destroy,
             defer_policy=True,
         )
-        access = CloudfrontOriginAccessControl(
-            self,
-            "origin-access",
-            name=name,
-            description=f"CloudFront reads {bucket_name} with SigV4",
-            origin_access_control_origin_type="s3",
-            signing_behavior="always",
-            signing_protocol="sigv4",
-        )
+        access = origin_access_control(self, name=name, reads=bucket_name)
         headers = (
-            self._security_headers(name)
+            security_headers(self, name=name, content_security_policy=CONTENT_SECURITY_POLICY)
             if target_creates(self, ("aws_cloudfront_response_headers_policy", "SPA security headers"))
             else None
         )
@@ -76,22 +70,8 @@ class SinglePageApp(Construct):
             default_root_object="index.html",
             http_version="http2and3",
             price_class=config.price_class,
-            origin=[
-                CloudfrontDistributionOrigin(
-                    domain_name=self.bucket.bucket.bucket_regional_domain_name,
-                    origin_id=ORIGIN_ID,
-                    origin_access_control_id=access.id,
-                )
-            ],
-            default_cache_behavior={
-                "target_origin_id": ORIGIN_ID,
-                "allowed_methods": ["GET", "HEAD", "OPTIONS"],
-                "cached_methods": ["GET", "HEAD"],
-                "viewer_protocol_policy": "redirect-to-https",
-                "cache_policy_id": CACHING_OPTIMIZED,
-                **({"response_headers_policy_id": headers.id} if headers else {}),
-                "compress": True,
-            },
+            origin=bucket_origin(ORIGIN_ID, self.bucket.bucket.bucket_regional_domain_name, access),
+            default_cache_behavior=cached_reads(ORIGIN_ID, headers),
             # The SPA routes on the client: unknown paths load index.html.
             custom_error_response=[
                 CloudfrontDistributionCustomErrorResponse(
@@ -102,38 +82,6 @@ class SinglePageApp(Construct):
             restrictions={
                 "geo_restriction": {"restriction_type": "whitelist", "locations": list(config.geo_restriction)}
             },
-            viewer_certificate={
-                "acm_certificate_arn": certificate_arn,
-                "ssl_support_method": "sni-only",
-                "minimum_protocol_version": "TLSv1.2_2021",
-            },
+            viewer_certificate=viewer_certificate(certificate_arn),
         )
-        self.bucket.attach_policy(
-            Statement(
-                sid="CloudFrontReadsThroughOriginAccessControl",
-                principals={"Service": "cloudfront.amazonaws.com"},
-                actions=("s3:GetObject",),
-                resources=(f"{self.bucket.arn}/*",),
-                conditions={"StringEquals": {"AWS:SourceArn": self.distribution.arn}},
-            )
-        )
-
-    def _security_headers(self, name: str) -> CloudfrontResponseHeadersPolicy:
-        return CloudfrontResponseHeadersPolicy(
-            self,
-            "security-headers",
-            name=f"{name}-security-headers",
-            security_headers_config={
-                "content_security_policy": {"content_security_policy": CONTENT_SECURITY_POLICY, "override": True},
-                "content_type_options": {"override": True},
-                "frame_options": {"frame_option": "DENY", "override": True},
-                "referrer_policy": {"referrer_policy": "strict-origin-when-cross-origin", "override": True},
-                "strict_transport_security": {
-                    "access_control_max_age_sec": 63072000,
-                    "include_subdomains": True,
-                    "preload": True,
-                    "override": True,
-                },
-                "xss_protection": {"protection": True, "mode_block": True, "override": True},
-            },
-        )
+        self.bucket.attach_policy(read_through_origin_access(self.bucket.arn, self.distribution.arn))

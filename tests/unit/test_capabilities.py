@@ -4,6 +4,7 @@ TLS 1.2 policy, health-check matcher and deregistration delay. Synthesized once,
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -42,9 +43,20 @@ LOAD_BALANCER = {
 }
 
 
+ASSETS_KEY = {"purpose": "assets", "alias": "alias/intakeiq-assets", "allow_services": ["cloudfront"]}
+CDN = {"domain_name": "assets.intakeiq.com", "hosted_zone_id": "Z0123456789ABCDEFGHIJ", "geo_restriction": ["US"]}
+
+
 def with_capabilities() -> Environment:
     document = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
-    document["data"]["buckets"].append(ASSETS)
+    document["data"]["buckets"].append({**ASSETS, "kms_key": "assets", "cdn": CDN})
+    document["security"]["keys"] = [
+        {"purpose": "assets", "alias": "alias/intakeiq-assets", "allow_services": ["cloudfront"]}
+    ]
+    document["security"]["certificate_alternative_names"] = ["assets.intakeiq.com"]
+    document["decisions"]["cdn_without_waf"] = (
+        "Test copy: the distribution serves images only, by GET, with no API behind it."
+    )
     document["compute"]["services"][0]["autoscaling"] = SCALING
     document["compute"]["load_balancer"].update(LOAD_BALANCER)
     return Environment.model_validate(document)
@@ -97,6 +109,25 @@ def test_the_load_balancer_takes_the_stated_policy_and_checks(synthesized: Synth
     (group,) = synthesized.resources("compute", "aws_lb_target_group").values()
     assert group["health_check"]["matcher"] == "200" and group["health_check"]["path"] == "/health"
     assert group["deregistration_delay"] == "30"
+
+
+def test_a_bucket_is_served_by_cloudfront_only_through_origin_access_control(synthesized: Synthesized) -> None:
+    distribution = synthesized.only("data", "aws_cloudfront_distribution")
+    assert distribution["aliases"] == ["assets.intakeiq.com"]
+    assert distribution["restrictions"]["geo_restriction"] == {"restriction_type": "whitelist", "locations": ["US"]}
+    assert distribution["viewer_certificate"]["minimum_protocol_version"] == "TLSv1.2_2021"
+    assert distribution["default_cache_behavior"]["viewer_protocol_policy"] == "redirect-to-https"
+    (origin,) = distribution["origin"]
+    assert origin["origin_access_control_id"] == "${aws_cloudfront_origin_access_control.assets-cdn-origin-access.id}"
+    policy = json.loads(synthesized.resources("data", "aws_s3_bucket_policy")["assets-policy"]["policy"])
+    (read,) = [s for s in policy["Statement"] if s["Sid"] == "CloudFrontReadsThroughOriginAccessControl"]
+    assert read["Condition"] == {"StringEquals": {"AWS:SourceArn": "${aws_cloudfront_distribution.assets-cdn.arn}"}}
+    record = synthesized.only("data", "aws_route53_record")
+    assert (record["zone_id"], record["name"], record["type"]) == ("Z0123456789ABCDEFGHIJ", "assets.intakeiq.com", "A")
+    assert record["alias"]["name"] == "${aws_cloudfront_distribution.assets-cdn.domain_name}"
+    # Only the key the bucket names admits CloudFront.
+    keys = synthesized.resources("security", "aws_kms_key").values()
+    assert sum("CloudFrontDecryptsThroughOriginAccessControl" in k["policy"] for k in keys) == 1
 
 
 def test_the_settings_pass_the_gate(synthesized: Synthesized, tmp_path: Path) -> None:

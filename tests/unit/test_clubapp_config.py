@@ -42,6 +42,18 @@ def changed(edit) -> dict:
         ),
         (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
         (
+            lambda d: d["security"].update(certificate_alternative_names=[]),
+            "data.buckets[0].cdn.domain_name: assets.desh.co is not on the certificate; allowed: api.desh.co",
+        ),
+        (
+            lambda d: d["data"]["buckets"][0].update(kms_key="default"),
+            "CloudFront decrypts the objects with key 'default', whose policy does not admit it",
+        ),
+        (
+            lambda d: d["decisions"].pop("cdn_worldwide"),
+            "decisions.cdn_worldwide is required: a bucket's cdn has no geo_restriction, which leaves CKV_AWS_374 open",
+        ),
+        (
             lambda d: (d["data"].pop("redis"), d["compute"]["services"][0]["secrets"].pop("REDIS_URL")),
             "observability.dashboards: cache shows the nodes of data.redis; declare data.redis",
         ),

@@ -186,3 +186,18 @@ def test_the_cache_dashboard_shows_each_node(clubapp) -> None:
     metrics = [m for w in json.loads(cache["dashboard_body"])["widgets"] for m in w["properties"]["metrics"]]
     evictions = sorted(m[3] for m in metrics if m[1] == "Evictions")
     assert evictions == ["clubapp-dev-redis-001", "clubapp-dev-redis-002"]
+
+
+def test_assets_are_served_by_cloudfront_through_origin_access_control(clubapp) -> None:
+    distribution = clubapp.only("data", "aws_cloudfront_distribution")
+    assert distribution["aliases"] == ["assets.desh.co"]
+    assert distribution["default_cache_behavior"]["viewer_protocol_policy"] == "redirect-to-https"
+    assert distribution["default_cache_behavior"]["compress"] is True
+    assert distribution["viewer_certificate"]["minimum_protocol_version"] == "TLSv1.2_2021"
+    assert clubapp.only("data", "aws_cloudfront_origin_access_control")["signing_behavior"] == "always"
+    assert clubapp.resources("data", "aws_s3_bucket_server_side_encryption_configuration")["assets-encryption"]["rule"][
+        0
+    ]["apply_server_side_encryption_by_default"]["kms_master_key_id"].endswith("kms_key_arns.assets}")
+    assert "aws_route53_record" not in clubapp.stacks["data"]["resource"]  # the zone id is not known yet (seed)
+    certificate = clubapp.only("security", "aws_acm_certificate")
+    assert certificate["subject_alternative_names"] == ["assets.desh.co"]
