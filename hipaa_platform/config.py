@@ -524,6 +524,8 @@ class Data(Model):
 # master-credentials secret RDS manages (`@database:password`), and data.redis's AUTH token.
 DATABASE_SECRET = "@database"
 CACHE_AUTH_SECRET = "@cache"
+# An environment value naming a bucket of data.buckets: its name, which carries the account id.
+BUCKET_REFERENCE = "@bucket:"
 
 
 class ContainerHealthCheck(Model):
@@ -616,7 +618,9 @@ class Service(Model):
     minimum_healthy_percent: int = Field(100, ge=0, le=100)
     maximum_percent: int = Field(200, ge=100, le=200)
     health_check: ContainerHealthCheck
-    environment: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = {}
+    environment: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
+        {}, description="variable -> value; @bucket:<name> is that bucket's name (it carries the account id)"
+    )
     secrets: dict[Annotated[str, Field(pattern=_ENV_VAR.pattern)], str] = Field(
         {},
         description="environment variable -> parameter name, secret name, or secret:json-key; @database:<key> "
@@ -991,6 +995,13 @@ class Environment(Model):
                     raise ValueError(
                         f"{where}.bucket_access: {name!r} is not a bucket; "
                         f"allowed: {_listed(sorted(buckets)) or '(none declared in data.buckets)'}"
+                    )
+            for variable, value in service.environment.items():
+                bucket = value.removeprefix(BUCKET_REFERENCE) if value.startswith(BUCKET_REFERENCE) else None
+                if bucket is not None and bucket not in buckets:
+                    raise ValueError(
+                        f"{where}.environment.{variable}: {value!r} names no bucket; "
+                        f"allowed: {_listed([BUCKET_REFERENCE + b for b in sorted(buckets)]) or '(no data.buckets)'}"
                     )
             overlap = set(service.environment) & set(service.secrets)
             if overlap:

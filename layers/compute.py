@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
 from constructs import Construct
 
-from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Service
+from hipaa_platform.config import BUCKET_REFERENCE, CACHE_AUTH_SECRET, DATABASE_SECRET, Service
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
@@ -139,6 +139,7 @@ class ComputeLayer(LayerStack):
                 subnet_ids=network.public_subnet_ids if spec.subnet_tier == "public" else network.private_subnet_ids,
                 security_group_id=security.service_security_group_ids[spec.name],
                 target_group_arn=target_groups[0].arn,
+                environment_values=self._environment_values(spec),
                 secret_values=self._secret_values(spec),
                 service_registry_arn=registry.arn if registry else None,
             )
@@ -229,6 +230,15 @@ class ComputeLayer(LayerStack):
                 spa_bucket_names={key: s.bucket.name for key, s in spas.items()},
             )
         )  # fmt: skip
+
+    def _environment_values(self, service: Service) -> dict[str, str]:
+        """A service's environment, with `@bucket:<name>` replaced by that bucket's name from the data layer."""
+        return {
+            variable: self.data.bucket_names[value.removeprefix(BUCKET_REFERENCE)]
+            if value.startswith(BUCKET_REFERENCE)
+            else value
+            for variable, value in service.environment.items()
+        }
 
     def _secret_values(self, service: Service) -> dict[str, str]:
         """Environment variable -> `valueFrom` for one service's secrets (a parameter or secret ARN,

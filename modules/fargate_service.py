@@ -37,10 +37,12 @@ class FargateService(Construct):
         subnet_ids: Sequence[str],
         security_group_id: str,
         target_group_arn: str,
+        environment_values: Mapping[str, str],
         secret_values: Mapping[str, str],
         service_registry_arn: str | None = None,
     ) -> None:
-        """`secret_values`: environment variable -> the `valueFrom` ECS reads it from."""
+        """`environment_values`: variable -> value, references resolved; `secret_values`: variable -> the
+        `valueFrom` ECS reads it from."""
         super().__init__(scope, id)
         self.log_group = EncryptedLogGroup(
             self, "logs", name=log_group_name, retention_days=config.log_retention_days, kms_key_arn=kms_key_arn
@@ -54,7 +56,7 @@ class FargateService(Construct):
             "readonlyRootFilesystem": True,
             "privileged": False,
             "portMappings": [{"containerPort": config.container_port, "protocol": "tcp"}],
-            "environment": [{"name": k, "value": v} for k, v in sorted(config.environment.items())],
+            "environment": [{"name": k, "value": v} for k, v in sorted(environment_values.items())],
             "secrets": [{"name": name, "valueFrom": secret_values[name]} for name in config.secrets],
             "mountPoints": [{"sourceVolume": v, "containerPath": p, "readOnly": False} for v, p in volumes],
             "healthCheck": {

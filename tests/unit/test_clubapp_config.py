@@ -40,6 +40,11 @@ def changed(edit) -> dict:
             lambda d: (d["data"].pop("redis"), d["observability"].update(dashboards=["services"])),
             "secrets.REDIS_URL: '@cache:url' is not declared; allowed: jwt-secret, sendgrid, sentry, stripe, @database",
         ),
+        (
+            lambda d: d["compute"]["services"][0]["environment"].update(S3_ASSETS_BUCKET="@bucket:asset"),
+            "environment.S3_ASSETS_BUCKET: '@bucket:asset' names no bucket; allowed: @bucket:assets, @bucket:logs, "
+            "@bucket:receipts",
+        ),
         (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
         (
             lambda d: d["security"].update(certificate_alternative_names=[]),

@@ -109,7 +109,15 @@ def test_the_service_matches_the_seed_and_reads_platform_secrets(clubapp) -> Non
     (container,) = json.loads(task["container_definitions"])
     assert container["name"] == "web" and container["portMappings"][0]["containerPort"] == 3000
     environment = {e["name"]: e["value"] for e in container["environment"]}
-    assert environment == {"NODE_ENV": "production", "LOG_LEVEL": "info", "PORT": "3000", "S3_REGION": "us-east-1"}
+    names = "${data.terraform_remote_state.data.outputs.bucket_names"
+    assert environment == {
+        "NODE_ENV": "production",
+        "LOG_LEVEL": "info",
+        "PORT": "3000",
+        "S3_REGION": "us-east-1",
+        "S3_ASSETS_BUCKET": f"{names}.assets}}",
+        "S3_RECEIPTS_BUCKET": f"{names}.receipts}}",
+    }
     secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
     database_secret = "${data.terraform_remote_state.data.outputs.database_master_secret_arn}"
     assert secrets["DATABASE_PASSWORD"] == f"{database_secret}:password::"
