@@ -25,6 +25,8 @@ comma := ,
 
 LAYER ?=
 ALLOW_REPLACE ?=
+# A file holding a pull request's description; its `allow-replace: <env> <address>` lines (docs/ci.md).
+ALLOWANCES ?=
 FORCE ?=
 # Tests run side by side (pytest-xdist): one worker holds every test that reads a synthesized
 # environment (one provider import), the others deploy to their own emulators, which is mostly the
@@ -61,7 +63,7 @@ validate: synth
 
 # Plans need the layers' state: PLATFORM_STATE=s3 for a real account (see README).
 plan: synth
-	$(RUN) plan --env $(ENV) $(foreach l,$(LAYER),--layer $(l)) $(foreach a,$(subst $(comma), ,$(ALLOW_REPLACE)),--allow-replace $(a))
+	$(RUN) plan --env $(ENV) $(foreach l,$(LAYER),--layer $(l)) $(foreach a,$(subst $(comma), ,$(ALLOW_REPLACE)),--allow-replace $(a)) $(if $(ALLOWANCES),--allowances-from $(ALLOWANCES))
 
 # One layer, after `make plan`; a cancelled run saves its state and the same command finishes it.
 apply: setup

@@ -27,6 +27,11 @@ def _fail(error: UserError) -> None:
     raise typer.Exit(2)
 
 
+def _shown(path: Path) -> str:
+    """A path as a user reads it: relative to the project when inside it (options may point elsewhere)."""
+    return str(path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+
+
 @app.command()
 def synth(
     env: str = EnvOption,
@@ -78,7 +83,7 @@ def scan(
         console.print(f"[red]FAILED[/] {f.layer}: {f.resource} {f.check_id} {f.check_name}")
     for a in gate.stale:
         console.print(f"[red]STALE[/] {a.layer}: {a.resource} accepts {a.check_id}, which no longer fails; remove it")
-    console.print(f"reports: {', '.join(str(p.relative_to(PROJECT_ROOT)) for p in gate.reports.values())}")
+    console.print(f"reports: {', '.join(_shown(p) for p in gate.reports.values())}")
     if not gate.ok:
         console.print(f"[bold red]gate failed:[/] {len(gate.failures)} unaccepted finding(s), {len(gate.stale)} stale")
         raise typer.Exit(1)
@@ -114,11 +119,15 @@ def plan(
     env: str = EnvOption,
     layer: list[str] = typer.Option(None, "--layer", "-l", help="plan only these layers (default: all, in order)"),
     allow_replace: list[str] = typer.Option(None, "--allow-replace", help="stateful address allowed to be replaced"),
+    allowances_from: Path = typer.Option(
+        None, "--allowances-from", help="a pull request description; its `allow-replace: <env> <address>` lines"
+    ),
     outdir: Path = typer.Option(DEFAULT_OUTDIR),
 ) -> None:
     """Per-layer plans, a markdown summary for the PR, checkov on the plans, the data-loss guard."""
     from hipaa_platform import plan as plans
     from hipaa_platform import terraform
+    from hipaa_platform.allowances import allowed_replacements
 
     selected = tuple(name for name in LAYERS if not layer or name in layer)
     unknown = set(layer or ()) - set(LAYERS)
@@ -126,6 +135,10 @@ def plan(
         _fail(UserError(f"unknown layer(s) {sorted(unknown)}; allowed: {', '.join(LAYERS)}"))
     plans_root = PROJECT_ROOT / "build" / "plans" / env
     try:
+        allowed = frozenset(allow_replace or ())
+        if allowances_from:
+            allowed |= allowed_replacements(allowances_from.read_text(), env)
+            console.print(f"allowed by the pull request: {', '.join(sorted(allowed)) or 'nothing'}")
         with console.status(f"planning {', '.join(selected)}") as status:
             review = plans.review(
                 env,
@@ -133,15 +146,34 @@ def plan(
                 selected,
                 terraform.terraform_environment(),
                 plans_root,
-                frozenset(allow_replace or ()),
+                allowed,
                 on_step=status.update,
             )
     except UserError as error:
         _fail(error)
     console.print(plans.text(review), highlight=False, markup=False)
-    console.print(f"markdown summary: {(plans_root / 'summary.md').relative_to(PROJECT_ROOT)}")
+    console.print(f"markdown summary: {_shown(plans_root / 'summary.md')}")
     if not review.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def affected(base: str = typer.Option(..., "--base", help="git ref the change is compared with")) -> None:
+    """Print, as a JSON list, the environments a change since `base` affects (the PR plans those)."""
+    import json
+    import subprocess
+
+    from hipaa_platform.affected import affected_environments
+
+    result = subprocess.run(
+        ["git", "diff", "--name-only", f"{base}...HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        _fail(UserError(f"git diff against {base!r} failed: {result.stderr.strip()}; fetch the base branch first"))
+    try:
+        print(json.dumps(affected_environments(result.stdout.split())))
+    except UserError as error:
+        _fail(error)
 
 
 @app.command()
@@ -202,7 +234,7 @@ def drift(
     with console.status(f"checking {', '.join(selected)} for drift") as status:
         report = drifts.check_drift(env, outdir, selected, terraform.terraform_environment(), root, status.update)
     console.print(drifts.text(report), highlight=False, markup=False)
-    console.print(f"markdown report: {(root / 'drift.md').relative_to(PROJECT_ROOT)}")
+    console.print(f"markdown report: {_shown(root / 'drift.md')}")
     raise typer.Exit(int(report.status))
 
 
@@ -288,7 +320,7 @@ def deploy_local(env: str = EnvOption) -> None:
     from hipaa_platform.app import synthesize
     from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
     from hipaa_platform.deploy import deploy_all
-    from hipaa_platform.emulator import emulator_with_state_bucket
+    from hipaa_platform.emulator import emulator_with_state_bucket, stand_in_account_baseline
     from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR
 
     try:
@@ -299,6 +331,8 @@ def deploy_local(env: str = EnvOption) -> None:
             console.print(
                 f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"
             )
+            for made in stand_in_account_baseline(environment, emulator_run.emulator.boto_kwargs()):
+                console.print(f"account baseline (account_baseline: existing): {made} created as its owner would")
             with console.status("synthesizing for the emulator"):
                 context = synthesize(environment, emulator_run.target, outdir)
             tf_env = emulator_run.terraform_env
@@ -347,7 +381,7 @@ def show(env: str = EnvOption) -> None:
         environment = load_environment(env)
     except UserError as error:
         _fail(error)
-    console.print("# from " + " + ".join(str(f.relative_to(PROJECT_ROOT)) for f in files), markup=False)
+    console.print("# from " + " + ".join(_shown(f) for f in files), markup=False)
     document = environment.model_dump(mode="json", by_alias=True)
     console.print(yaml.safe_dump(document, sort_keys=False, width=120), markup=False, highlight=False)
 

@@ -80,6 +80,11 @@ class Networking(Model):
     def _retention(cls, value: int) -> int:
         return _check_retention(value)
 
+    @property
+    def air_gapped(self) -> bool:
+        """No NAT, and AWS reached through interface endpoints inside the VPC only."""
+        return bool(self.interface_endpoints) and self.nat == "none"
+
     @model_validator(mode="after")
     def _subnets_fit(self) -> Networking:
         seen: list[tuple[str, IPv4Network]] = []
@@ -118,8 +123,8 @@ class State(Model):
     kms_key_alias: str = Field(pattern=r"^alias/[A-Za-z0-9/_-]+$")
 
 
-KeyService = Literal["logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront"]
-KEY_SERVICES: tuple[str, ...] = ("logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront")
+KeyService = Literal["logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront", "fargate", "ses"]
+KEY_SERVICES: tuple[str, ...] = ("logs", "cloudtrail", "cloudwatch", "events", "sns", "cloudfront", "fargate", "ses")
 DEFAULT_KEY = "default"
 _ALIAS = r"^alias/[A-Za-z0-9/_-]+$"
 
@@ -147,6 +152,9 @@ class SecretSpec(Model):
     kms_key: str = DEFAULT_KEY
 
 
+RATE_LIMIT_RULE = "rate-limit-per-ip"
+
+
 class Waf(Model):
     managed_rule_groups: tuple[str, ...] = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
     rate_limit_per_5_minutes: int = Field(1000, ge=10, le=2_000_000_000, description="requests per IP per 5 minutes")
@@ -155,11 +163,24 @@ class Waf(Model):
         (), description="the only Content-Type values accepted on clinical_paths"
     )
     log_retention_days: int = 365
+    count_only: tuple[str, ...] = Field(
+        (),
+        description=f"rules that only count (log) what they match instead of blocking it: names from "
+        f"managed_rule_groups, or {RATE_LIMIT_RULE!r}",
+    )
 
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
         return _check_retention(value)
+
+    @model_validator(mode="after")
+    def _count_only_names_rules(self) -> Waf:
+        rules = (*self.managed_rule_groups, RATE_LIMIT_RULE)
+        for name in self.count_only:
+            if name not in rules:
+                raise ValueError(f"count_only: {name!r} is not a rule of this web ACL; allowed: {_listed(rules)}")
+        return self
 
     @model_validator(mode="after")
     def _clinical_rule(self) -> Waf:
@@ -195,8 +216,8 @@ class Security(Model):
     secrets: tuple[SecretSpec, ...] = Field((), description="Secrets Manager secrets; values set out of band")
     permission_boundary: bool = Field(False, description="cap every workload role with a permission boundary")
     waf: Waf | None = None
-    guardduty: bool = False
-    security_hub: bool = False
+    guardduty: bool = Field(False, description="the account has a GuardDuty detector (created by its owner)")
+    security_hub: bool = Field(False, description="the account has Security Hub (enabled by its owner)")
     cloudtrail: CloudTrail | None = None
 
     @property
@@ -480,6 +501,23 @@ class EventBus(Model):
     kms_key: str = DEFAULT_KEY
 
 
+class Email(Model):
+    """An SES domain identity the services send mail from."""
+
+    domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", description="verified with DKIM")
+    sender: str = Field(pattern=r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$", description="the From address, in domain")
+    mail_from_subdomain: str = Field(
+        "mail", pattern=r"^[a-z0-9-]+$", description="custom MAIL FROM <subdomain>.<domain>, for SPF alignment"
+    )
+    events_topic: str | None = Field(None, description="name from data.topics receiving bounces and complaints")
+
+    @model_validator(mode="after")
+    def _sender_in_domain(self) -> Email:
+        if not self.sender.endswith(f"@{self.domain}"):
+            raise ValueError(f"sender {self.sender!r} is not in domain {self.domain!r}; allowed: <name>@{self.domain}")
+        return self
+
+
 class Data(Model):
     database: Database | None = None
     aurora: Aurora | None = None
@@ -490,6 +528,7 @@ class Data(Model):
     queues: tuple[Queue, ...] = ()
     topics: tuple[Topic, ...] = ()
     event_bus: EventBus | None = None
+    email: Email | None = None
 
     @model_validator(mode="after")
     def _one_database(self) -> Data:
@@ -612,6 +651,11 @@ class Service(Model):
     service_discovery: bool = False
     enable_execute_command: bool = False
     connects_to: tuple[Literal["database", "cache"], ...] = ("database",)
+    sends_mail: Literal["api", "smtp"] | None = Field(
+        None,
+        description="through data.email: api (SES SendEmail with the task role, over HTTPS) or smtp (port 587, "
+        "SMTP credentials from a secret)",
+    )
     cache_user: str | None = Field(None, description="IAM user of data.cache this service connects as")
     autoscaling: Autoscaling | None = None
     permissions: tuple[Grant, ...] = ()
@@ -736,6 +780,9 @@ class Compute(Model):
     image_tag_mutability: Literal["IMMUTABLE", "MUTABLE"] = "IMMUTABLE"
     image_retention_count: int = Field(20, ge=1, le=1000)
     untagged_image_expiry_days: int = Field(30, ge=1, le=3650, description="untagged images are expired after")
+    ephemeral_storage_key: str | None = Field(
+        None, description="key purpose that encrypts Fargate tasks' ephemeral storage (default: AWS-owned key)"
+    )
 
     @model_validator(mode="after")
     def _services(self) -> Compute:
@@ -824,10 +871,6 @@ class Pipeline(Model):
         None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name, for the GitHub OIDC deploy role"
     )
     github_branch: str = "main"
-    github_oidc_provider: Literal["create", "existing"] = Field(
-        "create",
-        description="create the account's GitHub OIDC provider, or use the one it already has (one per account)",
-    )
     codepipeline: CodePipeline | None = None
 
     @model_validator(mode="after")
@@ -872,6 +915,10 @@ class TargetErrors(Model):
     periods: int = Field(3, ge=1, le=100)
 
 
+class GuardDutyAlerts(Model):
+    min_severity: float = Field(7.0, ge=1, le=10, description="findings at or above it (7: high and critical)")
+
+
 class Observability(Model):
     alarm_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     budget: Budget | None = None
@@ -887,6 +934,9 @@ class Observability(Model):
     rds_cpu_alarm_percent: int = Field(70, ge=1, le=100)
     rds_free_storage_alarm_gb: int = Field(2, ge=1)
     target_5xx: TargetErrors = Field(default_factory=lambda: TargetErrors())
+    guardduty_alerts: GuardDutyAlerts | None = Field(
+        None, description="GuardDuty findings sent to the alarm topic (in the environment owning the detector)"
+    )
 
 
 Reason = Annotated[
@@ -907,6 +957,9 @@ class Decisions(Model):
         None, description="a bucket has a cdn (no CloudFront web ACL is built): CKV_AWS_68, CKV2_AWS_47"
     )
     cdn_worldwide: Reason | None = Field(None, description="a bucket's cdn has no geo_restriction: CKV_AWS_374")
+    waf_count_only: Reason | None = Field(
+        None, description="security.waf.count_only names a rule: CKV_HIPAA_4 on the web ACL"
+    )
 
 
 class Environment(Model):
@@ -928,7 +981,17 @@ class Environment(Model):
     compute: Compute
     pipeline: Pipeline
     observability: Observability
+    account_baseline: Literal["owner", "existing"] = Field(
+        "owner",
+        description="owner: this environment creates the account-wide resources (GuardDuty detector, Security "
+        "Hub, the GitHub OIDC provider); existing: another environment in the same account and region owns "
+        "them and this one only uses them",
+    )
     decisions: Decisions = Decisions()
+
+    @property
+    def owns_account_baseline(self) -> bool:
+        return self.account_baseline == "owner"
 
     @model_validator(mode="after")
     def _decisions_have_reasons(self) -> Environment:
@@ -951,6 +1014,10 @@ class Environment(Model):
             "cdn_worldwide": (
                 "a bucket's cdn has no geo_restriction",
                 any(b.cdn and not b.cdn.geo_restriction for b in self.data.buckets),
+            ),
+            "waf_count_only": (
+                "security.waf.count_only names a rule",
+                self.security.waf is not None and bool(self.security.waf.count_only),
             ),
         }
         for field, (choice, is_made) in made.items():
@@ -975,6 +1042,7 @@ class Environment(Model):
                 )
         self._check_key_references()
         self._check_cdns()
+        self._check_email()
         if "cache" in self.observability.dashboards and not self.data.redis:
             raise ValueError("observability.dashboards: cache shows the nodes of data.redis; declare data.redis")
         references = self.references()
@@ -1035,6 +1103,34 @@ class Environment(Model):
                 )
         return self
 
+    def _check_email(self) -> None:
+        email, networking = self.data.email, self.networking
+        for index, service in enumerate(self.compute.services):
+            where = f"compute.services[{index}].sends_mail"
+            if service.sends_mail and email is None:
+                raise ValueError(f"{where}: {service.sends_mail} mail goes through data.email; declare it")
+            endpoint = {"smtp": "email-smtp", "api": "email"}.get(service.sends_mail or "")
+            if endpoint and networking.air_gapped and endpoint not in networking.interface_endpoints:
+                raise ValueError(
+                    f"{where}: {service.sends_mail} needs a way to SES: networking.nat, or {endpoint!r} in "
+                    "networking.interface_endpoints"
+                )
+        if email is None or email.events_topic is None:
+            return
+        topic = next((t for t in self.data.topics if t.name == email.events_topic), None)
+        if topic is None:
+            allowed = _listed([t.name for t in self.data.topics]) or "(no data.topics)"
+            raise ValueError(f"data.email.events_topic: {email.events_topic!r} is not a topic; allowed: {allowed}")
+        if self.data.event_bus and self.data.event_bus.forward_to_topic == topic.name:
+            raise ValueError(
+                "data.email.events_topic: the event bus forwards to that topic; give mail events their own"
+            )
+        if "ses" not in self.key_services(topic.kms_key):
+            raise ValueError(
+                f"data.email.events_topic: SES publishes to topic {topic.name!r}, whose key {topic.kms_key!r} does "
+                "not admit it; add 'ses' to that key's allow_services"
+            )
+
     def _check_cdns(self) -> None:
         covered = (self.security.certificate_domain, *self.security.certificate_alternative_names)
         keys = {k.purpose: k.allow_services for k in self.security.keys}
@@ -1089,9 +1185,39 @@ class Environment(Model):
             users += [
                 (f"data.{field_name}[{i}].kms_key", spec.kms_key) for i, spec in enumerate(getattr(data, field_name))
             ]
+        if self.compute.ephemeral_storage_key:
+            users.append(("compute.ephemeral_storage_key", self.compute.ephemeral_storage_key))
         for where, purpose in users:
             if purpose not in purposes:
                 raise ValueError(f"{where}: key {purpose!r} is not declared; allowed: {_listed(purposes)}")
+        if self.compute.ephemeral_storage_key and "fargate" not in self.key_services(
+            self.compute.ephemeral_storage_key
+        ):
+            raise ValueError(
+                f"compute.ephemeral_storage_key: key {self.compute.ephemeral_storage_key!r} must admit Fargate; "
+                "add 'fargate' to its allow_services"
+            )
+        if self.observability.guardduty_alerts and "events" not in self.key_services(DEFAULT_KEY):
+            raise ValueError(
+                "observability.guardduty_alerts: EventBridge publishes findings to the alarm topic, which the "
+                "default key encrypts; add 'events' to security.default_key_services"
+            )
+
+    def key_services(self, purpose: str) -> tuple[str, ...]:
+        """The AWS services the key of `purpose` admits."""
+        if purpose == DEFAULT_KEY:
+            return self.security.default_key_services
+        return next(k.allow_services for k in self.security.keys if k.purpose == purpose)
+
+    @model_validator(mode="after")
+    def _account_baseline(self) -> Environment:
+        if self.observability.guardduty_alerts and not (self.security.guardduty and self.owns_account_baseline):
+            raise ValueError(
+                "observability.guardduty_alerts: findings are sent where the detector is owned; it needs "
+                "security.guardduty: true and account_baseline: owner (this file has "
+                f"guardduty: {str(self.security.guardduty).lower()}, account_baseline: {self.account_baseline})"
+            )
+        return self
 
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -136,3 +136,18 @@ def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = 
                 target=Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint),
                 terraform_env={**terraform_env, **attach},
             )
+
+
+def stand_in_account_baseline(environment: Environment, boto_kwargs: dict[str, str]) -> list[str]:
+    """An environment with `account_baseline: existing` uses what its account's owner created; on
+    its own emulator, that is created first, as the owner would have. Returns what was created."""
+    if environment.owns_account_baseline or not environment.pipeline.github_repository:
+        return []
+    import boto3
+
+    from modules.github_deploy_role import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
+
+    boto3.client("iam", region_name=environment.region, **boto_kwargs).create_open_id_connect_provider(
+        Url=GITHUB_OIDC_URL, ClientIDList=["sts.amazonaws.com"], ThumbprintList=GITHUB_OIDC_THUMBPRINTS
+    )
+    return ["the GitHub OIDC provider"]

@@ -25,6 +25,10 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
         "features only the last survives and the re-plan adds the other again"
     ),
     "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
+    "aws_ses_identity_notification_topic": (
+        "moto does not implement SetIdentityHeadersInNotificationsEnabled, which the provider calls after "
+        "setting the topic and retries until it times out"
+    ),
     "aws_elasticache_user_group": "moto does not implement CreateUserGroup",
     "aws_secretsmanager_secret_rotation": (
         "moto's CancelRotateSecret refuses a secret without a rotation function (RDS rotates its managed "

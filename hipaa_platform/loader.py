@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from hipaa_platform.secrets_policy import secret_finding
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent.parent / "environments"
 BASES = "base"  # environments/base/<name>.yaml: a shared description that stage files extend
 BASE_KEY = "base"  # in a stage file: the name of the base it extends
+# A base's strings may name the stage's own values, so that per-stage names never collide:
+# `cluster_name: menotime-{stage}-cluster`.
+PLACEHOLDERS = ("name", "name_prefix", "stage")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
 def available_environments(directory: Path | None = None) -> list[str]:
@@ -54,15 +59,24 @@ class Sources:
 
     @property
     def document(self) -> dict:
-        """The effective settings: the file deep-merged over its base."""
-        return merged(self.base, self.own) if self.base is not None else self.own
+        """The effective settings: the file deep-merged over its base, the base's placeholders filled in."""
+        if self.base is None:
+            return self.own
+        return merged(self.filled_base, self.own)
+
+    @property
+    def filled_base(self) -> dict:
+        """The base with this stage's values in its placeholders (before the merge, so that a stage's
+        list item matches the base's item by its filled-in name)."""
+        values = {key: self.own.get(key, (self.base or {}).get(key)) for key in PLACEHOLDERS}
+        return _filled(self.base or {}, {key: value for key, value in values.items() if isinstance(value, str)})
 
     def origin(self, loc: tuple[object, ...]) -> str:
         """Which file sets the value at `loc` of the effective settings."""
         document = self.document
         if _sets(self.own, document, loc):
             return self.path.name
-        if self.base is not None and _sets(self.base, document, loc):
+        if self.base is not None and _sets(self.filled_base, document, loc):
             return str(self.base_path)
         return "neither file"
 
@@ -106,6 +120,16 @@ def merged(base: dict, override: dict) -> dict:
         else:
             result[key] = value
     return result
+
+
+def _filled(node: object, values: dict[str, str]) -> object:
+    if isinstance(node, dict):
+        return {key: _filled(value, values) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_filled(item, values) for item in node]
+    if isinstance(node, str):
+        return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), node)
+    return node
 
 
 def _named_items(value: object) -> bool:

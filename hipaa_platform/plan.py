@@ -185,7 +185,10 @@ def markdown(review: Review) -> str:
             forced = ", ".join(change.replace_paths) or "the resource is removed"
             lines.append(f"- `{layer}`: `{change.address}` ({change.action}; forced by: {forced})")
         lines.append("")
-        lines.append("Allow an intended one with `ALLOW_REPLACE=<address>` (see docs/ci.md).")
+        lines.append(
+            "Allow an intended one with an `allow-replace: <environment> <address>` line in the pull request's "
+            "description, or `ALLOW_REPLACE=<address>` locally (see docs/ci.md)."
+        )
     for plan in review.layers:
         if not plan.changes:
             lines += ["", f"### {plan.layer}: no changes"]

@@ -51,6 +51,7 @@ ENDPOINT_BY_PREFIX = {
     "aws_route": "ec2",
     "aws_s3_": "s3",
     "aws_secretsmanager_": "secretsmanager",
+    "aws_ses_": "ses",
     "aws_security_group": "ec2",
     "aws_securityhub_": "securityhub",
     "aws_service_discovery_": "servicediscovery",

@@ -80,7 +80,14 @@ class ComputeLayer(LayerStack):
         self.log_key = key_arn(security, env, env.security.log_key)
 
         cluster, session_logs = ecs_cluster(
-            self, env=env, namer=self.namer, log_key=self.log_key, kms_key_arn=security.kms_key_arn
+            self,
+            env=env,
+            namer=self.namer,
+            log_key=self.log_key,
+            kms_key_arn=security.kms_key_arn,
+            ephemeral_storage_key_arn=key_arn(security, env, compute.ephemeral_storage_key)
+            if compute.ephemeral_storage_key
+            else None,
         )
         alb = HttpsLoadBalancer(
             self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
@@ -23,6 +24,7 @@ from modules.access_log_bucket import access_log_bucket
 from modules.aurora import AuroraServerlessCluster
 from modules.bucket_cdn import BucketDistribution
 from modules.dynamodb_table import EncryptedTable
+from modules.email_domain import EmailDomain
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.postgres import PostgresDatabase
@@ -144,6 +146,23 @@ class DataLayer(LayerStack):
                 kms_key_arn=self._key(data.event_bus.kms_key),
                 account=account,
             )
+        self.email = None
+        if data.email:
+            self.email = EmailDomain(
+                self,
+                "email",
+                config=data.email,
+                region=env.region,
+                account=account,
+                events_topic_arn=self.topics[data.email.events_topic].arn if data.email.events_topic else None,
+                reports_to=env.observability.alarm_email,
+            )
+            TerraformOutput(
+                self,
+                "email_dns_records",
+                value=self.email.dns_records,
+                description="DNS records to publish at the mail domain's DNS provider before services send mail",
+            )
         self.redis = None
         if data.redis:
             self.redis = RedisReplicationGroup(
@@ -258,6 +277,15 @@ class DataLayer(LayerStack):
                 ),
                 Statement(sid="ListBuckets", actions=("s3:ListBucket",), resources=tuple(b.arn for b in granted)),
             ]
+        if service.sends_mail == "api":
+            statements.append(
+                Statement(
+                    sid="SendMailAsTheSender",
+                    actions=("ses:SendEmail", "ses:SendRawEmail"),
+                    resources=(self.email.arn,),
+                    conditions={"StringEquals": {"ses:FromAddress": self.environment.data.email.sender}},
+                )
+            )
         statements += [
             Statement(
                 sid=grant.sid,
@@ -269,10 +297,11 @@ class DataLayer(LayerStack):
         ]
         if not statements:
             return
+        only_buckets = not service.permissions and service.sends_mail != "api"
         IamRolePolicy(
             self,
-            f"task-buckets-{service.container_name}" if not service.permissions else f"task-{service.container_name}",
-            name="application-buckets" if not service.permissions else "application-permissions",
+            f"task-buckets-{service.container_name}" if only_buckets else f"task-{service.container_name}",
+            name="application-buckets" if only_buckets else "application-permissions",
             role=self.security.task_role_names[service.name],
             policy=policy_document(*statements),
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
@@ -19,6 +20,7 @@ from modules.alarms import database_dimensions, metric_alarm, platform_alarms
 from modules.budget import monthly_budget
 from modules.dashboards import alarm_panel, dashboard, dashboard_panels
 from modules.service_health import service_health_alarms
+from modules.threat_alerts import GuardDutyFindingAlerts
 from modules.xray_sampling import xray_sampling
 
 CRITICAL = "critical"  # key of the one critical topic in its contract map
@@ -51,6 +53,15 @@ class ObservabilityLayer(LayerStack):
         SnsTopicSubscription(
             self, "alarms-email", topic_arn=alarm_topic_arn, protocol="email", endpoint=obs.alarm_email
         )
+        if obs.guardduty_alerts:
+            GuardDutyFindingAlerts(
+                self,
+                "guardduty-alerts",
+                name=self.namer.name("guardduty-findings"),
+                config=obs.guardduty_alerts,
+                topic_arn=alarm_topic_arn,
+                account=DataAwsCallerIdentity(self, "account").account_id,
+            )
         alarms = platform_alarms(env, compute, data, self.namer)
         for spec in alarms:
             metric_alarm(self, spec, namer=self.namer, topic_arn=alarm_topic_arn)

@@ -212,7 +212,10 @@ class SecurityLayer(LayerStack):
             web_acl = RegionalWebAcl(
                 self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key
             )
-        if env.security.guardduty:
+            if env.security.waf.count_only:
+                accept_finding(web_acl.acl, "CKV_HIPAA_4", env.decisions.waf_count_only)
+        # Account-wide guards are created once per account, by the environment that owns them.
+        if env.security.guardduty and env.owns_account_baseline:
             guardduty = GuardDuty(self, "guardduty")
             accept_finding(
                 guardduty.detector,
@@ -220,9 +223,13 @@ class SecurityLayer(LayerStack):
                 "The platform owns one account in one region and enables the detector there; organization-wide "
                 "GuardDuty is configured from the organization's management account, outside this project.",
             )
-        if env.security.security_hub and self.creates_all(
-            ("aws_securityhub_account", "Security Hub"),
-            ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
+        if (
+            env.security.security_hub
+            and env.owns_account_baseline
+            and self.creates_all(
+                ("aws_securityhub_account", "Security Hub"),
+                ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
+            )
         ):
             SecurityHub(self, "security-hub", partition=self.partition, region=env.region)
         if env.security.cloudtrail:

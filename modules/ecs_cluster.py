@@ -14,11 +14,18 @@ from modules.log_group import EncryptedLogGroup
 
 
 def ecs_cluster(
-    scope: Construct, *, env: Environment, namer: Namer, log_key: str, kms_key_arn: str
+    scope: Construct,
+    *,
+    env: Environment,
+    namer: Namer,
+    log_key: str,
+    kms_key_arn: str,
+    ephemeral_storage_key_arn: str | None = None,
 ) -> tuple[EcsCluster, EncryptedLogGroup | None]:
     """The cluster, and the ECS Exec session log group when session logging is on."""
     compute = env.compute
-    configuration, exec_logs = None, None
+    configuration: dict[str, object] = {}
+    exec_logs = None
     if compute.execute_command_logging:
         exec_logs = EncryptedLogGroup(
             scope,
@@ -27,7 +34,7 @@ def ecs_cluster(
             retention_days=env.networking.flow_log_retention_days,
             kms_key_arn=log_key,
         )
-        configuration = {
+        configuration |= {
             "execute_command_configuration": {
                 "kms_key_id": kms_key_arn,
                 "logging": "OVERRIDE",
@@ -37,12 +44,17 @@ def ecs_cluster(
                 },
             }
         }
+    if ephemeral_storage_key_arn:
+        # Every Fargate task's ephemeral storage in the cluster, with the environment's own key.
+        configuration |= {
+            "managed_storage_configuration": {"fargate_ephemeral_storage_kms_key_id": ephemeral_storage_key_arn}
+        }
     cluster = EcsCluster(
         scope,
         "cluster",
         name=compute.cluster_name,
         setting=[{"name": "containerInsights", "value": "enabled" if compute.container_insights else "disabled"}],
-        configuration=configuration,
+        configuration=configuration or None,
     )
     if not compute.container_insights:
         accept_finding(

@@ -78,7 +78,7 @@ def github_deploy_role(
 
 def github_oidc_provider_arn(scope: Construct, env: Environment) -> str:
     # An account holds one provider per issuer URL: the second environment in it reads the first's.
-    if env.pipeline.github_oidc_provider == "existing":
+    if not env.owns_account_baseline:
         return DataAwsIamOpenidConnectProvider(scope, "github-oidc", url=GITHUB_OIDC_URL).arn
     return IamOpenidConnectProvider(
         scope,

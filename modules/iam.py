@@ -28,6 +28,28 @@ class Statement:
         return body
 
 
+def topic_owner_manages(account: str, topic_arn: str) -> Statement:
+    """The statement a topic policy keeps for its own account (a topic policy replaces SNS's default)."""
+    return Statement(
+        sid="OwnerManages",
+        principals={"AWS": account},
+        actions=(
+            "sns:Publish",
+            "sns:Subscribe",
+            "sns:GetTopicAttributes",
+            "sns:SetTopicAttributes",
+            "sns:ListSubscriptionsByTopic",
+        ),
+        resources=(topic_arn,),
+    )
+
+
+def service_publishes(sid: str, service: str, topic_arn: str, conditions: dict[str, dict[str, Any]]) -> Statement:
+    """A topic-policy statement letting one AWS service publish, under `conditions` (its source)."""
+    return Statement(sid=sid, principals={"Service": service}, actions=("sns:Publish",), resources=(topic_arn,),
+                     conditions=conditions)  # fmt: skip
+
+
 def policy_document(*statements: Statement) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [s.render() for s in statements]}, indent=2)
 

@@ -18,7 +18,7 @@ from constructs import Construct
 
 from hipaa_platform.config import EventBus, Queue
 from hipaa_platform.layer import target_creates
-from modules.iam import Statement, policy_document
+from modules.iam import Statement, policy_document, topic_owner_manages
 
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
@@ -134,18 +134,7 @@ class EventBusWithArchive(Construct):
             "topic-policy",
             arn=topic.arn,
             policy=policy_document(
-                Statement(
-                    sid="OwnerManages",
-                    principals={"AWS": account},
-                    actions=(
-                        "sns:Publish",
-                        "sns:Subscribe",
-                        "sns:GetTopicAttributes",
-                        "sns:SetTopicAttributes",
-                        "sns:ListSubscriptionsByTopic",
-                    ),
-                    resources=(topic.arn,),
-                ),
+                topic_owner_manages(account, topic.arn),
                 Statement(
                     sid="EventBridgeForwards",
                     principals={"Service": "events.amazonaws.com"},

@@ -59,6 +59,34 @@ def key_policy(services: tuple[str, ...], *grants: Statement, account: str, part
             resources=("*",),
             conditions={"StringLike": {"aws:SourceArn": f"arn:{partition}:cloudfront::{account}:distribution/*"}},
         ),
+        # Fargate encrypts tasks' ephemeral storage with a data key and grants itself Decrypt, only for
+        # clusters of this account (ECS puts the cluster in the encryption context).
+        "fargate": (
+            Statement(
+                sid="FargateEncryptsEphemeralStorage",
+                principals={"Service": "fargate.amazonaws.com"},
+                actions=("kms:GenerateDataKeyWithoutPlaintext",),
+                resources=("*",),
+                conditions={"StringEquals": {"kms:EncryptionContext:aws:ecs:clusterAccount": account}},
+            ),
+            Statement(
+                sid="FargateGrantsItselfDecrypt",
+                principals={"Service": "fargate.amazonaws.com"},
+                actions=("kms:CreateGrant",),
+                resources=("*",),
+                conditions={
+                    "StringEquals": {"kms:EncryptionContext:aws:ecs:clusterAccount": account},
+                    "ForAllValues:StringEquals": {"kms:GrantOperations": "Decrypt"},
+                },
+            ),
+        ),
+        "ses": Statement(
+            sid="SesPublishesToEncryptedTopics",
+            principals={"Service": "ses.amazonaws.com"},
+            actions=("kms:Decrypt", "kms:GenerateDataKey"),
+            resources=("*",),
+            conditions=source_account,
+        ),
         "sns": Statement(
             sid="SnsDeliversToEncryptedQueues",
             principals={"Service": "sns.amazonaws.com"},
@@ -75,8 +103,12 @@ def key_policy(services: tuple[str, ...], *grants: Statement, account: str, part
             resources=("*",),
         ),
         *grants,
-        *(by_service[service] for service in services),
+        *(statement for service in services for statement in _statements(by_service[service])),
     )
+
+
+def _statements(granted: Statement | tuple[Statement, ...]) -> tuple[Statement, ...]:
+    return granted if isinstance(granted, tuple) else (granted,)
 
 
 class PlatformKeys(Construct):

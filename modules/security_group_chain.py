@@ -19,6 +19,7 @@ HTTP_REDIRECT_ONLY = (
     "no traffic is forwarded on it (seed requirement)."
 )
 ATTACHED_LATER = "This group is attached in the {layer} layer, which checkov's per-file graph cannot see ({what})."
+SES_SMTP_PORT = 587
 SERVERLESS_REDIS_PORTS = (("cache", 6379), ("cache-reader", 6380))  # primary and read-only endpoints
 
 
@@ -148,8 +149,7 @@ class SecurityGroups(Construct):
     def _service(self, service) -> SecurityGroup:
         env, chain = self.environment, self.chain
         # Air-gapped networks reach AWS only through endpoints inside the VPC; otherwise through NAT.
-        air_gapped = bool(env.networking.interface_endpoints) and env.networking.nat == "none"
-        https_egress = str(env.networking.vpc_cidr) if air_gapped else "0.0.0.0/0"
+        https_egress = str(env.networking.vpc_cidr) if env.networking.air_gapped else "0.0.0.0/0"
         name, port = service.container_name, service.container_port
         sg = SecurityGroup(
             self,
@@ -183,6 +183,15 @@ class SecurityGroups(Construct):
             description="HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)",
             cidr_ipv4=https_egress,
         )
+        if service.sends_mail == "smtp":
+            self._tcp_rule(
+                f"{name}-out-smtp",
+                inbound=False,
+                group=sg.id,
+                port=SES_SMTP_PORT,
+                description=f"SES SMTP submission (STARTTLS) on {SES_SMTP_PORT}",
+                cidr_ipv4=https_egress,
+            )
         peers = []
         if "database" in service.connects_to:
             peers += [("database", chain.database, env.data.database_port)]

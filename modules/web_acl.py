@@ -8,7 +8,7 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl import Wafv2WebAcl
 from cdktf_cdktf_provider_aws.wafv2_web_acl_logging_configuration import Wafv2WebAclLoggingConfiguration
 from constructs import Construct
 
-from hipaa_platform.config import Waf
+from hipaa_platform.config import RATE_LIMIT_RULE, Waf
 from modules.log_group import EncryptedLogGroup
 
 
@@ -25,16 +25,17 @@ class RegionalWebAcl(Construct):
                 {
                     "name": group,
                     "priority": priority,
-                    "override_action": {"none": {}},
+                    # count: the group's matches are logged, not blocked (a rule's first weeks)
+                    "override_action": {"count": {}} if group in config.count_only else {"none": {}},
                     "statement": {"managed_rule_group_statement": {"name": group, "vendor_name": "AWS"}},
                     "visibility_config": _visibility(group),
                 }
             )
         rules.append(
             {
-                "name": "rate-limit-per-ip",
+                "name": RATE_LIMIT_RULE,
                 "priority": len(rules),
-                "action": {"block": {}},
+                "action": {"count": {}} if RATE_LIMIT_RULE in config.count_only else {"block": {}},
                 "statement": {
                     "rate_based_statement": {"limit": config.rate_limit_per_5_minutes, "aggregate_key_type": "IP"}
                 },

@@ -54,24 +54,29 @@ def synthesize_environment(environment, outdir: Path, on_emulator: bool = False)
     return Synthesized(outdir, stacks, context.skipped)
 
 
-@pytest.fixture(scope="session")
-def intakeiq(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize_environment("intakeiq", tmp_path_factory.mktemp("intakeiq") / "cdktf.out")
-
-
-@pytest.fixture(scope="session")
-def medisync(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize_environment("medisync-prod", tmp_path_factory.mktemp("medisync") / "cdktf.out")
-
-
-@pytest.fixture(scope="session")
-def clubapp(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize_environment("clubapp-dev", tmp_path_factory.mktemp("clubapp") / "cdktf.out")
-
-
 # Environment file -> its session fixture; every tier that runs per environment runs over these
 # (tests/unit/test_environments_covered.py fails when an environment has none).
-SYNTHESIZED = {"intakeiq": "intakeiq", "medisync-prod": "medisync", "clubapp-dev": "clubapp"}
+SYNTHESIZED = {
+    "intakeiq": "intakeiq",
+    "medisync-prod": "medisync",
+    "clubapp-dev": "clubapp",
+    "menotime-dev": "menotime_dev",
+    "menotime-staging": "menotime_staging",
+    "menotime-prod": "menotime_prod",
+}
+FIXTURES = list(SYNTHESIZED.values())
+
+
+def _synthesized_once(environment: str):
+    @pytest.fixture(scope="session", name=SYNTHESIZED[environment])
+    def fixture(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+        return synthesize_environment(environment, tmp_path_factory.mktemp(environment) / "cdktf.out")
+
+    return fixture
+
+
+for _environment, _fixture in SYNTHESIZED.items():
+    globals()[f"_{_fixture}"] = _synthesized_once(_environment)
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
         # a bucket without a policy, one whose policy has no TLS statement, one that puts the
         # TLS condition on an Allow statement
         ("CKV2_HIPAA_3", "s3_tls_only/fail", 0, 3),
+        ("CKV_HIPAA_4", "waf_rules_block/pass", 1, 0),
+        # a managed rule group whose override is count, a rate rule whose action is count
+        ("CKV_HIPAA_4", "waf_rules_block/fail", 0, 2),
     ],
 )
 def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, tmp_path: Path) -> None:

@@ -21,9 +21,10 @@ from hipaa_platform.addresses import (
 )
 from hipaa_platform.errors import ConfigError
 from hipaa_platform.loader import available_environments
+from tests.conftest import FIXTURES, SYNTHESIZED
 
 
-@pytest.mark.parametrize("fixture", ["intakeiq", "medisync", "clubapp"])
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_no_address_carries_a_hash(fixture: str, request: pytest.FixtureRequest) -> None:
     synthesized = request.getfixturevalue(fixture)
     found = [a for stack in synthesized.stacks.values() for a in addresses_of(stack)]
@@ -93,10 +94,10 @@ def test_a_changed_resource_is_not_a_move() -> None:
         match_moves(OLD, renamed(aws_kms_key={"phi-key": {"description": "PHI, rotated"}}))
 
 
-@pytest.mark.parametrize("fixture", ["intakeiq", "medisync", "clubapp"])
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_recorded_moves_are_rendered_and_end_at_existing_addresses(fixture: str, request) -> None:
     synthesized = request.getfixturevalue(fixture)
-    environment = {"intakeiq": "intakeiq", "medisync": "medisync-prod", "clubapp": "clubapp-dev"}[fixture]
+    environment = next(name for name, of in SYNTHESIZED.items() if of == fixture)
     for layer, stack in synthesized.stacks.items():
         moves = recorded_moves(environment, layer)
         moved_file = synthesized.outdir / "stacks" / layer / MOVES_FILE

@@ -120,9 +120,9 @@ def test_adjacent_windows_are_accepted(tmp_path: Path) -> None:
     assert load_environment_file(path).data.database.maintenance_window == "sun:04:00-sun:05:00"
 
 
-def test_github_provider_choice_names_the_allowed_values(tmp_path: Path) -> None:
-    message = error_for(tmp_path, lambda d: d["pipeline"].update(github_oidc_provider="reuse"))
-    assert "pipeline.github_oidc_provider" in message and "'create'" in message and "'existing'" in message
+def test_account_baseline_choice_names_the_allowed_values(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.update(account_baseline="reuse"))
+    assert "account_baseline" in message and "'owner'" in message and "'existing'" in message
 
 
 def second_service(document: dict, **fields) -> None:
@@ -164,3 +164,38 @@ def test_a_reason_without_its_choice_is_refused(tmp_path: Path) -> None:
 def test_a_reason_too_short_to_judge_is_refused(tmp_path: Path) -> None:
     message = error_for(tmp_path, lambda d: d["decisions"].update(no_waf="cost"))
     assert "decisions.no_waf" in message and "at least 40 characters" in message
+
+
+def with_mail(document: dict, mode: str = "api", **email) -> None:
+    document["compute"]["services"][0]["sends_mail"] = mode
+    document["data"]["email"] = {"domain": "intakeiq.com", "sender": "noreply@intakeiq.com", **email}
+
+
+def test_mail_needs_the_email_domain_and_a_sender_in_it(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(sends_mail="api"))
+    assert "compute.services[0].sends_mail: api mail goes through data.email; declare it" in message
+    message = error_for(tmp_path, lambda d: with_mail(d, sender="noreply@example.com"))
+    assert "data.email: sender 'noreply@example.com' is not in domain 'intakeiq.com'" in message
+
+
+def test_mail_without_nat_needs_the_ses_endpoint(tmp_path: Path) -> None:
+    def air_gapped(document: dict) -> None:
+        with_mail(document, mode="smtp")
+        document["networking"]["interface_endpoints"] = ["ecr.api"]
+
+    message = error_for(tmp_path, air_gapped)
+    assert "smtp needs a way to SES: networking.nat, or 'email-smtp' in networking.interface_endpoints" in message
+
+
+def test_mail_events_go_to_a_declared_topic_whose_key_admits_ses(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: with_mail(d, events_topic="mail"))
+    assert "data.email.events_topic: 'mail' is not a topic; allowed: (no data.topics)" in message
+
+    def topic(document: dict) -> None:
+        with_mail(document, events_topic="mail")
+        document["data"]["topics"] = [{"name": "mail"}]
+
+    message = error_for(tmp_path, topic)
+    assert "whose key 'default' does not admit it; add 'ses' to that key's allow_services" in message
+    admitted = write(tmp_path, lambda d: (topic(d), d["security"].update(default_key_services=["logs", "ses"])))
+    assert load_environment_file(admitted).data.email.events_topic == "mail"

@@ -16,6 +16,7 @@ from layers.networking import NetworkingOutputs
 from layers.observability import ObservabilityOutputs
 from layers.pipeline import PipelineOutputs
 from layers.security import SecurityOutputs
+from tests.conftest import FIXTURES
 
 CONTRACTS = (NetworkingOutputs, SecurityOutputs, DataOutputs, ComputeOutputs, PipelineOutputs, ObservabilityOutputs)
 # Sets used whole (a load balancer or a service is placed in every subnet of a tier), never per item.
@@ -58,7 +59,7 @@ def test_the_grep_sees_a_positional_read() -> None:
     assert not POSITIONAL_READ.search("role=security.task_role_names[spec.name],")
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
+@pytest.mark.parametrize("environment", FIXTURES)
 def test_synthesized_layers_read_upstream_state_by_name(request, environment: str) -> None:
     synthesized = request.getfixturevalue(environment)
     text = synthesized.text()

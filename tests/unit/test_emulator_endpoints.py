@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from hipaa_platform.targets import EMULATED_SERVICES, endpoint_for
+from tests.conftest import FIXTURES
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
+@pytest.mark.parametrize("environment", FIXTURES)
 def test_every_resource_type_has_an_emulated_endpoint(request, environment: str) -> None:
     synthesized = request.getfixturevalue(environment)
     types = {t for stack in synthesized.stacks.values() for t in stack.get("resource", {})}

@@ -280,8 +280,7 @@ def test_the_deploy_role_trusts_the_github_provider_it_creates(intakeiq) -> None
 
 def test_an_account_with_a_github_provider_reuses_it(synthesize_variant) -> None:
     environment = load_environment("intakeiq")
-    pipeline = environment.pipeline.model_copy(update={"github_oidc_provider": "existing"})
-    shared = synthesize_variant(environment.model_copy(update={"pipeline": pipeline}))
+    shared = synthesize_variant(environment.model_copy(update={"account_baseline": "existing"}))
     assert not shared.resources("pipeline", "aws_iam_openid_connect_provider")
     lookup = shared.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]["github-oidc"]
     assert lookup["url"] == "https://token.actions.githubusercontent.com"

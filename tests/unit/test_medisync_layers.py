@@ -330,3 +330,20 @@ def test_the_build_runs_what_the_environment_file_says(medisync, synthesize_vari
     assert commands[0] == "make test" and "--platform linux/amd64" in commands[1]
     assert not any("trivy" in c or "npm" in c for c in commands)
     assert {p["environment"]["type"] for p in builds.values()} == {"LINUX_CONTAINER"}
+
+
+def test_the_notification_service_sends_mail_through_ses_as_its_sender_only(medisync) -> None:
+    assert medisync.only("data", "aws_ses_domain_identity")["domain"] == "medisync.health"
+    grants = statements(medisync.resources("data", "aws_iam_role_policy")["task-notification-service"])
+    send = grants["SendMailAsTheSender"]
+    assert send["Action"] == ["ses:SendEmail", "ses:SendRawEmail"]
+    assert send["Resource"] == "${aws_ses_domain_identity.email-identity.arn}"
+    assert send["Condition"] == {"StringEquals": {"ses:FromAddress": "notifications@medisync.health"}}
+    others = [
+        p
+        for name, p in medisync.resources("data", "aws_iam_role_policy").items()
+        if name != "task-notification-service"
+    ]
+    assert not any("ses:" in p["policy"] for p in others)  # no other service may send
+    egress = medisync.resources("security", "aws_vpc_security_group_egress_rule").values()
+    assert not any(r["from_port"] == 587 for r in egress)  # the API over HTTPS, no SMTP port

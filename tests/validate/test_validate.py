@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hipaa_platform import LAYERS, terraform
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.validate
 
@@ -14,7 +15,7 @@ def terraform_env() -> dict[str, str]:
     return terraform.terraform_environment()
 
 
-@pytest.mark.parametrize("environment", ["intakeiq", "medisync", "clubapp"])
+@pytest.mark.parametrize("environment", FIXTURES)
 @pytest.mark.parametrize("layer", LAYERS)
 def test_layer_validates(request, terraform_env, environment: str, layer: str) -> None:
     synthesized = request.getfixturevalue(environment)

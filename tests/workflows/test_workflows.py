@@ -66,31 +66,56 @@ def test_every_workflow_parses_and_pins_action_majors() -> None:
                     assert "@" in step["uses"], f"{path.name}: unpinned action {step['uses']}"
 
 
-def test_pull_request_runs_tests_gate_sarif_and_one_updated_plan_comment() -> None:
+def test_pull_request_gates_and_plans_each_affected_environment_in_its_own_comment() -> None:
     document = load("pull-request.yml")
-    assert "pull_request" in document["on"]
+    assert "edited" in document["on"]["pull_request"]["types"]  # a new allowance re-plans
     jobs = document["jobs"]
     assert "make test" in steps(jobs["test"])
-    assert "make scan" in steps(jobs["gate"]) and "upload-sarif" in steps(jobs["gate"])
+    affected = jobs["affected"]
+    assert "python -m hipaa_platform affected --base" in steps(affected)
+    assert affected["steps"][0]["with"]["fetch-depth"] == 0  # the base branch is there to diff against
+    matrix = "${{ fromJSON(needs.affected.outputs.environments) }}"
+    for name in ("gate", "plan"):
+        assert jobs[name]["strategy"]["matrix"]["environment"] == matrix
+        assert jobs[name]["if"] == "needs.affected.outputs.environments != '[]'"
+    assert 'make scan ENV="$ENVIRONMENT"' in steps(jobs["gate"]) and "upload-sarif" in steps(jobs["gate"])
     assert jobs["gate"]["permissions"]["security-events"] == "write"
     plan = jobs["plan"]
-    assert set(plan["needs"]) == {"test", "gate"}
+    assert set(plan["needs"]) == {"test", "affected", "gate"}
     assert plan["permissions"]["id-token"] == "write"
-    assert "make plan" in steps(plan)
+    credentials = next(s for s in plan["steps"] if "configure-aws-credentials" in s.get("uses", ""))
+    assert credentials["with"]["role-to-assume"] == "${{ fromJSON(vars.PLAN_ROLE_ARNS)[matrix.environment] }}"
+    # allowances come from this pull request's description, never from a repository-wide variable
+    assert 'make plan ENV="$ENVIRONMENT" ALLOWANCES=build/pull-request.md' in steps(plan)
+    assert "ALLOW_REPLACE" not in (WORKFLOWS / "pull-request.yml").read_text()
     script = next(s["with"]["script"] for s in plan["steps"] if "github-script" in s.get("uses", ""))
-    assert "updateComment" in script and "marker" in script
+    assert "updateComment" in script and "platform-plan:${process.env.ENVIRONMENT}" in script
 
 
-def test_merge_to_main_deploys_layer_by_layer_behind_environment_protection() -> None:
+def test_merge_to_main_promotes_dev_then_staging_then_prod() -> None:
     document = load("deploy-main.yml")
     assert document["on"]["push"]["branches"] == ["main"]
+    assert document["concurrency"]["cancel-in-progress"] is False  # runs queue: no commit overtakes
     jobs = document["jobs"]
+    assert list(jobs) == ["dev", "staging", "prod"]
+    assert jobs["staging"]["needs"] == "dev" and jobs["prod"]["needs"] == ["dev", "staging"]
+    for stage, job in jobs.items():
+        assert job["uses"] == "./.github/workflows/deploy-environment.yml"
+        assert f"menotime-{stage}" in job["with"]["environment"]
+    # a failed earlier stage stops every later one
+    assert "needs.dev.result != 'failure'" in jobs["staging"]["if"]
+    assert "needs.staging.result != 'failure'" in jobs["prod"]["if"]
+
+
+def test_an_environment_deploys_layer_by_layer_behind_its_own_github_environment() -> None:
+    jobs = load("deploy-environment.yml")["jobs"]
     assert list(jobs) == list(LAYERS)
     for previous, layer in pairwise(LAYERS):
         assert jobs[layer]["needs"] == previous
-        assert jobs[layer]["with"]["layer"] == layer
+    for layer, job in jobs.items():
+        assert job["with"] == {"environment": "${{ inputs.environment }}", "layer": layer}
     reusable = load("deploy-layer.yml")["jobs"]["deploy"]
-    assert "environment" in reusable
+    assert reusable["environment"] == "${{ inputs.environment }}"
     # the step's entry process is the project's command, which hears the cancel signals itself
     assert 'exec .venv/bin/python -O -m hipaa_platform apply --env "$PLATFORM_ENV" --layer "$LAYER"' in steps(reusable)
 

@@ -1,0 +1,298 @@
+"""MenoTime (seed 003): three stages from one base, side by side in one account. The seed's
+stated values are found in the synthesized JSON of each stage; docs/environments.md lists the
+deviations and what is not built yet."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hipaa_platform.errors import ConfigError
+from hipaa_platform.loader import ENVIRONMENTS_DIR, environment_files, load_environment, load_environment_file
+
+STAGES = {"dev": "menotime_dev", "staging": "menotime_staging", "prod": "menotime_prod"}
+
+# Top-level arguments that name what a resource creates in the account.
+NAME_ARGUMENTS = ("name", "bucket", "identifier", "alarm_name", "dashboard_name", "name_prefix", "function_name")
+NAMED_BY_FAMILY = ("aws_ecs_task_definition",)  # elsewhere (aws_db_parameter_group) `family` is the engine
+# Named within another resource, not within the account.
+SCOPED_NAMES = {"aws_iam_role_policy": "an inline policy is named within its role"}
+# One per account and region: only the environment owning the account baseline creates them.
+ACCOUNT_WIDE = ("aws_guardduty_detector", "aws_securityhub_account", "aws_iam_openid_connect_provider")
+_REFERENCE = re.compile(r"^\$\{[^{}]*\}$")
+
+
+def created_names(stacks: dict[str, dict]) -> set[tuple[str, str]]:
+    """(resource type, name) of everything a synthesized environment names in its account; a bare
+    reference to another resource's name is not a name of its own."""
+    names = set()
+    for stack in stacks.values():
+        for resource_type, resources in stack.get("resource", {}).items():
+            if resource_type in SCOPED_NAMES:
+                continue
+            arguments = (*NAME_ARGUMENTS, *(("family",) if resource_type in NAMED_BY_FAMILY else ()))
+            for body in resources.values():
+                for argument in arguments:
+                    value = body.get(argument)
+                    if isinstance(value, str) and not _REFERENCE.match(value):
+                        names.add((resource_type, value))
+    return names
+
+
+def collisions(environments: dict[str, dict[str, dict]]) -> dict[tuple[str, str], list[str]]:
+    """Names two environments would both create in one account and region, with who creates them."""
+    creators: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for environment, stacks in environments.items():
+        for name in created_names(stacks):
+            creators[name].append(environment)
+        for stack in stacks.values():
+            for resource_type in ACCOUNT_WIDE:
+                if stack.get("resource", {}).get(resource_type):
+                    creators[(resource_type, "(account-wide)")].append(environment)
+    return {name: sorted(who) for name, who in creators.items() if len(who) > 1}
+
+
+@pytest.fixture(scope="module")
+def stages(request) -> dict:
+    return {stage: request.getfixturevalue(fixture) for stage, fixture in STAGES.items()}
+
+
+def test_the_three_stages_share_one_account_without_a_colliding_name(stages) -> None:
+    assert collisions({stage: synthesized.stacks for stage, synthesized in stages.items()}) == {}
+
+
+def test_the_collision_check_finds_a_shared_name_and_a_second_account_baseline() -> None:
+    def stack(**resources: dict) -> dict[str, dict]:
+        return {"security": {"resource": resources}}
+
+    dev = stack(aws_kms_alias={"a": {"name": "alias/menotime-master"}}, aws_guardduty_detector={"d": {}})
+    prod = stack(aws_kms_alias={"a": {"name": "alias/menotime-master"}}, aws_guardduty_detector={"d": {}})
+    scoped = stack(aws_iam_role_policy={"p": {"name": "read-secrets", "role": "${aws_iam_role.r.id}"}})
+    assert collisions({"dev": dev, "prod": prod, "x": scoped, "y": scoped}) == {
+        ("aws_kms_alias", "alias/menotime-master"): ["dev", "prod"],
+        ("aws_guardduty_detector", "(account-wide)"): ["dev", "prod"],
+    }
+
+
+def test_each_stage_is_the_base_and_a_small_file() -> None:
+    for stage in STAGES:
+        files = environment_files(f"menotime-{stage}")
+        assert files == [ENVIRONMENTS_DIR / "base" / "menotime.yaml", ENVIRONMENTS_DIR / f"menotime-{stage}.yaml"]
+        assert len(files[1].read_text().splitlines()) < 50
+    prod = load_environment("menotime-prod")
+    assert prod.compute.cluster_name == "menotime-prod-cluster"  # the base's {stage} placeholder
+    assert [s.name for s in prod.compute.services] == ["menotime-prod-backend"]  # the override met its item
+    assert prod.compute.services[0].container_name == "backend"  # ...and kept the base's values
+
+
+def test_dev_owns_the_account_baseline_and_the_others_read_it(stages) -> None:
+    dev = stages["dev"]
+    assert dev.only("security", "aws_guardduty_detector")["enable"] is True
+    assert dev.only("pipeline", "aws_iam_openid_connect_provider")
+    rule = dev.only("observability", "aws_cloudwatch_event_rule")
+    assert json.loads(rule["event_pattern"]) == {
+        "source": ["aws.guardduty"],
+        "detail-type": ["GuardDuty Finding"],
+        "detail": {"severity": [{"numeric": [">=", 7]}]},
+    }
+    target = dev.only("observability", "aws_cloudwatch_event_target")
+    assert target["arn"] == "${aws_sns_topic.alarms.arn}"
+    topic_policy = json.loads(dev.only("observability", "aws_sns_topic_policy")["policy"])
+    publishers = {s["Sid"]: s for s in topic_policy["Statement"]}
+    source = publishers["GuardDutyFindingsRulePublishes"]["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert source.startswith("${aws_cloudwatch_event_rule.") and source.endswith(".arn}")  # this rule only
+    assert "CloudWatchAlarmsPublish" in publishers  # the topic policy keeps the alarms' way in
+    for stage in ("staging", "prod"):
+        other = stages[stage]
+        assert not other.resources("security", "aws_guardduty_detector")
+        assert not other.resources("pipeline", "aws_iam_openid_connect_provider")
+        assert other.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]
+        assert not other.resources("observability", "aws_cloudwatch_event_rule")
+
+
+def test_the_seed_database_in_every_stage_with_rotation_in_prod(stages) -> None:
+    for stage, synthesized in stages.items():
+        database = synthesized.only("data", "aws_db_instance")
+        expected = {
+            "identifier": f"menotime-{stage}-postgres",
+            "engine": "postgres",
+            "instance_class": "db.m7g.large",
+            "allocated_storage": 1000,
+            "storage_type": "gp3",
+            "multi_az": False,
+            "backup_retention_period": 7,
+            "backup_window": "03:00-04:00",
+            "maintenance_window": "sun:04:00-sun:05:00",
+            "iam_database_authentication_enabled": True,
+            "manage_master_user_password": True,
+            "storage_encrypted": True,
+            "publicly_accessible": False,
+            "username": "menotime_user",
+        }
+        assert {key: database[key] for key in expected} == expected
+        assert database["engine_version"].startswith("15.")
+        assert synthesized.only("data", "aws_db_parameter_group")["family"] == "postgres15"
+        rotations = synthesized.resources("data", "aws_secretsmanager_secret_rotation")
+        if stage == "prod":
+            (rotation,) = rotations.values()
+            assert rotation["rotation_rules"]["automatically_after_days"] == 30
+        else:
+            assert not rotations
+
+
+def test_deployment_strategy_and_autoscaling_per_stage(stages) -> None:
+    for stage, synthesized in stages.items():
+        service = synthesized.only("compute", "aws_ecs_service")
+        strategy = (service["deployment_minimum_healthy_percent"], service["deployment_maximum_percent"])
+        # dev and staging: all at once; prod: rolling with one of two tasks serving throughout
+        assert strategy == ((50, 200) if stage == "prod" else (0, 100))
+        assert service["desired_count"] == (2 if stage == "prod" else 1)
+        targets = synthesized.resources("compute", "aws_appautoscaling_target")
+        if stage == "prod":
+            (target,) = targets.values()
+            assert (target["min_capacity"], target["max_capacity"]) == (2, 4)
+        else:
+            assert not targets
+
+
+def test_task_storage_is_encrypted_with_the_separate_key(stages) -> None:
+    for stage, synthesized in stages.items():
+        cluster = synthesized.only("compute", "aws_ecs_cluster")
+        assert cluster["name"] == f"menotime-{stage}-cluster"
+        storage = cluster["configuration"]["managed_storage_configuration"]
+        assert storage["fargate_ephemeral_storage_kms_key_id"].endswith("outputs.kms_key_arns.ebs}")
+        keys = synthesized.resources("security", "aws_kms_key")
+        ebs = next(k for k in keys.values() if "ebs key" in k["description"])
+        grants = {s["Sid"]: s for s in json.loads(ebs["policy"])["Statement"]}
+        assert grants["FargateEncryptsEphemeralStorage"]["Principal"] == {"Service": "fargate.amazonaws.com"}
+        assert grants["FargateGrantsItselfDecrypt"]["Condition"]["ForAllValues:StringEquals"] == {
+            "kms:GrantOperations": "Decrypt"
+        }
+        aliases = {a["name"] for a in synthesized.resources("security", "aws_kms_alias").values()}
+        assert {f"alias/menotime-{stage}-master", f"alias/menotime-{stage}-ebs"} <= aliases
+
+
+def test_waf_logs_first_in_dev_and_staging_and_blocks_in_prod(stages) -> None:
+    for stage, synthesized in stages.items():
+        rules = {r["name"]: r for r in synthesized.only("security", "aws_wafv2_web_acl")["rule"]}
+        assert set(rules) == {
+            "AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+            "rate-limit-per-ip",
+        }  # fmt: skip
+        assert rules["rate-limit-per-ip"]["statement"]["rate_based_statement"]["limit"] == 2000
+        counted = stage != "prod"
+        for group in ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesSQLiRuleSet"):
+            assert rules[group]["override_action"] == ({"count": {}} if counted else {"none": {}})
+        assert rules["rate-limit-per-ip"]["action"] == ({"count": {}} if counted else {"block": {}})
+        assert rules["AWSManagedRulesKnownBadInputsRuleSet"]["override_action"] == {"none": {}}
+
+
+def test_the_seed_names_buckets_and_tags(stages) -> None:
+    for stage, synthesized in stages.items():
+        task = synthesized.only("compute", "aws_ecs_task_definition")
+        assert task["family"] == f"menotime-{stage}-backend"
+        (container,) = json.loads(task["container_definitions"])
+        assert container["portMappings"][0]["containerPort"] == 8000
+        assert (task["cpu"], task["memory"]) == ("1024", "2048")
+        log_groups = {g["name"] for g in synthesized.resources("compute", "aws_cloudwatch_log_group").values()}
+        assert f"/aws/ecs/menotime-{stage}" in log_groups
+        group = synthesized.only("compute", "aws_lb_target_group")
+        assert group["port"] == 8000 and group["health_check"]["path"] == "/health"
+        check = group["health_check"]
+        assert (check["interval"], check["timeout"], check["healthy_threshold"], check["unhealthy_threshold"]) == (
+            30, 5, 2, 3,
+        )  # fmt: skip
+        repository = synthesized.only("compute", "aws_ecr_repository")
+        assert repository["image_scanning_configuration"]["scan_on_push"] is True
+        rules = json.loads(synthesized.only("compute", "aws_ecr_lifecycle_policy")["policy"])["rules"]
+        selections = [r["selection"] for r in rules]
+        assert {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 30} in [
+            {k: s[k] for k in ("tagStatus", "countType", "countUnit", "countNumber") if k in s} for s in selections
+        ]
+        assert any(s.get("countType") == "imageCountMoreThan" and s["countNumber"] == 10 for s in selections)
+        lifecycles = synthesized.resources("data", "aws_s3_bucket_lifecycle_configuration")
+        tiering = {
+            name: next(r for r in lifecycles[f"{name}-lifecycle"]["rule"] if r["id"] == "tiering")
+            for name in ("logs", "backups")
+        }
+        assert tiering["logs"]["transition"] == [{"days": 90, "storage_class": "GLACIER"}]
+        assert tiering["logs"]["expiration"] == [{"days": 730}]
+        assert tiering["backups"]["transition"] == [{"days": 30, "storage_class": "GLACIER"}]
+        cors = synthesized.only("data", "aws_s3_bucket_cors_configuration")
+        assert cors["cors_rule"][0]["allowed_origins"] == ["https://menotime.ai"]
+        tags = synthesized.stacks["data"]["provider"]["aws"][0]["default_tags"][0]["tags"]
+        assert {k: tags[k] for k in ("Environment", "Application", "Component", "CostCenter", "Owner")} == {
+            "Environment": stage, "Application": "menotime", "Component": "data", "CostCenter": "engineering",
+            "Owner": "platform@timelessbiotech.com",
+        }  # fmt: skip
+        assert tags["Compliance"] == "hipaa-pii-storage"
+        database_tags = synthesized.only("data", "aws_db_instance")["tags"]
+        assert database_tags == {"Backup": "daily", "Encryption": "kms"}
+        assert synthesized.stacks["data"]["provider"]["aws"][0]["region"] == "us-west-1"
+
+
+def stage_file(tmp_path: Path, **settings: object) -> Path:
+    """menotime-dev's own file with `settings` merged in, beside a copy of the real base."""
+    (tmp_path / "base").mkdir(exist_ok=True)
+    (tmp_path / "base" / "menotime.yaml").write_text((ENVIRONMENTS_DIR / "base" / "menotime.yaml").read_text())
+    document = yaml.safe_load((ENVIRONMENTS_DIR / "menotime-dev.yaml").read_text())
+    for key, value in settings.items():
+        document[key] = {**document.get(key, {}), **value} if isinstance(value, dict) else value
+    path = tmp_path / "menotime-dev.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def test_findings_are_alerted_only_where_the_detector_is_owned(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"guardduty_alerts: .*account_baseline: owner .*account_baseline: existing"):
+        load_environment_file(stage_file(tmp_path, account_baseline="existing"))
+
+
+def test_a_task_storage_key_must_admit_fargate(tmp_path: Path) -> None:
+    keys = [{"purpose": "ebs", "alias": "alias/menotime-dev-ebs"}]
+    with pytest.raises(ConfigError, match=r"ephemeral_storage_key: key 'ebs' must admit Fargate"):
+        load_environment_file(stage_file(tmp_path, security={"keys": keys}))
+
+
+def test_count_mode_names_a_rule_of_the_acl_and_needs_its_reason(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"count_only: 'AWSManagedRulesLinuxRuleSet' is not a rule .*rate-limit-per-ip"
+    ):
+        load_environment_file(stage_file(tmp_path, security={"waf": {"count_only": ["AWSManagedRulesLinuxRuleSet"]}}))
+    with pytest.raises(ConfigError, match=r"decisions.waf_count_only is required"):
+        load_environment_file(stage_file(tmp_path, decisions={"waf_count_only": None}))
+
+
+def test_mail_from_the_seed_domain_over_smtp(stages) -> None:
+    for synthesized in stages.values():
+        identity = synthesized.only("data", "aws_ses_domain_identity")
+        assert identity["domain"] == "timelessbiotech.com"
+        assert (
+            synthesized.only("data", "aws_ses_domain_dkim")["domain"]
+            == "${aws_ses_domain_identity.email-identity.domain}"
+        )
+        mail_from = synthesized.only("data", "aws_ses_domain_mail_from")
+        assert mail_from["mail_from_domain"] == "mail.timelessbiotech.com"
+        notifications = synthesized.resources("data", "aws_ses_identity_notification_topic").values()
+        assert {n["notification_type"] for n in notifications} == {"Bounce", "Complaint"}
+        assert {n["topic_arn"] for n in notifications} == {"${aws_sns_topic.topic-email-events.arn}"}
+        records = synthesized.stacks["data"]["output"]["email_dns_records"]["value"]
+        assert sum(r["type"] == "CNAME" and "._domainkey.timelessbiotech.com" in r["name"] for r in records) == 3
+        assert {
+            "name": "mail.timelessbiotech.com",
+            "type": "TXT",
+            "value": "v=spf1 include:amazonses.com ~all",
+        } in records
+        # SMTP submission on 587 from the backend only; no other service port is opened to the internet
+        egress = synthesized.resources("security", "aws_vpc_security_group_egress_rule").values()
+        backend = [r for r in egress if r["security_group_id"].endswith("service-backend.id}")]
+        assert {(r["from_port"], r.get("cidr_ipv4")) for r in backend} >= {(587, "0.0.0.0/0"), (443, "0.0.0.0/0")}
+        assert not any(r["from_port"] == 587 and r not in backend for r in egress)
+        topic_key = json.loads(next(k for k in synthesized.resources("security", "aws_kms_key").values()
+                                    if "default key" in k["description"])["policy"])  # fmt: skip
+        assert "SesPublishesToEncryptedTopics" in {s["Sid"] for s in topic_key["Statement"]}
