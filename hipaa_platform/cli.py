@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hipaa_platform import LAYERS
@@ -23,7 +24,8 @@ EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name 
 
 
 def _fail(error: UserError) -> None:
-    errors.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+    # The message is plain text: a value such as `[/api/*]` must not be read as markup.
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False)
     raise typer.Exit(2)
 
 

@@ -399,10 +399,26 @@ class CorsRule(Model):
     max_age_seconds: int = Field(3600, ge=0, le=86400)
 
 
+class CdnApi(Model):
+    """Paths a bucket's distribution sends to the load balancer instead of the bucket."""
+
+    paths: tuple[Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_.*-]*$")], ...] = ("/api/*",)
+    origin_domain: str = Field(
+        pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$",
+        description="a name on the load balancer's certificate whose DNS points at it (CloudFront checks TLS)",
+    )
+    ttl_seconds: int = Field(60, ge=0, le=86400, description="longest an API response is cached, per caller")
+
+
 class BucketCdn(Model):
     """CloudFront in front of the bucket, reading it through origin access control."""
 
-    domain_name: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", description="covered by the security certificate")
+    domain_name: str = Field(
+        pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$",
+        description="in us-east-1 covered by the security certificate; elsewhere CloudFront's own certificate "
+        "(us-east-1) is made for it",
+    )
+    api: CdnApi | None = Field(None, description="the load balancer as a second origin for these paths")
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
     hosted_zone_id: str | None = Field(
         None, pattern=r"^Z[A-Z0-9]{1,31}$", description="an existing Route 53 zone for the alias record"
@@ -993,6 +1009,13 @@ class Environment(Model):
     def owns_account_baseline(self) -> bool:
         return self.account_baseline == "owner"
 
+    @property
+    def edge_certificate_names(self) -> tuple[str, ...]:
+        """Names CloudFront serves outside us-east-1; its certificate must come from us-east-1."""
+        if self.region == "us-east-1":
+            return ()
+        return tuple(b.cdn.domain_name for b in self.data.buckets if b.cdn)
+
     @model_validator(mode="after")
     def _decisions_have_reasons(self) -> Environment:
         made = {
@@ -1139,15 +1162,17 @@ class Environment(Model):
             if not bucket.cdn:
                 continue
             where = f"data.buckets[{index}].cdn"
-            if self.region != "us-east-1":
-                raise ValueError(f"{where}: CloudFront takes its certificate from us-east-1; allowed region: us-east-1")
-            domain = bucket.cdn.domain_name
-            if not any(name == domain or (name.startswith("*.") and domain.split(".", 1)[1] == name[2:])
-                       for name in covered):  # fmt: skip
-                raise ValueError(
-                    f"{where}.domain_name: {domain} is not on the certificate; allowed: {_listed(covered)} "
-                    "(add it to security.certificate_alternative_names)"
-                )
+            # In us-east-1 the distribution uses the security certificate; elsewhere its own one there.
+            names = [(f"{where}.domain_name", bucket.cdn.domain_name)] if self.region == "us-east-1" else []
+            if bucket.cdn.api:
+                names.append((f"{where}.api.origin_domain", bucket.cdn.api.origin_domain))
+            for field, domain in names:
+                if not any(name == domain or (name.startswith("*.") and domain.split(".", 1)[1] == name[2:])
+                           for name in covered):  # fmt: skip
+                    raise ValueError(
+                        f"{field}: {domain} is not on the certificate; allowed: {_listed(covered)} "
+                        "(add it to security.certificate_alternative_names)"
+                    )
             if "cloudfront" not in keys.get(bucket.kms_key, ()):
                 raise ValueError(
                     f"{where}: CloudFront decrypts the objects with key {bucket.kms_key!r}, whose policy does not "

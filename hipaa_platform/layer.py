@@ -111,6 +111,15 @@ class LayerStack(TerraformStack):
 
     # -- provider and state ----------------------------------------------------------------
     def _configure_provider(self) -> None:
+        AwsProvider(self, "aws", region=self.environment.region, **self._provider_settings())
+
+    def provider_in(self, region: str) -> AwsProvider:
+        """A second AWS provider for `region` (e.g. CloudFront's certificates, which live in us-east-1),
+        configured like the layer's own; resources name it with `provider=`."""
+        return AwsProvider(self, f"aws-{region}", alias=region.replace("-", "_"), region=region,
+                           **self._provider_settings())  # fmt: skip
+
+    def _provider_settings(self) -> dict[str, object]:
         target = self.context.target
         emulator: dict[str, object] = {}
         if target.is_emulator:
@@ -121,13 +130,7 @@ class LayerStack(TerraformStack):
                 "s3_use_path_style": True,
                 "endpoints": [{service: target.emulator_endpoint for service in EMULATED_SERVICES}],
             }
-        AwsProvider(
-            self,
-            "aws",
-            region=self.environment.region,
-            default_tags=[{"tags": default_tags(self.environment, self.LAYER)}],
-            **emulator,
-        )
+        return {"default_tags": [{"tags": default_tags(self.environment, self.LAYER)}], **emulator}
 
     def _s3_settings(self, layer: str) -> dict[str, object]:
         target = self.context.target

@@ -28,9 +28,14 @@ def data_tags(*, backup: str, encryption: str) -> dict[str, str]:
     return {"Backup": backup, "Encryption": encryption}
 
 
+# Joins the regimes of a multi-valued Compliance tag. AWS tag values admit letters, digits, spaces
+# and + - = . _ : / @ only (no comma); the regimes contain "-" themselves ("pii-storage").
+COMPLIANCE_SEPARATOR = "+"
+
+
 def compliance(environment: Environment, *more: str) -> str:
     """The Compliance tag: the environment's regimes, plus those one resource adds (a bucket's own)."""
-    return "-".join(dict.fromkeys((*environment.tags.compliance, *more)))
+    return COMPLIANCE_SEPARATOR.join(dict.fromkeys((*environment.tags.compliance, *more)))
 
 
 def bucket_tags(environment: Environment, tags: dict[str, str]) -> dict[str, str]:

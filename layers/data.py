@@ -101,7 +101,7 @@ class DataLayer(LayerStack):
                     name=self.namer.name(spec.name),
                     config=spec.cdn,
                     bucket=bucket,
-                    certificate_arn=security.certificate_arn,
+                    certificate_arn=security.edge_certificate_arn,
                 )
                 accept_finding(cdn.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
                 accept_finding(cdn.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdent
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from hipaa_platform.config import DEFAULT_KEY, Environment
@@ -58,6 +59,10 @@ class SecurityOutputs(LayerOutputs):
     task_role_names: dict[str, str] = described("ECS task role name by service name, for grants by later layers")
     rds_monitoring_role_arn: str = described("Role RDS enhanced monitoring assumes to publish OS metrics")
     certificate_arn: str = described("ACM certificate ARN for the load balancer's HTTPS listener")
+    edge_certificate_arn: str = described(
+        "ACM certificate (us-east-1) of the CloudFront distributions: their own outside us-east-1, the load "
+        "balancer's in it"
+    )
     parameter_names: dict[str, str] = described("SecureString parameter path by its name in security.parameters")
     parameter_arns: dict[str, str] = described("SecureString parameter ARN by its name in security.parameters")
     secret_arns: dict[str, str] = described("Secrets Manager secret ARN by its name in security.secrets")
@@ -147,6 +152,7 @@ class SecurityLayer(LayerStack):
 
         monitoring_role = self._rds_monitoring_role()
         certificate = self._certificate()
+        edge_certificate = self._edge_certificate() if env.edge_certificate_names else certificate
         web_acl = self._guards(keys, log_key)
 
         self.publish(
@@ -165,6 +171,7 @@ class SecurityLayer(LayerStack):
                 task_role_names={name: r.task.name for name, r in roles.items()},
                 rds_monitoring_role_arn=monitoring_role.arn,
                 certificate_arn=certificate.arn,
+                edge_certificate_arn=edge_certificate.arn,
                 parameter_names={name: p.name for name, p in parameters.items()},
                 parameter_arns={name: p.arn for name, p in parameters.items()},
                 secret_arns={name: s.arn for name, s in secrets.items()},
@@ -188,20 +195,34 @@ class SecurityLayer(LayerStack):
         return role
 
     def _certificate(self) -> AcmCertificate:
-        env = self.environment
+        security = self.environment.security
+        return self._dns_validated_certificate(
+            "certificate", (security.certificate_domain, *security.certificate_alternative_names), "compute"
+        )
+
+    def _edge_certificate(self) -> AcmCertificate:
+        """CloudFront takes certificates from us-east-1 only, whatever region the environment runs in."""
+        return self._dns_validated_certificate(
+            "edge-certificate", self.environment.edge_certificate_names, "data", provider=self.provider_in("us-east-1")
+        )
+
+    def _dns_validated_certificate(
+        self, id: str, names: tuple[str, ...], needed_by: str, provider: AwsProvider | None = None
+    ) -> AcmCertificate:
         certificate = AcmCertificate(
             self,
-            "certificate",
-            domain_name=env.security.certificate_domain,
-            subject_alternative_names=list(env.security.certificate_alternative_names) or None,
+            id,
+            domain_name=names[0],
+            subject_alternative_names=list(names[1:]) or None,
             validation_method="DNS",
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            provider=provider,
         )
         TerraformOutput(
             self,
-            "certificate_validation_records",
+            f"{id.replace('-', '_')}_validation_records",
             value=certificate.domain_validation_options,
-            description="DNS records to create at the domain's DNS provider before deploying compute",
+            description=f"DNS records to create at the domain's DNS provider before deploying {needed_by}",
         )
         return certificate
 

@@ -96,7 +96,7 @@ def test_buckets_tier_expire_and_carry_their_tags(clubapp) -> None:
     assert tiers("receipts") == ([(365, "GLACIER")], [{"days": 2555}])
     assert tiers("logs") == ([(7, "GLACIER")], [{"days": 30}])
     buckets = clubapp.resources("data", "aws_s3_bucket")
-    assert buckets["receipts"]["tags"]["Compliance"] == "pii-storage-financial"
+    assert buckets["receipts"]["tags"]["Compliance"] == "pii-storage+financial"
     assert buckets["receipts"]["tags"]["Retention"] == "7years"
     assert buckets["logs"]["tags"]["Retention"] == "30days"
     (cors,) = clubapp.only("data", "aws_s3_bucket_cors_configuration")["cors_rule"]

@@ -224,13 +224,14 @@ def test_the_seed_names_buckets_and_tags(stages) -> None:
         assert tiering["logs"]["expiration"] == [{"days": 730}]
         assert tiering["backups"]["transition"] == [{"days": 30, "storage_class": "GLACIER"}]
         cors = synthesized.only("data", "aws_s3_bucket_cors_configuration")
-        assert cors["cors_rule"][0]["allowed_origins"] == ["https://menotime.ai"]
+        site = "https://menotime.ai" if stage == "prod" else f"https://{stage}.menotime.ai"
+        assert cors["cors_rule"][0]["allowed_origins"] == [site]
         tags = synthesized.stacks["data"]["provider"]["aws"][0]["default_tags"][0]["tags"]
         assert {k: tags[k] for k in ("Environment", "Application", "Component", "CostCenter", "Owner")} == {
             "Environment": stage, "Application": "menotime", "Component": "data", "CostCenter": "engineering",
             "Owner": "platform@timelessbiotech.com",
         }  # fmt: skip
-        assert tags["Compliance"] == "hipaa-pii-storage"
+        assert tags["Compliance"] == "hipaa+pii-storage"
         database_tags = synthesized.only("data", "aws_db_instance")["tags"]
         assert database_tags == {"Backup": "daily", "Encryption": "kms"}
         assert synthesized.stacks["data"]["provider"]["aws"][0]["region"] == "us-west-1"
@@ -254,7 +255,8 @@ def test_findings_are_alerted_only_where_the_detector_is_owned(tmp_path: Path) -
 
 
 def test_a_task_storage_key_must_admit_fargate(tmp_path: Path) -> None:
-    keys = [{"purpose": "ebs", "alias": "alias/menotime-dev-ebs"}]
+    keys = [{"purpose": "ebs", "alias": "alias/menotime-dev-ebs"},
+            {"purpose": "assets", "alias": "alias/menotime-dev-assets", "allow_services": ["cloudfront"]}]  # fmt: skip
     with pytest.raises(ConfigError, match=r"ephemeral_storage_key: key 'ebs' must admit Fargate"):
         load_environment_file(stage_file(tmp_path, security={"keys": keys}))
 
@@ -296,3 +298,58 @@ def test_mail_from_the_seed_domain_over_smtp(stages) -> None:
         topic_key = json.loads(next(k for k in synthesized.resources("security", "aws_kms_key").values()
                                     if "default key" in k["description"])["policy"])  # fmt: skip
         assert "SesPublishesToEncryptedTopics" in {s["Sid"] for s in topic_key["Statement"]}
+
+
+def test_cloudfront_serves_assets_from_the_bucket_and_the_api_from_the_load_balancer(stages) -> None:
+    for stage, synthesized in stages.items():
+        domain = "menotime.ai" if stage == "prod" else f"{stage}.menotime.ai"
+        distribution = synthesized.only("data", "aws_cloudfront_distribution")
+        assert distribution["aliases"] == [domain]
+        origins = {o["origin_id"]: o for o in distribution["origin"]}
+        assert set(origins) == {"bucket", "load-balancer"}
+        assert origins["bucket"]["origin_access_control_id"]  # the bucket's only reader
+        api = origins["load-balancer"]
+        assert api["domain_name"] == f"origin.{domain}"
+        assert api["custom_origin_config"]["origin_protocol_policy"] == "https-only"
+        assert api["custom_origin_config"]["origin_ssl_protocols"] == ["TLSv1.2"]
+        # the origin's name is on the load balancer's certificate, so CloudFront's TLS check passes
+        assert (
+            synthesized.resources("security", "aws_acm_certificate")["certificate"]["domain_name"] == api["domain_name"]
+        )
+        (behavior,) = distribution["ordered_cache_behavior"]
+        assert behavior["path_pattern"] == "/api/*" and behavior["target_origin_id"] == "load-balancer"
+        assert (behavior["default_ttl"], behavior["max_ttl"]) == (60, 60)  # the seed's 60 s for API responses
+        assert "Authorization" in behavior["forwarded_values"]["headers"]  # cached per caller, never shared
+        assert behavior["viewer_protocol_policy"] == "https-only" and behavior["compress"] is True
+        default = distribution["default_cache_behavior"]
+        assert default["target_origin_id"] == "bucket" and default["compress"] is True
+        assert default["cache_policy_id"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # CachingOptimized: a day
+        assert distribution["viewer_certificate"]["minimum_protocol_version"] == "TLSv1.2_2021"
+        assert distribution["viewer_certificate"]["acm_certificate_arn"].endswith("outputs.edge_certificate_arn}")
+
+
+def test_cloudfronts_certificate_comes_from_us_east_1(stages) -> None:
+    for stage, synthesized in stages.items():
+        providers = {p.get("alias", "default"): p["region"] for p in synthesized.stacks["security"]["provider"]["aws"]}
+        assert providers == {"default": "us-west-1", "us_east_1": "us-east-1"}
+        edge = synthesized.resources("security", "aws_acm_certificate")["edge-certificate"]
+        assert edge["provider"] == "aws.us_east_1"
+        assert edge["domain_name"] == ("menotime.ai" if stage == "prod" else f"{stage}.menotime.ai")
+        assert "edge_certificate_validation_records" in synthesized.stacks["security"]["output"]
+
+
+def test_in_us_east_1_a_distribution_uses_the_security_certificate(clubapp) -> None:
+    assert set(clubapp.resources("security", "aws_acm_certificate")) == {"certificate"}
+    assert len(clubapp.stacks["security"]["provider"]["aws"]) == 1
+    outputs = clubapp.stacks["security"]["output"]
+    assert outputs["edge_certificate_arn"]["value"] == outputs["certificate_arn"]["value"]
+
+
+def test_the_api_origin_must_be_on_the_load_balancers_certificate(tmp_path: Path) -> None:
+    document = yaml.safe_load((ENVIRONMENTS_DIR / "menotime-prod.yaml").read_text())
+    document["data"]["buckets"][0]["cdn"]["api"]["origin_domain"] = "api.example.com"
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "menotime.yaml").write_text((ENVIRONMENTS_DIR / "base" / "menotime.yaml").read_text())
+    (tmp_path / "menotime-prod.yaml").write_text(yaml.safe_dump(document))
+    with pytest.raises(ConfigError, match=r"cdn.api.origin_domain: api.example.com is not on the certificate"):
+        load_environment_file(tmp_path / "menotime-prod.yaml")
