@@ -29,9 +29,10 @@ ALLOW_REPLACE ?=
 ALLOWANCES ?=
 FORCE ?=
 # Tests run side by side (pytest-xdist): one worker holds every test that reads a synthesized
-# environment (one provider import), the others deploy to their own emulators, which is mostly the
-# AWS provider waiting. Each worker with a deployment peaks near 2.5 GB.
-TEST_WORKERS ?= 5
+# environment (one provider import), each of the others deploys one environment to its own
+# emulator, which is mostly the AWS provider waiting: 6 deployments, IntakeIQ's deployed-state
+# tests, the cdktf CLI test. A deployment synthesizes in a child process and then holds ~0.8 GB.
+TEST_WORKERS ?= 9
 
 .PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state test test-fast lint format bench demo clean
 

@@ -319,11 +319,11 @@ def bootstrap_state(env: str = EnvOption) -> None:
 @app.command("deploy-local")
 def deploy_local(env: str = EnvOption) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
-    from hipaa_platform.app import synthesize
     from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
     from hipaa_platform.deploy import deploy_all
     from hipaa_platform.emulator import emulator_with_state_bucket, stand_in_account_baseline
     from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR
+    from hipaa_platform.synthesis_process import synthesize_apart
 
     try:
         environment = load_environment(env)
@@ -336,7 +336,7 @@ def deploy_local(env: str = EnvOption) -> None:
             for made in stand_in_account_baseline(environment, emulator_run.emulator.boto_kwargs()):
                 console.print(f"account baseline (account_baseline: existing): {made} created as its owner would")
             with console.status("synthesizing for the emulator"):
-                context = synthesize(environment, emulator_run.target, outdir)
+                skipped = synthesize_apart(environment, emulator_run.target, outdir)
             tf_env = emulator_run.terraform_env
             console.print(f"terraform output: {outdir / 'logs'}/<layer>.log")
             started = time.monotonic()
@@ -365,7 +365,6 @@ def deploy_local(env: str = EnvOption) -> None:
     for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
         how = "left unset" if gap.omitted else "ignored on re-plan"
         console.print(f"  {gap.resource_type}.{gap.attribute} ({how}): {gap.reason}")
-    skipped = context.skipped
     console.print(f"skipped on the emulator: {len(skipped)} item(s), each one resource type")
     for s in skipped:
         console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")

@@ -145,7 +145,7 @@ def stand_in_account_baseline(environment: Environment, boto_kwargs: dict[str, s
         return []
     import boto3
 
-    from modules.github_deploy_role import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
+    from modules.github_oidc import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
 
     boto3.client("iam", region_name=environment.region, **boto_kwargs).create_open_id_connect_provider(
         Url=GITHUB_OIDC_URL, ClientIDList=["sts.amazonaws.com"], ThumbprintList=GITHUB_OIDC_THUMBPRINTS

@@ -10,6 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+@dataclass
+class Skip:
+    """One resource type a layer left out on the emulator, and why."""
+
+    layer: str
+    resource_type: str
+    what: str
+    reason: str
+
+
 UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
     "aws_budgets_budget": (
         "moto does not implement DescribeSubscribersForNotification, which the provider calls to read "

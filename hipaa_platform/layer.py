@@ -22,18 +22,10 @@ from constructs import Construct
 from hipaa_platform import contracts
 from hipaa_platform.addresses import ReadableIds
 from hipaa_platform.config import Environment
-from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
+from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR, Skip
 from hipaa_platform.naming import Namer
 from hipaa_platform.tagging import default_tags
 from hipaa_platform.targets import EMULATED_SERVICES, StateBackend, Target, state_key
-
-
-@dataclass
-class Skip:
-    layer: str
-    resource_type: str
-    what: str
-    reason: str
 
 
 @dataclass

@@ -13,12 +13,8 @@ from constructs import Construct
 from hipaa_platform.config import Environment
 from hipaa_platform.contracts import by_name
 from hipaa_platform.naming import Namer
+from modules.github_oidc import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
 from modules.iam import Statement, policy_document
-
-GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
-# GitHub's published intermediate thumbprints; AWS no longer checks them for this provider, but
-# provider 5.x still sends the field.
-GITHUB_OIDC_THUMBPRINTS = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
 
 
 def github_deploy_role(

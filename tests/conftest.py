@@ -87,12 +87,6 @@ def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesize
 
 
 @pytest.fixture
-def synthesize_on_emulator(tmp_path: Path):
-    """Synthesizes an environment as deploy-local does (no server needed to synthesize)."""
-    return lambda environment: synthesize_environment(environment, tmp_path / "emulator-cdktf.out", on_emulator=True)
-
-
-@pytest.fixture
 def synthesize_variant(tmp_path: Path):
     """Synthesizes an altered environment into this test's own directory (fast once the bindings are loaded)."""
     return lambda environment: synthesize_environment(environment, tmp_path / "cdktf.out")
