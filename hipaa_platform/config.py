@@ -86,6 +86,15 @@ class Networking(Model):
         return bool(self.interface_endpoints) and self.nat == "none"
 
     @model_validator(mode="after")
+    def _image_layers_reachable(self) -> Networking:
+        if self.air_gapped and "ecr.dkr" in self.interface_endpoints and "s3" not in self.gateway_endpoints:
+            raise ValueError(
+                "gateway_endpoints: without NAT, ECR serves image layers from S3, which the tasks reach only "
+                "through the S3 gateway endpoint; add s3"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _subnets_fit(self) -> Networking:
         seen: list[tuple[str, IPv4Network]] = []
         for tier in SUBNET_TIERS:
@@ -709,17 +718,18 @@ class Service(Model):
     def _retention(cls, value: int) -> int:
         return _check_retention(value)
 
-    @field_validator("environment")
-    @classmethod
-    def _no_plaintext_secrets(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, setting in value.items():
+    @model_validator(mode="after")
+    def _no_plaintext_secrets(self) -> Service:
+        for name, setting in self.environment.items():
             finding = secret_finding(name, setting)
             if finding:
                 raise ValueError(
-                    f"{name}: {finding}; plain-text secrets are refused, declare it under "
-                    "security.parameters and list it in this service's secrets"
+                    f"environment.{name} of service {self.name!r}: {finding}; plain-text secrets are refused. "
+                    "Declare the secret under security.secrets (or security.parameters), set its value out of "
+                    f"band, and name it in this service's secrets (e.g. {name}: <secret name>, or "
+                    f"{DATABASE_SECRET}:password for the database's own)"
                 )
-        return value
+        return self
 
     @model_validator(mode="after")
     def _task_size(self) -> Service:

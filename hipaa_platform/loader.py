@@ -176,8 +176,16 @@ def _refuse_secret_values(path: Path, node: object, where: str = "") -> None:
 def _describe(sources: Sources, error: ValidationError) -> str:
     path = sources.path
     header = f"{path} (over its base {sources.base_path})" if sources.base_path else str(path)
-    lines = [f"{header}: {error.error_count()} problem(s)"]
-    for item in error.errors():
+    # A list whose item failed is also reported as too short; the item's own error says it all.
+    failed = [item["loc"] for item in error.errors()]
+    problems = [
+        item
+        for item in error.errors()
+        if not (item["type"] == "too_short" and any(loc[: len(item["loc"])] == item["loc"] and loc != item["loc"]
+                                                    for loc in failed))
+    ]  # fmt: skip
+    lines = [f"{header}: {len(problems)} problem(s)"]
+    for item in problems:
         field = _location(item["loc"])
         if sources.base_path is not None:
             field += f" (in {sources.origin(item['loc'])})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf_cdktf_provider_aws.data_aws_prefix_list import DataAwsPrefixList
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
@@ -52,6 +53,14 @@ class SecurityGroups(Construct):
                 "the cache",
             )
         self.chain = SecurityGroupChain(alb=alb, database=database, services={}, cache=cache)
+        # Without NAT, S3 (and with it ECR's image layers) is reached through the gateway endpoint,
+        # at S3's own addresses (the region's prefix list), not at addresses inside the VPC.
+        networking = environment.networking
+        self.s3_prefix_list_id = (
+            DataAwsPrefixList(self, "s3-prefix-list", name=f"com.amazonaws.{environment.region}.s3").id
+            if networking.air_gapped and "s3" in networking.gateway_endpoints
+            else None
+        )
         self._front_door()
         for service in environment.compute.services:
             self.chain.services[service.name] = self._service(service)
@@ -62,7 +71,7 @@ class SecurityGroups(Construct):
         return group
 
     def _tcp_rule(self, id: str, *, inbound: bool, group: str, port: int, description: str, **peer: str) -> object:
-        """One single-port TCP rule; `peer` is cidr_ipv4=... or referenced_security_group_id=..."""
+        """One single-port TCP rule; `peer` is cidr_ipv4=..., referenced_security_group_id=... or prefix_list_id=..."""
         rule = VpcSecurityGroupIngressRule if inbound else VpcSecurityGroupEgressRule
         return rule(
             self,
@@ -183,6 +192,15 @@ class SecurityGroups(Construct):
             description="HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)",
             cidr_ipv4=https_egress,
         )
+        if self.s3_prefix_list_id:
+            self._tcp_rule(
+                f"{name}-out-s3",
+                inbound=False,
+                group=sg.id,
+                port=443,
+                description="HTTPS to S3 through the gateway endpoint (ECR image layers, buckets)",
+                prefix_list_id=self.s3_prefix_list_id,
+            )
         if service.sends_mail == "smtp":
             self._tcp_rule(
                 f"{name}-out-smtp",

@@ -80,9 +80,12 @@ def test_unknown_key(tmp_path: Path) -> None:
 
 
 def test_plain_text_secret_in_container_environment(tmp_path: Path) -> None:
-    message = error_for(tmp_path, lambda d: d["compute"]["services"][0]["environment"].update(DB_PASS="changeme123!"))
-    assert "compute.services[0].environment" in message and "DB_PASS" in message
-    assert "security.parameters" in message
+    # the secure portal seed's task environment, verbatim
+    seed = {"DB_HOST": "db.internal", "DB_USER": "admin", "DB_PASS": "changeme123!", "DB_NAME": "appdb"}
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0]["environment"].update(seed))
+    assert "1 problem(s)" in message  # the service's error alone, no echo about the list it sits in
+    assert "compute.services[0]: environment.DB_PASS of service 'intakeiq-service'" in message
+    assert "security.secrets" in message and "@database:password" in message
 
 
 def test_credential_shaped_value_anywhere(tmp_path: Path) -> None:
