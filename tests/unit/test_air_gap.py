@@ -37,6 +37,6 @@ def test_with_nat_no_prefix_list_rule_is_needed(medisync) -> None:
 
 def test_an_air_gap_without_the_s3_gateway_endpoint_is_refused() -> None:
     networking = load_environment("medisync-prod").networking.model_dump(mode="json")
-    with pytest.raises(ValidationError, match="ECR serves image layers from S3.*add s3"):
+    with pytest.raises(ValidationError, match=r"ECR serves image layers from S3.*add s3"):
         Networking.model_validate({**networking, "nat": "none", "gateway_endpoints": ["dynamodb"]})
     assert Networking.model_validate({**networking, "gateway_endpoints": ["dynamodb"]})  # NAT reaches S3
