@@ -527,7 +527,8 @@ class EventBus(Model):
 
 
 class Email(Model):
-    """An SES domain identity the services send mail from."""
+    """An SES domain identity the services send mail from; the environment owning the account
+    baseline creates it (one per domain, account and region), the others send through it."""
 
     domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", description="verified with DKIM")
     sender: str = Field(pattern=r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$", description="the From address, in domain")
@@ -1150,6 +1151,11 @@ class Environment(Model):
                 )
         if email is None or email.events_topic is None:
             return
+        if not self.owns_account_baseline:
+            raise ValueError(
+                "data.email.events_topic: the domain's identity, and where its bounces go, belong to the "
+                "environment owning the account baseline (account_baseline: owner); remove it here"
+            )
         topic = next((t for t in self.data.topics if t.name == email.events_topic), None)
         if topic is None:
             allowed = _listed([t.name for t in self.data.topics]) or "(no data.topics)"

@@ -146,9 +146,9 @@ class DataLayer(LayerStack):
                 kms_key_arn=self._key(data.event_bus.kms_key),
                 account=account,
             )
-        self.email = None
-        if data.email:
-            self.email = EmailDomain(
+        self.email_identity_arn = None
+        if data.email and env.owns_account_baseline:
+            email = EmailDomain(
                 self,
                 "email",
                 config=data.email,
@@ -157,12 +157,16 @@ class DataLayer(LayerStack):
                 events_topic_arn=self.topics[data.email.events_topic].arn if data.email.events_topic else None,
                 reports_to=env.observability.alarm_email,
             )
+            self.email_identity_arn = email.arn
             TerraformOutput(
                 self,
                 "email_dns_records",
-                value=self.email.dns_records,
+                value=email.dns_records,
                 description="DNS records to publish at the mail domain's DNS provider before services send mail",
             )
+        elif data.email:
+            # One identity per domain, account and region: the account baseline's owner holds it.
+            self.email_identity_arn = f"arn:{self.partition}:ses:{env.region}:{account}:identity/{data.email.domain}"
         self.redis = None
         if data.redis:
             self.redis = RedisReplicationGroup(
@@ -282,7 +286,7 @@ class DataLayer(LayerStack):
                 Statement(
                     sid="SendMailAsTheSender",
                     actions=("ses:SendEmail", "ses:SendRawEmail"),
-                    resources=(self.email.arn,),
+                    resources=(self.email_identity_arn,),
                     conditions={"StringEquals": {"ses:FromAddress": self.environment.data.email.sender}},
                 )
             )

@@ -19,7 +19,8 @@ STAGES = {"dev": "menotime_dev", "staging": "menotime_staging", "prod": "menotim
 
 # Top-level arguments that name what a resource creates in the account.
 NAME_ARGUMENTS = ("name", "bucket", "identifier", "alarm_name", "dashboard_name", "name_prefix", "function_name")
-NAMED_BY_FAMILY = ("aws_ecs_task_definition",)  # elsewhere (aws_db_parameter_group) `family` is the engine
+# Arguments that name a resource of these types only (elsewhere `family` is an engine, `domain` "vpc").
+NAMED_BY = {"aws_ecs_task_definition": "family", "aws_ses_domain_identity": "domain"}
 # Named within another resource, not within the account.
 SCOPED_NAMES = {"aws_iam_role_policy": "an inline policy is named within its role"}
 # One per account and region: only the environment owning the account baseline creates them.
@@ -35,7 +36,7 @@ def created_names(stacks: dict[str, dict]) -> set[tuple[str, str]]:
         for resource_type, resources in stack.get("resource", {}).items():
             if resource_type in SCOPED_NAMES:
                 continue
-            arguments = (*NAME_ARGUMENTS, *(("family",) if resource_type in NAMED_BY_FAMILY else ()))
+            arguments = (*NAME_ARGUMENTS, *((NAMED_BY[resource_type],) if resource_type in NAMED_BY else ()))
             for body in resources.values():
                 for argument in arguments:
                     value = body.get(argument)
@@ -107,8 +108,10 @@ def test_dev_owns_the_account_baseline_and_the_others_read_it(stages) -> None:
     source = publishers["GuardDutyFindingsRulePublishes"]["Condition"]["ArnEquals"]["aws:SourceArn"]
     assert source.startswith("${aws_cloudwatch_event_rule.") and source.endswith(".arn}")  # this rule only
     assert "CloudWatchAlarmsPublish" in publishers  # the topic policy keeps the alarms' way in
+    assert dev.only("security", "aws_cloudtrail")["is_multi_region_trail"] is True  # the account's trail
     for stage in ("staging", "prod"):
         other = stages[stage]
+        assert not other.resources("security", "aws_cloudtrail")
         assert not other.resources("security", "aws_guardduty_detector")
         assert not other.resources("pipeline", "aws_iam_openid_connect_provider")
         assert other.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]
@@ -251,7 +254,7 @@ def stage_file(tmp_path: Path, **settings: object) -> Path:
 
 def test_findings_are_alerted_only_where_the_detector_is_owned(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"guardduty_alerts: .*account_baseline: owner .*account_baseline: existing"):
-        load_environment_file(stage_file(tmp_path, account_baseline="existing"))
+        load_environment_file(stage_file(tmp_path, account_baseline="existing", data={"email": {}, "topics": []}))
 
 
 def test_a_task_storage_key_must_admit_fargate(tmp_path: Path) -> None:
@@ -271,33 +274,35 @@ def test_count_mode_names_a_rule_of_the_acl_and_needs_its_reason(tmp_path: Path)
 
 
 def test_mail_from_the_seed_domain_over_smtp(stages) -> None:
+    # One identity per domain, account and region: the account's owner (dev) holds it, with its
+    # DKIM, MAIL FROM, bounce and complaint notifications and the DNS records to publish.
+    dev = stages["dev"]
+    assert dev.only("data", "aws_ses_domain_identity")["domain"] == "timelessbiotech.com"
+    assert dev.only("data", "aws_ses_domain_dkim")["domain"] == "${aws_ses_domain_identity.email-identity.domain}"
+    assert dev.only("data", "aws_ses_domain_mail_from")["mail_from_domain"] == "mail.timelessbiotech.com"
+    notifications = dev.resources("data", "aws_ses_identity_notification_topic").values()
+    assert {n["notification_type"] for n in notifications} == {"Bounce", "Complaint"}
+    assert {n["topic_arn"] for n in notifications} == {"${aws_sns_topic.topic-email-events.arn}"}
+    records = dev.stacks["data"]["output"]["email_dns_records"]["value"]
+    assert sum(r["type"] == "CNAME" and "._domainkey.timelessbiotech.com" in r["name"] for r in records) == 3
+    assert {"name": "mail.timelessbiotech.com", "type": "TXT", "value": "v=spf1 include:amazonses.com ~all"} in records
+    topic_key = json.loads(next(k for k in dev.resources("security", "aws_kms_key").values()
+                                if "default key" in k["description"])["policy"])  # fmt: skip
+    assert "SesPublishesToEncryptedTopics" in {s["Sid"] for s in topic_key["Statement"]}
+    for stage in ("staging", "prod"):
+        assert not stages[stage].resources("data", "aws_ses_domain_identity")
+        assert "email_dns_records" not in stages[stage].stacks["data"].get("output", {})
     for synthesized in stages.values():
-        identity = synthesized.only("data", "aws_ses_domain_identity")
-        assert identity["domain"] == "timelessbiotech.com"
-        assert (
-            synthesized.only("data", "aws_ses_domain_dkim")["domain"]
-            == "${aws_ses_domain_identity.email-identity.domain}"
-        )
-        mail_from = synthesized.only("data", "aws_ses_domain_mail_from")
-        assert mail_from["mail_from_domain"] == "mail.timelessbiotech.com"
-        notifications = synthesized.resources("data", "aws_ses_identity_notification_topic").values()
-        assert {n["notification_type"] for n in notifications} == {"Bounce", "Complaint"}
-        assert {n["topic_arn"] for n in notifications} == {"${aws_sns_topic.topic-email-events.arn}"}
-        records = synthesized.stacks["data"]["output"]["email_dns_records"]["value"]
-        assert sum(r["type"] == "CNAME" and "._domainkey.timelessbiotech.com" in r["name"] for r in records) == 3
-        assert {
-            "name": "mail.timelessbiotech.com",
-            "type": "TXT",
-            "value": "v=spf1 include:amazonses.com ~all",
-        } in records
         # SMTP submission on 587 from the backend only; no other service port is opened to the internet
         egress = synthesized.resources("security", "aws_vpc_security_group_egress_rule").values()
         backend = [r for r in egress if r["security_group_id"].endswith("service-backend.id}")]
         assert {(r["from_port"], r.get("cidr_ipv4")) for r in backend} >= {(587, "0.0.0.0/0"), (443, "0.0.0.0/0")}
         assert not any(r["from_port"] == 587 and r not in backend for r in egress)
-        topic_key = json.loads(next(k for k in synthesized.resources("security", "aws_kms_key").values()
-                                    if "default key" in k["description"])["policy"])  # fmt: skip
-        assert "SesPublishesToEncryptedTopics" in {s["Sid"] for s in topic_key["Statement"]}
+
+
+def test_mail_events_belong_to_the_account_baseline_owner(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"events_topic: the domain's identity, and where its bounces go, belong"):
+        load_environment_file(stage_file(tmp_path, account_baseline="existing"))
 
 
 def test_cloudfront_serves_assets_from_the_bucket_and_the_api_from_the_load_balancer(stages) -> None:
