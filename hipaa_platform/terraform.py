@@ -184,5 +184,8 @@ def _plugin_cache_lock(env: dict[str, str]) -> Iterator[None]:
 
 def validate(stack_dir: Path, env: dict[str, str]) -> dict:
     init(stack_dir, env, backend=False)
-    result = run(["validate", "-json", "-no-color"], stack_dir, env, check=False)
+    # validate loads the provider from the shared cache too; taking turns with the inits keeps an
+    # init elsewhere from changing the cache under it ("no package ... cached in .terraform/providers").
+    with _plugin_cache_lock(env):
+        result = run(["validate", "-json", "-no-color"], stack_dir, env, check=False)
     return json.loads(result.stdout)

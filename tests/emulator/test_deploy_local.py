@@ -70,6 +70,7 @@ def test_deploy_local(environment: str, tmp_path) -> None:
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
     """`cdktf deploy networking` as a user runs it, with the S3 backend on the emulator."""
+    from hipaa_platform import terraform
     from hipaa_platform.emulator import emulator_with_state_bucket
     from hipaa_platform.loader import load_environment
 
@@ -80,6 +81,9 @@ def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
         emulator = emulator_run.emulator
         env = {
             **emulator_run.terraform_env,
+            # cdktf runs terraform init without the project's lock around the shared plugin cache, so
+            # it gets a cache of its own: the other runs' inits and validates never meet it.
+            "TF_CLI_CONFIG_FILE": str(terraform.write_cli_config(tmp_path / "terraform")),
             "PLATFORM_ENV": "intakeiq",
             "PLATFORM_STATE": "emulator",
             "PLATFORM_EMULATOR_ENDPOINT": emulator.endpoint,
