@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from hipaa_platform.loader import BASES, ENVIRONMENTS_DIR, available_environments, read_sources
+from hipaa_platform.loader import BASES, ENVIRONMENTS_DIR, available_environments, environment_files
 
 # Read by no synthesis: a change here plans nothing.
 INERT_DIRECTORIES = ("docs", "tests", "bench", ".github", ".ci")
@@ -24,7 +24,7 @@ def affected_environments(changed: Iterable[str], directory: Path | None = None)
         path = PurePosixPath(name)
         top = path.parts[0] if path.parts else ""
         if top == "environments" and len(path.parts) == 3 and path.parts[1] == BASES:
-            affected |= {e for e in environments if _base_of(directory / f"{e}.yaml") == path.stem}
+            affected |= {e for e in environments if _extends(environment_files(e, directory), path.stem)}
         elif top == "environments" and len(path.parts) == 2:
             affected |= {path.stem} & set(environments)  # a deleted environment has nothing left to plan
         elif top == "moved":
@@ -36,6 +36,6 @@ def affected_environments(changed: Iterable[str], directory: Path | None = None)
     return sorted(affected)
 
 
-def _base_of(path: Path) -> str | None:
-    base_path = read_sources(path).base_path
-    return base_path.stem if base_path else None
+def _extends(files: list[Path], base: str) -> bool:
+    """Whether an environment read from `files` (its base, then its own file) extends `base`."""
+    return len(files) == 2 and files[0].stem == base

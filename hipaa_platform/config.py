@@ -1172,8 +1172,6 @@ class Environment(Model):
 
     def _check_cdns(self) -> None:
         covered = (self.security.certificate_domain, *self.security.certificate_alternative_names)
-        keys = {k.purpose: k.allow_services for k in self.security.keys}
-        keys[DEFAULT_KEY] = self.security.default_key_services
         for index, bucket in enumerate(self.data.buckets):
             if not bucket.cdn:
                 continue
@@ -1189,7 +1187,7 @@ class Environment(Model):
                         f"{field}: {domain} is not on the certificate; allowed: {_listed(covered)} "
                         "(add it to security.certificate_alternative_names)"
                     )
-            if "cloudfront" not in keys.get(bucket.kms_key, ()):
+            if "cloudfront" not in self.key_services(bucket.kms_key):
                 raise ValueError(
                     f"{where}: CloudFront decrypts the objects with key {bucket.kms_key!r}, whose policy does not "
                     "admit it; add cloudfront to that key's allow_services"

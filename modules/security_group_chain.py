@@ -184,32 +184,17 @@ class SecurityGroups(Construct):
             description=f"Forward to {service.name} on its container port",
             referenced_security_group_id=sg.id,
         )
-        self._tcp_rule(
-            f"{name}-out-https",
-            inbound=False,
-            group=sg.id,
-            port=443,
-            description="HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)",
-            cidr_ipv4=https_egress,
-        )
+        # Egress out of the VPC's tiers: (rule suffix, port, description, peer).
+        egress = [("https", 443, "HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)", {"cidr_ipv4": https_egress})]
         if self.s3_prefix_list_id:
-            self._tcp_rule(
-                f"{name}-out-s3",
-                inbound=False,
-                group=sg.id,
-                port=443,
-                description="HTTPS to S3 through the gateway endpoint (ECR image layers, buckets)",
-                prefix_list_id=self.s3_prefix_list_id,
-            )
+            egress.append(("s3", 443, "HTTPS to S3 through the gateway endpoint (ECR image layers, buckets)",
+                           {"prefix_list_id": self.s3_prefix_list_id}))  # fmt: skip
         if service.sends_mail == "smtp":
-            self._tcp_rule(
-                f"{name}-out-smtp",
-                inbound=False,
-                group=sg.id,
-                port=SES_SMTP_PORT,
-                description=f"SES SMTP submission (STARTTLS) on {SES_SMTP_PORT}",
-                cidr_ipv4=https_egress,
-            )
+            egress.append(("smtp", SES_SMTP_PORT, f"SES SMTP submission (STARTTLS) on {SES_SMTP_PORT}",
+                           {"cidr_ipv4": https_egress}))  # fmt: skip
+        for suffix, egress_port, description, peer in egress:
+            self._tcp_rule(f"{name}-out-{suffix}", inbound=False, group=sg.id, port=egress_port,
+                           description=description, **peer)  # fmt: skip
         peers = []
         if "database" in service.connects_to:
             peers += [("database", chain.database, env.data.database_port)]
