@@ -30,9 +30,9 @@ ALLOWANCES ?=
 FORCE ?=
 # Tests run side by side (pytest-xdist): one worker holds every test that reads a synthesized
 # environment (one provider import), each of the others deploys one environment to its own
-# emulator, which is mostly the AWS provider waiting: 6 deployments, IntakeIQ's deployed-state
+# emulator, which is mostly the AWS provider waiting: 7 deployments, IntakeIQ's deployed-state
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
-TEST_WORKERS ?= 9
+TEST_WORKERS ?= 10
 
 .PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state test test-fast lint format bench demo clean
 

@@ -9,7 +9,7 @@ import re
 from ipaddress import IPv4Network
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from hipaa_platform.secrets_policy import secret_finding
 
@@ -63,6 +63,75 @@ class Subnet(Model):
     az: str = Field(description="availability zone name, e.g. us-east-1a")
 
 
+AclProtocol = Literal["tcp", "udp", "icmp", "all"]
+
+
+class AclRule(Model):
+    """One stateless network ACL rule; ports apply to tcp and udp only."""
+
+    number: int = Field(ge=1, le=32766, description="evaluated lowest first")
+    direction: Literal["ingress", "egress"]
+    action: Literal["allow", "deny"] = "allow"
+    protocol: AclProtocol = "tcp"
+    cidr: IPv4Network
+    from_port: int | None = Field(None, ge=0, le=65535)
+    to_port: int | None = Field(None, ge=0, le=65535)
+    description: str = Field(min_length=5, description="what the rule admits and why (kept in this file)")
+
+    @model_validator(mode="after")
+    def _ports(self) -> AclRule:
+        ported = self.protocol in ("tcp", "udp")
+        if ported and (self.from_port is None or self.to_port is None):
+            raise ValueError(f"rule {self.number}: {self.protocol} needs from_port and to_port")
+        if not ported and (self.from_port is not None or self.to_port is not None):
+            raise ValueError(f"rule {self.number}: ports apply to tcp and udp only, not {self.protocol}")
+        if ported and self.from_port > self.to_port:
+            raise ValueError(
+                f"rule {self.number}: from_port {self.from_port} is above to_port {self.to_port}; "
+                "allowed: from_port <= to_port"
+            )
+        return self
+
+    @property
+    def admits_everything(self) -> bool:
+        """An allow from or to anywhere on every port."""
+        every_port = self.protocol == "all" or (self.from_port == 0 and self.to_port == 65535)
+        return self.action == "allow" and self.cidr.prefixlen == 0 and every_port
+
+
+class NetworkAcls(Model):
+    """Stateless rules per subnet tier, a second layer under the security groups. A tier listed here
+    gets its own ACL; what its rules do not allow is denied."""
+
+    public: tuple[AclRule, ...] = ()
+    private: tuple[AclRule, ...] = ()
+    isolated: tuple[AclRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _rules(self) -> NetworkAcls:
+        for tier in ACL_TIERS:
+            rules = getattr(self, tier)
+            for direction in ("ingress", "egress"):
+                numbers = [r.number for r in rules if r.direction == direction]
+                repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+                if repeated:
+                    raise ValueError(
+                        f"{tier}: {direction} rule number {repeated[0]} is used twice; allowed: one rule per "
+                        "number and direction"
+                    )
+            if tier != "public":
+                for rule in rules:
+                    if rule.admits_everything:
+                        raise ValueError(
+                            f"{tier}: rule {rule.number} ({rule.direction}) allows every port from anywhere; a "
+                            f"{tier} tier admits only what it needs (name the ports and, where possible, the VPC)"
+                        )
+        return self
+
+
+ACL_TIERS = ("public", "private", "isolated")
+
+
 class Networking(Model):
     vpc_cidr: IPv4Network
     nat: Literal["none", "single", "per_az"] = Field(
@@ -74,6 +143,7 @@ class Networking(Model):
     interface_endpoints: tuple[str, ...] = Field((), description="AWS service suffixes, e.g. ecr.api")
     gateway_endpoints: tuple[Literal["s3", "dynamodb"], ...] = ()
     flow_log_retention_days: int = 365
+    network_acls: NetworkAcls | None = Field(None, description="stateless rules per subnet tier")
 
     @field_validator("flow_log_retention_days")
     @classmethod
@@ -92,6 +162,13 @@ class Networking(Model):
                 "gateway_endpoints: without NAT, ECR serves image layers from S3, which the tasks reach only "
                 "through the S3 gateway endpoint; add s3"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _acls_name_existing_tiers(self) -> Networking:
+        for tier in ACL_TIERS if self.network_acls else ():
+            if getattr(self.network_acls, tier) and not getattr(self, f"{tier}_subnets"):
+                raise ValueError(f"network_acls.{tier}: the network has no {tier}_subnets")
         return self
 
     @model_validator(mode="after")
@@ -299,16 +376,29 @@ class DatabaseOperations(Model):
         return self
 
 
+class BackupReplication(Model):
+    """Automated backups copied to a second region, encrypted there with a key of their own."""
+
+    region: str = Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description="destination region, e.g. us-west-2")
+    retention_days: int = Field(7, ge=1, le=35)
+    kms_key_alias: str = Field(pattern=_ALIAS, description="alias of the destination region's key")
+
+
+# The engine's own port where the file names none.
+DEFAULT_PORT_BY_ENGINE = {"postgres": 5432, "mysql": 3306}
+
+
 class Database(DatabaseOperations):
     identifier: Name
-    engine: Literal["postgres"] = "postgres"
-    engine_version: str = Field(pattern=r"^\d+(\.\d+)?$")
+    engine: Literal["postgres", "mysql"] = "postgres"
+    engine_version: str = Field(pattern=r"^\d+(\.\d+){0,2}$")
     instance_class: str = Field(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
     allocated_storage_gb: int = Field(ge=20, le=65536)
     max_allocated_storage_gb: int = Field(ge=20, le=65536)
     storage_type: Literal["gp3", "gp2", "io1", "io2"] = "gp3"
     multi_az: bool = True
     backup_retention_days: int = 35
+    backup_replication: BackupReplication | None = None
 
     @field_validator("backup_retention_days")
     @classmethod
@@ -316,6 +406,19 @@ class Database(DatabaseOperations):
         if not 0 <= value <= 35:
             raise ValueError(f"{value} is outside the range RDS accepts; allowed: 0-35 days")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _engine_port(cls, data: object) -> object:
+        if isinstance(data, dict) and "port" not in data and data.get("engine") in DEFAULT_PORT_BY_ENGINE:
+            return {**data, "port": DEFAULT_PORT_BY_ENGINE[data["engine"]]}
+        return data
+
+    @model_validator(mode="after")
+    def _replication_needs_backups(self) -> Database:
+        if self.backup_replication and self.backup_retention_days == 0:
+            raise ValueError("backup_replication needs automated backups; set backup_retention_days above 0")
+        return self
 
     @model_validator(mode="after")
     def _storage(self) -> Database:
@@ -591,6 +694,8 @@ DATABASE_SECRET = "@database"
 CACHE_AUTH_SECRET = "@cache"
 # An environment value naming a bucket of data.buckets: its name, which carries the account id.
 BUCKET_REFERENCE = "@bucket:"
+# Environment values the data layer knows once the database exists: its endpoint host and port.
+DATABASE_ENDPOINT_VALUES = ("@database:host", "@database:port")
 
 
 class ContainerHealthCheck(Model):
@@ -655,6 +760,7 @@ class Service(Model):
     name: Name = Field(description="ECS service name")
     container_name: Name
     image_tag: str = Field("latest", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    capacity: Literal["fargate", "ec2"] = Field("fargate", description="ec2 needs compute.ec2_capacity")
     cpu: int
     memory: int
     desired_count: int = Field(ge=0, le=1000)
@@ -707,13 +813,6 @@ class Service(Model):
     def _secrets_list(cls, value: object) -> object:
         return {name: name for name in value} if isinstance(value, list | tuple) else value
 
-    @field_validator("cpu")
-    @classmethod
-    def _cpu(cls, value: int) -> int:
-        if value not in FARGATE_MEMORY_BY_CPU:
-            raise ValueError(f"{value} is not a Fargate CPU size; allowed: {_listed(tuple(FARGATE_MEMORY_BY_CPU))}")
-        return value
-
     @field_validator("log_retention_days")
     @classmethod
     def _retention(cls, value: int) -> int:
@@ -732,8 +831,26 @@ class Service(Model):
                 )
         return self
 
+    @field_validator("cpu")
+    @classmethod
+    def _cpu(cls, value: int, info: ValidationInfo) -> int:
+        if info.data.get("capacity") == "ec2":
+            if not 128 <= value <= 10240:
+                raise ValueError(f"{value} is outside what an EC2 task may reserve; allowed: 128-10240 units")
+        elif value not in FARGATE_MEMORY_BY_CPU:
+            raise ValueError(f"{value} is not a Fargate CPU size; allowed: {_listed(tuple(FARGATE_MEMORY_BY_CPU))}")
+        return value
+
     @model_validator(mode="after")
     def _task_size(self) -> Service:
+        if self.capacity == "ec2":
+            if self.memory < 128:
+                raise ValueError(
+                    f"memory {self.memory} is below what an EC2 task may reserve; allowed: 128 MiB or more"
+                )
+            if self.assign_public_ip:
+                raise ValueError("assign_public_ip is a Fargate setting; EC2 tasks never get a public IP")
+            return self
         allowed = FARGATE_MEMORY_BY_CPU[self.cpu]
         if self.memory not in allowed:
             raise ValueError(
@@ -742,6 +859,46 @@ class Service(Model):
         if self.assign_public_ip and self.subnet_tier != "public":
             raise ValueError("assign_public_ip needs subnet_tier: public")
         return self
+
+
+# Network interfaces per instance type: an awsvpc task takes one, the instance keeps its primary.
+# https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html
+ENIS_BY_INSTANCE_TYPE: dict[str, int] = {
+    "t3.micro": 2, "t3.small": 3, "t3.medium": 3, "t3.large": 3, "t3.xlarge": 4,
+    "m6i.large": 3, "m6i.xlarge": 4, "m7i.large": 3, "c6i.large": 3, "c7i.large": 3, "r6i.large": 3,
+}  # fmt: skip
+
+
+class Ec2Capacity(Model):
+    """ECS container instances: an Auto Scaling group of ECS-optimized Amazon Linux 2023 in the private
+    subnets, behind a capacity provider with managed scaling. Tasks keep awsvpc networking, so each
+    has its own security group."""
+
+    instance_type: str = Field(description="allowed: " + ", ".join(ENIS_BY_INSTANCE_TYPE))
+    min_size: int = Field(ge=0, le=1000)
+    max_size: int = Field(ge=1, le=1000)
+    target_capacity_percent: int = Field(100, ge=1, le=100, description="managed scaling's target utilisation")
+    root_volume_gb: int = Field(30, ge=30, le=16384, description="the ECS-optimized AMI needs 30 GB")
+    kms_key: str = DEFAULT_KEY
+
+    @field_validator("instance_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ENIS_BY_INSTANCE_TYPE:
+            raise ValueError(
+                f"{value!r} is not a known instance type; allowed: {_listed(tuple(ENIS_BY_INSTANCE_TYPE))}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Ec2Capacity:
+        if self.max_size < self.min_size:
+            raise ValueError(f"max_size ({self.max_size}) is below min_size ({self.min_size})")
+        return self
+
+    @property
+    def tasks_per_instance(self) -> int:
+        return ENIS_BY_INSTANCE_TYPE[self.instance_type] - 1
 
 
 class LoadBalancer(Model):
@@ -810,6 +967,7 @@ class Compute(Model):
     ephemeral_storage_key: str | None = Field(
         None, description="key purpose that encrypts Fargate tasks' ephemeral storage (default: AWS-owned key)"
     )
+    ec2_capacity: Ec2Capacity | None = Field(None, description="container instances for services with capacity: ec2")
 
     @model_validator(mode="after")
     def _services(self) -> Compute:
@@ -841,6 +999,32 @@ class Compute(Model):
                 raise ValueError(f"services[{index}].deployment blue_green needs load_balancer.test_listener_port")
         if self.api_gateway and not self.load_balancer.internal:
             raise ValueError("api_gateway fronts an internal load balancer; set load_balancer.internal: true")
+        return self
+
+    @model_validator(mode="after")
+    def _ec2_tasks_fit(self) -> Compute:
+        on_ec2 = [s for s in self.services if s.capacity == "ec2"]
+        if on_ec2 and not self.ec2_capacity:
+            raise ValueError(f"services: {on_ec2[0].name!r} has capacity: ec2, which needs compute.ec2_capacity")
+        if self.ec2_capacity and not on_ec2:
+            raise ValueError("ec2_capacity: no service has capacity: ec2; remove it or place a service on it")
+        if not self.ec2_capacity:
+            return self
+        for service in on_ec2:
+            if service.cpu_architecture != "X86_64":
+                raise ValueError(
+                    f"services: {service.name!r} is {service.cpu_architecture}, but ec2_capacity runs the x86_64 "
+                    "ECS-optimized AMI; allowed on EC2: X86_64"
+                )
+        # During a rolling deployment a service runs up to maximum_percent of its desired count.
+        peak = sum(-(-s.desired_count * s.maximum_percent // 100) for s in on_ec2)
+        slots = self.ec2_capacity.max_size * self.ec2_capacity.tasks_per_instance
+        if peak > slots:
+            raise ValueError(
+                f"ec2_capacity: {peak} awsvpc tasks at the peak of a deployment, but max_size "
+                f"{self.ec2_capacity.max_size} x {self.ec2_capacity.tasks_per_instance} task interfaces per "
+                f"{self.ec2_capacity.instance_type} gives {slots}; raise max_size or choose a larger type"
+            )
         return self
 
     def route_priority(self, service: Service) -> int:
@@ -959,6 +1143,8 @@ class Observability(Model):
     ecs_cpu_alarm_percent: int = Field(80, ge=1, le=100)
     ecs_memory_alarm_percent: int = Field(80, ge=1, le=100)
     rds_cpu_alarm_percent: int = Field(70, ge=1, le=100)
+    rds_connections_alarm: int | None = Field(None, ge=1, description="alarm above this many connections")
+    rds_alarm_periods: int = Field(3, ge=1, le=100, description="5-minute periods the database alarms evaluate")
     rds_free_storage_alarm_gb: int = Field(2, ge=1)
     target_5xx: TargetErrors = Field(default_factory=lambda: TargetErrors())
     guardduty_alerts: GuardDutyAlerts | None = Field(
@@ -1026,6 +1212,16 @@ class Environment(Model):
         if self.region == "us-east-1":
             return ()
         return tuple(b.cdn.domain_name for b in self.data.buckets if b.cdn)
+
+    @model_validator(mode="after")
+    def _backups_copied_elsewhere(self) -> Environment:
+        replication = self.data.database.backup_replication if self.data.database else None
+        if replication and replication.region == self.region:
+            raise ValueError(
+                f"data.database.backup_replication.region: {replication.region} is the environment's own region; "
+                "allowed: any other region (the copy is for losing this one)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _decisions_have_reasons(self) -> Environment:
@@ -1104,6 +1300,12 @@ class Environment(Model):
                     raise ValueError(
                         f"{where}.environment.{variable}: {value!r} names no bucket; "
                         f"allowed: {_listed([BUCKET_REFERENCE + b for b in sorted(buckets)]) or '(no data.buckets)'}"
+                    )
+                if value.startswith(DATABASE_SECRET) and value not in DATABASE_ENDPOINT_VALUES:
+                    raise ValueError(
+                        f"{where}.environment.{variable}: {value!r} is not a database value; allowed: "
+                        f"{_listed(DATABASE_ENDPOINT_VALUES)} (credentials go under secrets, e.g. "
+                        f"{DATABASE_SECRET}:password)"
                     )
             overlap = set(service.environment) & set(service.secrets)
             if overlap:

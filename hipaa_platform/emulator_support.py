@@ -36,6 +36,10 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
         "features only the last survives and the re-plan adds the other again"
     ),
     "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
+    "aws_db_instance_automated_backups_replication": (
+        "moto does not implement StartDBInstanceAutomatedBackupsReplication (the destination region's key "
+        "is skipped with it)"
+    ),
     "aws_ses_identity_notification_topic": (
         "moto does not implement SetIdentityHeadersInNotificationsEnabled, which the provider calls after "
         "setting the topic and retries until it times out"
@@ -146,6 +150,29 @@ ATTRIBUTE_GAPS_ON_EMULATOR = (
         "parameter",
         False,
         "moto does not return user-set parameters of a DB parameter group",
+    ),
+    *(
+        AttributeGap(
+            "aws_ecs_service",
+            attribute,
+            False,
+            "moto's CreateService does not store a capacity provider strategy or placement strategy (it "
+            "reports launch type EC2), and the provider replaces a service whose strategy differs",
+        )
+        for attribute in ("capacity_provider_strategy", "ordered_placement_strategy")
+    ),
+    AttributeGap(
+        "aws_launch_template",
+        "tag_specifications",
+        False,
+        "moto returns the launch template's own tags as a tag specification of its launch data",
+    ),
+    AttributeGap(
+        "aws_autoscaling_group",
+        "service_linked_role_arn",
+        True,
+        "moto reports every Auto Scaling group with the account's default service-linked role, whatever role "
+        "it was given, so the environment's own role would show as a change on every re-plan",
     ),
     AttributeGap(
         "aws_db_instance",

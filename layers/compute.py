@@ -1,26 +1,35 @@
-"""Layer 4: the container registries, the ECS cluster, the load balancer, the Fargate services
-with their routing, discovery and scaling, and the edges in front (API Gateway, CloudFront)."""
+"""Layer 4: the container registries, the ECS cluster (with EC2 capacity where configured), the load
+balancer, the services with their routing, discovery and scaling, and the edges in front (API
+Gateway, CloudFront)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import Token
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
 from constructs import Construct
 
-from hipaa_platform.config import BUCKET_REFERENCE, CACHE_AUTH_SECRET, DATABASE_SECRET, Service
+from hipaa_platform.config import (
+    BUCKET_REFERENCE,
+    CACHE_AUTH_SECRET,
+    DATABASE_ENDPOINT_VALUES,
+    DATABASE_SECRET,
+    Service,
+)
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.data import DataOutputs
 from layers.networking import NetworkingOutputs
-from layers.security import API_GATEWAY, LOAD_BALANCER, SecurityOutputs, key_arn
+from layers.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs, key_arn
 from modules.container_repository import container_repository
+from modules.container_service import ContainerService
+from modules.ec2_capacity import Ec2CapacityProvider
 from modules.ecs_cluster import ecs_cluster
-from modules.fargate_service import FargateService
 from modules.http_api import HttpApiToLoadBalancer
 from modules.load_balancer import HttpsLoadBalancer
 from modules.service_autoscaling import ServiceAutoscaling
@@ -79,7 +88,8 @@ class ComputeLayer(LayerStack):
         compute = env.compute
         self.log_key = key_arn(security, env, env.security.log_key)
 
-        cluster, session_logs = ecs_cluster(
+        capacity = self._ec2_capacity() if compute.ec2_capacity else None
+        cluster, session_logs, cluster_capacity = ecs_cluster(
             self,
             env=env,
             namer=self.namer,
@@ -88,6 +98,7 @@ class ComputeLayer(LayerStack):
             ephemeral_storage_key_arn=key_arn(security, env, compute.ephemeral_storage_key)
             if compute.ephemeral_storage_key
             else None,
+            ec2_capacity_providers=(capacity.name,) if capacity else (),
         )
         alb = HttpsLoadBalancer(
             self,
@@ -118,7 +129,7 @@ class ComputeLayer(LayerStack):
         if compute.service_discovery_namespace:
             namespace = discovery_namespace(self, env=env, vpc_id=network.vpc_id)
 
-        services: dict[str, FargateService] = {}
+        services: dict[str, ContainerService] = {}
         repositories: dict[str, EcrRepository] = {}
         blue: dict[str, LbTargetGroup] = {}
         green: dict[str, LbTargetGroup] = {}
@@ -131,7 +142,7 @@ class ComputeLayer(LayerStack):
                 if namespace and spec.service_discovery
                 else None
             )
-            service = FargateService(
+            service = ContainerService(
                 self,
                 f"service-{spec.container_name}",
                 config=spec,
@@ -149,6 +160,9 @@ class ComputeLayer(LayerStack):
                 environment_values=self._environment_values(spec),
                 secret_values=self._secret_values(spec),
                 service_registry_arn=registry.arn if registry else None,
+                capacity_provider=capacity.name if capacity and spec.capacity == "ec2" else None,
+                # ECS refuses a strategy naming a capacity provider the cluster does not have yet.
+                depends_on=[cluster_capacity] if capacity and spec.capacity == "ec2" else (),
             )
             if spec.assign_public_ip:
                 accept_finding(
@@ -238,12 +252,31 @@ class ComputeLayer(LayerStack):
             )
         )  # fmt: skip
 
+    def _ec2_capacity(self) -> Ec2CapacityProvider:
+        env, security = self.environment, self.security
+        config = env.compute.ec2_capacity
+        return Ec2CapacityProvider(
+            self,
+            "ec2-capacity",
+            config=config,
+            namer=self.namer,
+            cluster_name=env.compute.cluster_name,
+            subnet_ids=self.network.private_subnet_ids,
+            security_group_id=security.container_instance_security_group_ids[EC2_CAPACITY],
+            instance_profile_arn=security.container_instance_profile_arns[EC2_CAPACITY],
+            kms_key_arn=key_arn(security, env, config.kms_key),
+            autoscaling_role_arn=security.autoscaling_role_arns[EC2_CAPACITY],
+        )
+
     def _environment_values(self, service: Service) -> dict[str, str]:
-        """A service's environment, with `@bucket:<name>` replaced by that bucket's name from the data layer."""
+        """A service's environment, with `@bucket:<name>` replaced by that bucket's name and `@database:host`
+        and `@database:port` by the database's endpoint, all from the data layer."""
+        host, port = DATABASE_ENDPOINT_VALUES
+        database = {host: self.data.database_endpoint, port: Token.as_string(self.data.database_port)}
         return {
             variable: self.data.bucket_names[value.removeprefix(BUCKET_REFERENCE)]
             if value.startswith(BUCKET_REFERENCE)
-            else value
+            else database.get(value, value)
             for variable, value in service.environment.items()
         }
 

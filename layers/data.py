@@ -22,12 +22,13 @@ from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.access_log_bucket import access_log_bucket
 from modules.aurora import AuroraServerlessCluster
+from modules.backup_replication import CrossRegionBackups
 from modules.bucket_cdn import BucketDistribution
 from modules.dynamodb_table import EncryptedTable
 from modules.email_domain import EmailDomain
 from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
-from modules.postgres import PostgresDatabase
+from modules.rds_instance import RdsInstance
 from modules.redis_replication_group import RedisReplicationGroup
 from modules.s3_bucket import SecureBucket
 from modules.serverless_cache import ServerlessRedis
@@ -224,7 +225,7 @@ class DataLayer(LayerStack):
             )
             self.database_resource_id = database.resource_id
         else:
-            database = PostgresDatabase(
+            database = RdsInstance(
                 self,
                 "database",
                 config=data.database,
@@ -240,6 +241,20 @@ class DataLayer(LayerStack):
                     database.instance,
                     "CKV_AWS_157",
                     env.decisions.single_az_database,
+                )
+            replication = data.database.backup_replication
+            if replication and self.creates(
+                "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"
+            ):
+                CrossRegionBackups(
+                    self,
+                    "backup-replication",
+                    config=replication,
+                    source_instance_arn=database.instance.arn,
+                    provider=self.provider_in(replication.region),
+                    description=f"{env.application} database backups copied from {env.region}",
+                    account=account,
+                    partition=self.partition,
                 )
             self.database_resource_id = database.instance.resource_id
 

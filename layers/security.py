@@ -21,6 +21,7 @@ from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
 from modules.audit_trail import AuditTrail
+from modules.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.flow_logs import VpcFlowLogs
 from modules.iam import service_trust
 from modules.out_of_band_values import out_of_band_secret, secure_parameter
@@ -30,11 +31,12 @@ from modules.service_roles import EXECUTE_COMMAND_ACTIONS, ServiceRoles, workloa
 from modules.threat_detection import GuardDuty, SecurityHub
 from modules.web_acl import RegionalWebAcl
 
-__all__ = ["API_GATEWAY", "EXECUTE_COMMAND_ACTIONS", "LOAD_BALANCER", "SecurityOutputs", "key_arn"]
+__all__ = ["API_GATEWAY", "EC2_CAPACITY", "EXECUTE_COMMAND_ACTIONS", "LOAD_BALANCER", "SecurityOutputs", "key_arn"]
 
 # Keys of the contract maps that hold at most one item.
 LOAD_BALANCER = "load-balancer"
 API_GATEWAY = "api-gateway"
+EC2_CAPACITY = "ec2-capacity"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,16 @@ class SecurityOutputs(LayerOutputs):
     parameter_names: dict[str, str] = described("SecureString parameter path by its name in security.parameters")
     parameter_arns: dict[str, str] = described("SecureString parameter ARN by its name in security.parameters")
     secret_arns: dict[str, str] = described("Secrets Manager secret ARN by its name in security.secrets")
+    container_instance_profile_arns: dict[str, str] = described(
+        f"Instance profile of the ECS container instances under `{EC2_CAPACITY}`; empty without compute.ec2_capacity"
+    )
+    autoscaling_role_arns: dict[str, str] = described(
+        f"The environment's EC2 Auto Scaling service-linked role under `{EC2_CAPACITY}`; empty without "
+        "compute.ec2_capacity"
+    )
+    container_instance_security_group_ids: dict[str, str] = described(
+        f"Security group of the ECS container instances under `{EC2_CAPACITY}`; empty without compute.ec2_capacity"
+    )
 
 
 def key_arn(outputs: SecurityOutputs, environment: Environment, purpose: str) -> str:
@@ -103,11 +115,18 @@ class SecurityLayer(LayerStack):
             )
             for s in env.compute.services
         }
+        capacity = env.compute.ec2_capacity
+        instances = (
+            ContainerInstanceIdentity(self, "container-instances", namer=self.namer, partition=self.partition)
+            if capacity
+            else None
+        )
         keys = PlatformKeys(
             self,
             "keys",
             environment=env,
             task_role_arns=[roles[s.name].task.arn for s in by_name(env.compute.services)],
+            grants={capacity.kms_key: volume_key_statements(instances.autoscaling_role.arn)} if instances else None,
             **where,
         ).arns
         default_key, log_key = keys[DEFAULT_KEY], keys[env.security.log_key]
@@ -175,6 +194,9 @@ class SecurityLayer(LayerStack):
                 parameter_names={name: p.name for name, p in parameters.items()},
                 parameter_arns={name: p.arn for name, p in parameters.items()},
                 secret_arns={name: s.arn for name, s in secrets.items()},
+                container_instance_profile_arns={EC2_CAPACITY: instances.profile.arn} if instances else {},
+                autoscaling_role_arns={EC2_CAPACITY: instances.autoscaling_role.arn} if instances else {},
+                container_instance_security_group_ids={EC2_CAPACITY: groups.instances.id} if groups.instances else {},
             )
         )
 

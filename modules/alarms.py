@@ -64,9 +64,25 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
             "Average",
             "GreaterThanThreshold",
             obs.rds_cpu_alarm_percent,
+            periods=obs.rds_alarm_periods,
             period_seconds=300,
         ),
     ]
+    if obs.rds_connections_alarm:
+        alarms.append(
+            AlarmSpec(
+                "rds-connections",
+                f"Database connections above {obs.rds_connections_alarm}",
+                "AWS/RDS",
+                "DatabaseConnections",
+                database,
+                "Average",
+                "GreaterThanThreshold",
+                obs.rds_connections_alarm,
+                periods=obs.rds_alarm_periods,
+                period_seconds=300,
+            )
+        )
     if env.data.aurora:
         # Aurora storage grows by itself; capacity is what runs out.
         alarms.append(

@@ -21,8 +21,11 @@ def ecs_cluster(
     log_key: str,
     kms_key_arn: str,
     ephemeral_storage_key_arn: str | None = None,
-) -> tuple[EcsCluster, EncryptedLogGroup | None]:
-    """The cluster, and the ECS Exec session log group when session logging is on."""
+    ec2_capacity_providers: tuple[str, ...] = (),
+) -> tuple[EcsCluster, EncryptedLogGroup | None, EcsClusterCapacityProviders | None]:
+    """The cluster, the ECS Exec session log group when session logging is on, and the cluster's capacity
+    providers when it names any. `ec2_capacity_providers`: names of EC2 capacity providers to attach
+    besides the configured Fargate ones."""
     compute = env.compute
     configuration: dict[str, object] = {}
     exec_logs = None
@@ -62,11 +65,10 @@ def ecs_cluster(
             "CKV_AWS_65",
             env.decisions.container_insights_off,
         )
-    if compute.capacity_providers:
-        EcsClusterCapacityProviders(
-            scope,
-            "capacity-providers",
-            cluster_name=cluster.name,
-            capacity_providers=list(compute.capacity_providers),
-        )
-    return cluster, exec_logs
+    names = [*compute.capacity_providers, *ec2_capacity_providers]
+    providers = (
+        EcsClusterCapacityProviders(scope, "capacity-providers", cluster_name=cluster.name, capacity_providers=names)
+        if names
+        else None
+    )
+    return cluster, exec_logs, providers

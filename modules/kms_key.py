@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 
@@ -17,7 +18,9 @@ class CustomerManagedKey(Construct):
         description: str,
         policy: str,
         deletion_window_days: int = 30,
+        provider: AwsProvider | None = None,
     ) -> None:
+        """`provider`: a second region's provider, for a key that lives there."""
         super().__init__(scope, id)
         self.key = KmsKey(
             self,
@@ -27,7 +30,8 @@ class CustomerManagedKey(Construct):
             enable_key_rotation=True,
             deletion_window_in_days=deletion_window_days,
             policy=policy,
+            provider=provider,
         )
-        self.alias = KmsAlias(self, "alias", name=alias, target_key_id=self.key.key_id)
+        self.alias = KmsAlias(self, "alias", name=alias, target_key_id=self.key.key_id, provider=provider)
         self.arn = self.key.arn
         self.key_id = self.key.key_id

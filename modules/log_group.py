@@ -43,3 +43,12 @@ POSTGRES_TLS_AND_LOGGING = (
     ("log_connections", "1"),
     ("log_disconnections", "1"),
 )
+# The same for MySQL: TLS only; errors (with aborted connections) and slow statements to the files
+# RDS exports. The general log stays off: it would copy every statement's values, PHI included.
+MYSQL_TLS_AND_LOGGING = (
+    ("require_secure_transport", "1"),
+    ("log_error_verbosity", "3"),
+    ("slow_query_log", "1"),
+    ("long_query_time", "1"),
+    ("log_output", "FILE"),
+)

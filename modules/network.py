@@ -16,9 +16,10 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from hipaa_platform.config import Networking
+from hipaa_platform.config import ACL_TIERS, Networking
 from hipaa_platform.config import Subnet as SubnetSpec
 from hipaa_platform.naming import Namer
+from modules.network_acls import tier_acl
 
 
 class Network(Construct):
@@ -138,6 +139,15 @@ class Network(Construct):
                     private_dns_enabled=True,
                     subnet_ids=[s.id for s in self.private_subnets],
                     security_group_ids=[endpoint_sg.id],
+                )
+
+        self.network_acls = {}
+        for tier in ACL_TIERS if config.network_acls else ():
+            rules = getattr(config.network_acls, tier)
+            if rules:
+                subnets = getattr(self, f"{tier}_subnets")
+                self.network_acls[tier] = tier_acl(
+                    self, tier=tier, rules=rules, subnet_ids=[s.id for s in subnets], vpc_id=self.vpc.id, namer=namer
                 )
 
     def _subnet(self, tier: str, index: int, spec: SubnetSpec, namer: Namer) -> Subnet:

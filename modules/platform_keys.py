@@ -123,8 +123,11 @@ class PlatformKeys(Construct):
         task_role_arns: list[str],
         account: str,
         partition: str,
+        grants: dict[str, tuple[Statement, ...]] | None = None,
     ) -> None:
+        """`grants`: further key-policy statements by key purpose."""
         super().__init__(scope, id)
+        grants = grants or {}
         security = environment.security
         where = {"account": account, "partition": partition, "region": environment.region}
         default = CustomerManagedKey(
@@ -141,6 +144,7 @@ class PlatformKeys(Construct):
                     actions=("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"),
                     resources=("*",),
                 ),
+                *grants.get(DEFAULT_KEY, ()),
                 **where,
             ),
         )
@@ -152,6 +156,6 @@ class PlatformKeys(Construct):
                 alias=spec.alias,
                 description=f"{environment.application} {spec.purpose} key",
                 deletion_window_days=security.kms_deletion_window_days,
-                policy=key_policy(spec.allow_services, **where),
+                policy=key_policy(spec.allow_services, *grants.get(spec.purpose, ()), **where),
             )
             self.arns[spec.purpose] = key.arn

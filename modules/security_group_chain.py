@@ -31,6 +31,7 @@ class SecurityGroupChain:
     services: dict[str, SecurityGroup]  # by service name
     cache: SecurityGroup | None = None
     vpc_link: SecurityGroup | None = None
+    instances: SecurityGroup | None = None  # ECS container instances (EC2 capacity)
 
 
 class SecurityGroups(Construct):
@@ -64,6 +65,8 @@ class SecurityGroups(Construct):
         self._front_door()
         for service in environment.compute.services:
             self.chain.services[service.name] = self._service(service)
+        if environment.compute.ec2_capacity:
+            self.chain.instances = self._container_instances()
 
     def _group(self, id: str, name: str, description: str, layer: str, what: str) -> SecurityGroup:
         group = SecurityGroup(self, id, name=self.namer.name(name), description=description, vpc_id=self.vpc_id)
@@ -155,9 +158,33 @@ class SecurityGroups(Construct):
                 cidr_ipv4=vpc_cidr,
             )
 
+    def _https_egress(self) -> list[tuple[str, int, str, dict[str, str]]]:
+        """HTTPS out of the VPC's tiers as (rule suffix, port, description, peer): air-gapped networks reach
+        AWS only through endpoints inside the VPC (and S3 through its gateway), others through NAT."""
+        networking = self.environment.networking
+        https_egress = str(networking.vpc_cidr) if networking.air_gapped else "0.0.0.0/0"
+        egress = [("https", 443, "HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)", {"cidr_ipv4": https_egress})]
+        if self.s3_prefix_list_id:
+            egress.append(("s3", 443, "HTTPS to S3 through the gateway endpoint (ECR image layers, buckets)",
+                           {"prefix_list_id": self.s3_prefix_list_id}))  # fmt: skip
+        return egress
+
+    def _container_instances(self) -> SecurityGroup:
+        """The instances' own traffic (ECS and SSM agents): HTTPS out only; tasks have their own groups."""
+        group = self._group(
+            "instances",
+            "ecs-instances-sg",
+            "ECS container instances: no ingress (Session Manager, not SSH); HTTPS to AWS only",
+            "compute",
+            "the container instances' launch template",
+        )
+        for suffix, port, description, peer in self._https_egress():
+            self._tcp_rule(f"instances-out-{suffix}", inbound=False, group=group.id, port=port,
+                           description=description, **peer)  # fmt: skip
+        return group
+
     def _service(self, service) -> SecurityGroup:
         env, chain = self.environment, self.chain
-        # Air-gapped networks reach AWS only through endpoints inside the VPC; otherwise through NAT.
         https_egress = str(env.networking.vpc_cidr) if env.networking.air_gapped else "0.0.0.0/0"
         name, port = service.container_name, service.container_port
         sg = SecurityGroup(
@@ -184,11 +211,7 @@ class SecurityGroups(Construct):
             description=f"Forward to {service.name} on its container port",
             referenced_security_group_id=sg.id,
         )
-        # Egress out of the VPC's tiers: (rule suffix, port, description, peer).
-        egress = [("https", 443, "HTTPS to AWS APIs (ECR, SSM, S3, KMS, CloudWatch)", {"cidr_ipv4": https_egress})]
-        if self.s3_prefix_list_id:
-            egress.append(("s3", 443, "HTTPS to S3 through the gateway endpoint (ECR image layers, buckets)",
-                           {"prefix_list_id": self.s3_prefix_list_id}))  # fmt: skip
+        egress = self._https_egress()
         if service.sends_mail == "smtp":
             egress.append(("smtp", SES_SMTP_PORT, f"SES SMTP submission (STARTTLS) on {SES_SMTP_PORT}",
                            {"cidr_ipv4": https_egress}))  # fmt: skip

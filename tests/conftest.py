@@ -63,6 +63,7 @@ SYNTHESIZED = {
     "menotime-dev": "menotime_dev",
     "menotime-staging": "menotime_staging",
     "menotime-prod": "menotime_prod",
+    "secure-portal": "secure_portal",
 }
 FIXTURES = list(SYNTHESIZED.values())
 

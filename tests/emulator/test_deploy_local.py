@@ -44,6 +44,7 @@ EXPECTED_OUTPUT = {
     # staging and prod use the account's OIDC provider, which dev owns: their own emulator has it made first
     "menotime-staging": ("account baseline (account_baseline: existing): the GitHub OIDC provider",),
     "menotime-prod": ("account baseline (account_baseline: existing): the GitHub OIDC provider",),
+    "secure-portal": ("cluster_name = aws-sec-pillar-cluster", "aws_db_instance_automated_backups_replication"),
 }
 
 

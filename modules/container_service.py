@@ -1,14 +1,21 @@
-"""One ECS Fargate service: task definition (read-only root, non-privileged, awslogs, secrets by
-reference only, optionally an X-Ray daemon sidecar), the service (ECS rolling with a circuit
-breaker, or CodeDeploy blue-green), its encrypted log groups and its Cloud Map registration."""
+"""One ECS service, on Fargate or on the environment's EC2 capacity provider, always in awsvpc mode
+(each task has its own security group): task definition (read-only root, non-privileged, awslogs,
+secrets by reference only, optionally an X-Ray daemon sidecar), the service (ECS rolling with a
+circuit breaker, or CodeDeploy blue-green), its encrypted log groups and its Cloud Map registration."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.ecs_service import EcsService, EcsServiceLoadBalancer, EcsServiceServiceRegistries
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.ecs_service import (
+    EcsService,
+    EcsServiceCapacityProviderStrategy,
+    EcsServiceLoadBalancer,
+    EcsServiceOrderedPlacementStrategy,
+    EcsServiceServiceRegistries,
+)
 from cdktf_cdktf_provider_aws.ecs_task_definition import EcsTaskDefinition
 from constructs import Construct
 
@@ -19,7 +26,7 @@ XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.x"
 XRAY_DAEMON_PORT = 2000
 
 
-class FargateService(Construct):
+class ContainerService(Construct):
     def __init__(
         self,
         scope: Construct,
@@ -40,9 +47,12 @@ class FargateService(Construct):
         environment_values: Mapping[str, str],
         secret_values: Mapping[str, str],
         service_registry_arn: str | None = None,
+        capacity_provider: str | None = None,
+        depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         """`environment_values`: variable -> value, references resolved; `secret_values`: variable -> the
-        `valueFrom` ECS reads it from."""
+        `valueFrom` ECS reads it from; `capacity_provider`: the EC2 capacity provider of a service with
+        capacity: ec2; `depends_on`: what the service must wait for (that provider's association)."""
         super().__init__(scope, id)
         self.log_group = EncryptedLogGroup(
             self, "logs", name=log_group_name, retention_days=config.log_retention_days, kms_key_arn=kms_key_arn
@@ -91,17 +101,21 @@ class FargateService(Construct):
                     "logConfiguration": _awslogs(f"{log_group_name}/xray", region, "xray"),
                 }
             )
+        on_ec2 = config.capacity == "ec2"
         self.task_definition = EcsTaskDefinition(
             self,
             "task",
             family=task_family,
-            requires_compatibilities=["FARGATE"],
+            requires_compatibilities=["EC2" if on_ec2 else "FARGATE"],
             network_mode="awsvpc",
             cpu=str(config.cpu),
             memory=str(config.memory),
             execution_role_arn=execution_role_arn,
             task_role_arn=task_role_arn,
-            runtime_platform={"operating_system_family": "LINUX", "cpu_architecture": config.cpu_architecture},
+            # On EC2 the instances' AMI decides the platform.
+            runtime_platform=None
+            if on_ec2
+            else {"operating_system_family": "LINUX", "cpu_architecture": config.cpu_architecture},
             volume=[{"name": v} for v, _ in volumes],
             container_definitions=json.dumps(containers),
         )
@@ -118,8 +132,20 @@ class FargateService(Construct):
             cluster=cluster_arn,
             task_definition=self.task_definition.arn,
             desired_count=config.desired_count,
-            launch_type="FARGATE",
-            platform_version="LATEST",
+            launch_type=None if on_ec2 else "FARGATE",
+            platform_version=None if on_ec2 else "LATEST",
+            capacity_provider_strategy=[
+                EcsServiceCapacityProviderStrategy(capacity_provider=capacity_provider, weight=1)
+            ]
+            if on_ec2
+            else None,
+            # Tasks on EC2 spread over the zones first, then over the instances.
+            ordered_placement_strategy=[
+                EcsServiceOrderedPlacementStrategy(type="spread", field=field)
+                for field in ("attribute:ecs.availability-zone", "instanceId")
+            ]
+            if on_ec2
+            else None,
             deployment_minimum_healthy_percent=config.minimum_healthy_percent,
             deployment_maximum_percent=config.maximum_percent,
             deployment_controller={"type": "CODE_DEPLOY"} if blue_green else None,
@@ -144,6 +170,7 @@ class FargateService(Construct):
             if service_registry_arn
             else None,
             lifecycle=TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
+            depends_on=list(depends_on) or None,
         )
         self.name = self.service.name
         self.arn = self.service.id

@@ -1,10 +1,11 @@
-"""An RDS PostgreSQL instance: encrypted, private, TLS-only, IAM auth, logs exported to an
-encrypted group, Performance Insights and enhanced monitoring, deletion-protected, final snapshot.
+"""An RDS instance (PostgreSQL or MySQL): encrypted, private, TLS-only, IAM auth, logs exported to
+an encrypted group, Performance Insights and enhanced monitoring, deletion-protected, final snapshot.
 The master password is generated and kept by RDS in Secrets Manager; Terraform never sees it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
@@ -14,13 +15,35 @@ from constructs import Construct
 
 from hipaa_platform.config import Database
 from hipaa_platform.tagging import data_tags
-from modules.log_group import POSTGRES_TLS_AND_LOGGING, database_log_groups
+from modules.log_group import MYSQL_TLS_AND_LOGGING, POSTGRES_TLS_AND_LOGGING, database_log_groups
 from modules.master_secret_rotation import master_secret_rotation
 
-EXPORTED_LOGS = ("postgresql", "upgrade")
+
+@dataclass(frozen=True)
+class EngineProfile:
+    """What differs between engines: parameter family and group name, parameters, exported logs."""
+
+    parameters: tuple[tuple[str, str], ...]
+    exported_logs: tuple[str, ...]
+
+    def family(self, engine: str, version: str) -> str:
+        major = version.split(".")[0] if engine == "postgres" else ".".join(version.split(".")[:2])
+        return f"{engine}{major}"
+
+    def group_name(self, identifier: str, engine: str, version: str) -> str:
+        if engine == "postgres":
+            return f"{identifier}-pg{version.split('.')[0]}"
+        return f"{identifier}-{self.family(engine, version).replace('.', '')}"
 
 
-class PostgresDatabase(Construct):
+ENGINES = {
+    "postgres": EngineProfile(POSTGRES_TLS_AND_LOGGING, ("postgresql", "upgrade")),
+    # MySQL's audit log needs an option-group plugin (docs/environments.md); errors and slow queries do not.
+    "mysql": EngineProfile(MYSQL_TLS_AND_LOGGING, ("error", "slowquery")),
+}
+
+
+class RdsInstance(Construct):
     def __init__(
         self,
         scope: Construct,
@@ -35,7 +58,7 @@ class PostgresDatabase(Construct):
         deletion_protection: bool,
     ) -> None:
         super().__init__(scope, id)
-        major = config.engine_version.split(".")[0]
+        engine = ENGINES[config.engine]
         subnets = DbSubnetGroup(
             self,
             "subnets",
@@ -46,15 +69,15 @@ class PostgresDatabase(Construct):
         parameters = DbParameterGroup(
             self,
             "parameters",
-            name=f"{config.identifier}-pg{major}",
-            family=f"postgres{major}",
+            name=engine.group_name(config.identifier, config.engine, config.engine_version),
+            family=engine.family(config.engine, config.engine_version),
             description=f"TLS-only connections and statement logging for {config.identifier}",
-            parameter=[{"name": n, "value": v} for n, v in POSTGRES_TLS_AND_LOGGING],
+            parameter=[{"name": n, "value": v} for n, v in engine.parameters],
         )
         log_groups = database_log_groups(
             self,
             path=f"/aws/rds/instance/{config.identifier}",
-            kinds=EXPORTED_LOGS,
+            kinds=engine.exported_logs,
             retention_days=config.log_retention_days,
             kms_key_arn=kms_key_arn,
         )
@@ -94,7 +117,7 @@ class PostgresDatabase(Construct):
             performance_insights_retention_period=config.performance_insights_retention_days,
             monitoring_interval=config.monitoring_interval_seconds,
             monitoring_role_arn=monitoring_role_arn if config.monitoring_interval_seconds else None,
-            enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
+            enabled_cloudwatch_logs_exports=list(engine.exported_logs),
             ca_cert_identifier="rds-ca-rsa2048-g1",
             depends_on=log_groups,
             tags=data_tags(backup="daily", encryption="kms"),

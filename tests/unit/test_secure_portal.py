@@ -1,0 +1,285 @@
+"""The secure registration portal (seed 004): an air gap that holds, NACLs per tier, ECS on EC2
+capacity, RDS MySQL with backups copied to a second region, and the seed's stated values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from hipaa_platform.config import Compute, Database, Environment, NetworkAcls
+from hipaa_platform.loader import load_environment
+from tests.conftest import synthesize_environment
+
+PRIVATE_TIERS = ("private", "isolated")
+
+
+def tables_with_a_way_out(synthesized) -> dict[str, list[str]]:
+    """Route table id -> where its routes lead outside the VPC, for every table that a private or
+    isolated subnet is associated with (routes given as aws_route resources or inline)."""
+    networking = synthesized.stacks["networking"]["resource"]
+    subnets = networking["aws_subnet"]
+    inner = {f"${{aws_subnet.{sid}.id}}" for sid, s in subnets.items() if s["tags"]["Tier"] in PRIVATE_TIERS}
+    tables = {
+        a["route_table_id"] for a in networking["aws_route_table_association"].values() if a["subnet_id"] in inner
+    }
+    assert tables, "no route table serves the private tiers"
+    ways_out: dict[str, list[str]] = {table: [] for table in tables}
+    for route in networking.get("aws_route", {}).values():
+        if route["route_table_id"] in tables:
+            target = next(route[k] for k in route if k.endswith(("gateway_id", "interface_id", "endpoint_id")))
+            ways_out[route["route_table_id"]].append(f"{route.get('destination_cidr_block')} -> {target}")
+    for table_id, table in networking["aws_route_table"].items():
+        for route in table.get("route") or []:
+            ways_out[f"${{aws_route_table.{table_id}.id}}"].append(str(route))
+    return {table: routes for table, routes in ways_out.items() if routes}
+
+
+def test_no_private_or_isolated_subnet_has_a_route_out(secure_portal) -> None:
+    assert tables_with_a_way_out(secure_portal) == {}
+    assert "aws_nat_gateway" not in secure_portal.stacks["networking"]["resource"]
+
+
+def test_the_route_walk_finds_a_nat_route_where_there_is_one(clubapp) -> None:
+    ways_out = tables_with_a_way_out(clubapp)
+    assert len(ways_out) == 2  # one NAT gateway per AZ, one private table each
+    assert all("0.0.0.0/0 -> ${aws_nat_gateway." in routes[0] for routes in ways_out.values())
+
+
+def test_s3_is_reached_through_its_gateway_endpoint_from_both_private_tiers(secure_portal) -> None:
+    endpoints = secure_portal.resources("networking", "aws_vpc_endpoint")
+    gateway = endpoints["network-endpoint-s3"]
+    assert gateway["vpc_endpoint_type"] == "Gateway"
+    assert len(gateway["route_table_ids"]) == 3  # two private tables and the isolated one
+    interface = {
+        e["service_name"].rsplit(".", 1)[-1] for e in endpoints.values() if e["vpc_endpoint_type"] == "Interface"
+    }
+    services = {e["service_name"].removeprefix("com.amazonaws.us-east-1.") for e in endpoints.values()}
+    # the tasks, the ECS agent and Session Manager, with no route out
+    assert {"ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts"} <= services
+    assert {"ecs", "ecs-agent", "ecs-telemetry", "ssm", "ssmmessages", "ec2messages"} <= interface
+
+
+def test_every_tier_has_its_own_acl_and_nothing_opens_ssh(secure_portal) -> None:
+    acls = secure_portal.resources("networking", "aws_network_acl")
+    assert sorted(acls) == ["network-isolated-nacl", "network-private-nacl", "network-public-nacl"]
+    for name, acl in acls.items():
+        assert acl["subnet_ids"], name
+        for entry in [*acl["ingress"], *acl["egress"]]:
+            assert entry["protocol"] == "6" and entry["action"] == "allow", (name, entry)
+            assert not entry["from_port"] <= 22 <= entry["to_port"] or entry["cidr_block"] != "0.0.0.0/0"
+    isolated = acls["network-isolated-nacl"]
+    assert [(e["from_port"], e["cidr_block"]) for e in isolated["ingress"]] == [(3306, "10.0.10.0/23")]
+    for rule in secure_portal.resources("security", "aws_vpc_security_group_ingress_rule").values():
+        assert rule["from_port"] != 22, rule
+
+
+def acl_rule(**changes) -> dict:
+    rule = {
+        "number": 100,
+        "direction": "ingress",
+        "cidr": "10.0.0.0/16",
+        "from_port": 443,
+        "to_port": 443,
+        "description": "HTTPS inside the VPC",
+    }
+    return rule | changes
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ([acl_rule(), acl_rule(from_port=80, to_port=80)], r"private: ingress rule number 100 is used twice"),
+        ([acl_rule(from_port=2000, to_port=1024)], r"rule 100: from_port 2000 is above to_port 1024"),
+        (
+            [acl_rule(cidr="0.0.0.0/0", protocol="all", from_port=None, to_port=None)],
+            r"allows every port from anywhere",
+        ),
+        ([acl_rule(cidr="0.0.0.0/0", from_port=0, to_port=65535)], r"private: rule 100 \(ingress\) allows every port"),
+        ([acl_rule(protocol="all")], r"ports apply to tcp and udp only"),
+    ],
+)
+def test_bad_acl_rules_are_refused(rules, message) -> None:
+    with pytest.raises(ValidationError, match=message):
+        NetworkAcls.model_validate({"private": rules})
+
+
+def test_acl_rules_that_differ_in_direction_or_tier_may_share_a_number() -> None:
+    acls = NetworkAcls.model_validate(
+        {
+            "public": [acl_rule(cidr="0.0.0.0/0", from_port=0, to_port=65535)],  # the internet's edge may
+            "private": [acl_rule(), acl_rule(direction="egress")],
+        }
+    )
+    assert len(acls.private) == 2
+
+
+def test_the_container_instances_are_locked_down(secure_portal) -> None:
+    template = secure_portal.only("compute", "aws_launch_template")
+    assert template["metadata_options"] == {
+        "http_endpoint": "enabled",
+        "http_put_response_hop_limit": 1,
+        "http_tokens": "required",
+    }
+    assert template["monitoring"] == {"enabled": True}
+    assert "key_name" not in template
+    (interface,) = template["network_interfaces"]
+    assert interface["associate_public_ip_address"] == "false"
+    (root,) = template["block_device_mappings"]
+    assert root["ebs"]["encrypted"] == "true"
+    assert root["ebs"]["kms_key_id"].endswith("kms_key_arns.default}")
+    assert template["instance_type"] == "t3.small"
+    assert "amazon-linux-2023/recommended/image_id" in json.dumps(secure_portal.stacks["compute"]["data"])
+    group = secure_portal.only("compute", "aws_autoscaling_group")
+    assert (group["min_size"], group["max_size"], group["protect_from_scale_in"]) == (2, 4, True)
+    assert "private_subnet_ids" in group["vpc_zone_identifier"]
+    assert group["service_linked_role_arn"].endswith("autoscaling_role_arns.ec2-capacity}")
+    provider = secure_portal.only("compute", "aws_ecs_capacity_provider")["auto_scaling_group_provider"]
+    assert provider["managed_termination_protection"] == "ENABLED"
+    assert provider["managed_scaling"]["status"] == "ENABLED"
+
+
+def test_instances_have_no_ingress_and_only_the_agents_permissions(secure_portal) -> None:
+    groups = secure_portal.resources("security", "aws_security_group")
+    assert "sg-instances" in groups
+    ingress = secure_portal.resources("security", "aws_vpc_security_group_ingress_rule").values()
+    assert not [r for r in ingress if r["security_group_id"] == "${aws_security_group.sg-instances.id}"]
+    attached = {
+        a["policy_arn"].rsplit("/", 1)[-1]
+        for a in secure_portal.resources("security", "aws_iam_role_policy_attachment").values()
+        if "container-instances-role" in a["role"]
+    }
+    assert attached == {"AmazonEC2ContainerServiceforEC2Role", "AmazonSSMManagedInstanceCore"}
+    linked = secure_portal.only("security", "aws_iam_service_linked_role")
+    assert (linked["aws_service_name"], linked["custom_suffix"]) == ("autoscaling.amazonaws.com", "aws-sec-pillar")
+    (key,) = secure_portal.resources("security", "aws_kms_key").values()  # the default key encrypts the volumes
+    by_sid = {s["Sid"]: s for s in json.loads(key["policy"])["Statement"]}
+    role = "${aws_iam_service_linked_role.container-instances-autoscaling-role.arn}"
+    for sid in ("AutoScalingEncryptsInstanceVolumes", "AutoScalingGrantsEbsForAttachedVolumes"):
+        assert by_sid[sid]["Principal"]["AWS"] == role, sid
+    assert by_sid["AutoScalingGrantsEbsForAttachedVolumes"]["Condition"] == {
+        "Bool": {"kms:GrantIsForAWSResource": True}
+    }
+
+
+def test_the_service_runs_on_ec2_in_awsvpc_mode_with_the_seeds_values(secure_portal) -> None:
+    task = secure_portal.only("compute", "aws_ecs_task_definition")
+    assert (task["family"], task["requires_compatibilities"], task["network_mode"]) == (
+        "backend-task",
+        ["EC2"],
+        "awsvpc",
+    )
+    assert (task["cpu"], task["memory"]) == ("256", "256")
+    (container,) = json.loads(task["container_definitions"])
+    assert container["portMappings"] == [{"containerPort": 5000, "protocol": "tcp"}]
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/backend"
+    assert {e["name"] for e in container["environment"]} == {"DB_HOST", "DB_NAME"}
+    assert {s["name"] for s in container["secrets"]} == {"DB_USER", "DB_PASS"}
+    assert "changeme" not in secure_portal.text()
+    service = secure_portal.only("compute", "aws_ecs_service")
+    assert "launch_type" not in service
+    assert service["capacity_provider_strategy"][0]["capacity_provider"].startswith("${aws_ecs_capacity_provider.")
+    # ECS refuses a strategy naming a provider the cluster does not have yet
+    assert service["depends_on"] == ["aws_ecs_cluster_capacity_providers.capacity-providers"]
+    assert service["network_configuration"]["assign_public_ip"] is False
+    assert service["enable_execute_command"] is True  # the seed's container access, logged by the cluster
+    logging = secure_portal.only("compute", "aws_ecs_cluster")["configuration"]["execute_command_configuration"]
+    assert logging["logging"] == "OVERRIDE"
+    assert (
+        service["desired_count"],
+        service["deployment_minimum_healthy_percent"],
+        service["deployment_maximum_percent"],
+        service["health_check_grace_period_seconds"],
+    ) == (2, 50, 200, 60)
+    target = secure_portal.only("compute", "aws_lb_target_group")["health_check"]
+    assert (
+        target["path"],
+        target["interval"],
+        target["timeout"],
+        target["healthy_threshold"],
+        target["unhealthy_threshold"],
+    ) == ("/health", 30, 5, 2, 3)
+    lifecycle = json.loads(secure_portal.only("compute", "aws_ecr_lifecycle_policy")["policy"])
+    assert 5 in [r["selection"]["countNumber"] for r in lifecycle["rules"]]
+
+
+def test_the_seeds_tasks_do_not_fit_a_group_too_small_for_a_deployment() -> None:
+    compute = load_environment("secure-portal").compute.model_dump(mode="json")
+    capacity = compute["ec2_capacity"] | {"instance_type": "t3.micro", "max_size": 2}
+    with pytest.raises(ValidationError, match=r"4 awsvpc tasks at the peak.*gives 2"):
+        Compute.model_validate(compute | {"ec2_capacity": capacity})
+    with pytest.raises(ValidationError, match=r"'t2.nano' is not a known instance type; allowed: t3.micro"):
+        Compute.model_validate(compute | {"ec2_capacity": capacity | {"instance_type": "t2.nano"}})
+    arm = [s | {"cpu_architecture": "ARM64"} for s in compute["services"]]
+    with pytest.raises(ValidationError, match=r"'backend-service' is ARM64, but ec2_capacity runs the x86_64"):
+        Compute.model_validate(compute | {"services": arm})
+    fargate_only = [s | {"capacity": "fargate", "memory": 512} for s in compute["services"]]
+    with pytest.raises(ValidationError, match=r"ec2_capacity: no service has capacity: ec2"):
+        Compute.model_validate(compute | {"services": fargate_only})
+
+
+def test_mysql_requires_tls_and_copies_its_backups_to_another_region(secure_portal) -> None:
+    database = secure_portal.only("data", "aws_db_instance")
+    assert (database["engine"], database["engine_version"], database["port"]) == ("mysql", "8.4", 3306)
+    assert database["manage_master_user_password"] is True and "password" not in database
+    assert database["storage_encrypted"] is True and database["multi_az"] is True
+    assert database["enabled_cloudwatch_logs_exports"] == ["error", "slowquery"]
+    assert "isolated_subnet_ids" in secure_portal.only("data", "aws_db_subnet_group")["subnet_ids"]
+    parameters = secure_portal.only("data", "aws_db_parameter_group")
+    assert parameters["family"] == "mysql8.4"
+    assert {"name": "require_secure_transport", "value": "1"} in parameters["parameter"]
+    replication = secure_portal.only("data", "aws_db_instance_automated_backups_replication")
+    assert replication["retention_period"] == 7
+    assert replication["provider"] == "aws.us_west_2"
+    key = secure_portal.only("data", "aws_kms_key")
+    assert key["provider"] == "aws.us_west_2" and key["enable_key_rotation"] is True
+    assert replication["kms_key_id"].startswith("${aws_kms_key.")
+    providers = secure_portal.stacks["data"]["provider"]["aws"]
+    assert {"us-east-1", "us-west-2"} == {p["region"] for p in providers}
+    ingress = secure_portal.resources("security", "aws_vpc_security_group_ingress_rule").values()
+    into_database = [r for r in ingress if r["security_group_id"] == "${aws_security_group.sg-database.id}"]
+    assert [(r["from_port"], r["referenced_security_group_id"]) for r in into_database] == [
+        (3306, "${aws_security_group.sg-service-backend.id}")
+    ]
+
+
+def test_the_seeds_database_alarms(secure_portal) -> None:
+    alarms = {
+        a["metric_name"]: a
+        for a in secure_portal.resources("observability", "aws_cloudwatch_metric_alarm").values()
+        if a.get("namespace") == "AWS/RDS"
+    }
+    for metric, threshold in (("CPUUtilization", 80), ("DatabaseConnections", 40)):
+        alarm = alarms[metric]
+        assert (alarm["threshold"], alarm["period"], alarm["evaluation_periods"]) == (threshold, 300, 2), metric
+        assert alarm["comparison_operator"] == "GreaterThanThreshold"
+
+
+def test_a_database_value_in_the_environment_must_be_host_or_port() -> None:
+    env = load_environment("secure-portal").model_dump(mode="json")
+    service = env["compute"]["services"][0]
+    service["environment"]["DB_USER"] = "@database:username"
+    with pytest.raises(ValidationError, match=r"'@database:username' is not a database value; allowed: @database:host"):
+        Environment.model_validate(env)
+
+
+def test_on_the_emulator_the_group_keeps_its_own_ignored_count_and_drops_the_role(tmp_path) -> None:
+    on_emulator = synthesize_environment("secure-portal", tmp_path / "cdktf.out", on_emulator=True)
+    group = on_emulator.only("compute", "aws_autoscaling_group")
+    assert "service_linked_role_arn" not in group  # moto launches with its default role
+    assert group["lifecycle"]["ignore_changes"] == ["desired_capacity", "service_linked_role_arn"]
+    assert "aws_db_instance_automated_backups_replication" in {s.resource_type for s in on_emulator.skipped}
+
+
+def test_backups_are_copied_to_another_region_only() -> None:
+    env = load_environment("secure-portal").model_dump(mode="json")
+    env["data"]["database"]["backup_replication"]["region"] = "us-east-1"
+    with pytest.raises(ValidationError, match=r"us-east-1 is the environment's own region; allowed: any other"):
+        Environment.model_validate(env)
+
+
+def test_a_mysql_database_listens_on_mysqls_port_unless_told_otherwise() -> None:
+    database = load_environment("secure-portal").data.database.model_dump(mode="json", exclude={"port"})
+    assert Database.model_validate(database).port == 3306
+    assert Database.model_validate(database | {"engine": "postgres"}).port == 5432
