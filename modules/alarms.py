@@ -1,5 +1,6 @@
 """Metric alarms on the platform's signals: load balancer, database, Redis evictions, dead-letter
-queues, and each service's targets, CPU and memory; every alarm notifies the alarm topic when it fires and clears."""
+queues, and each service's targets, CPU and memory; every alarm notifies the alarm topic when it
+fires, when it clears, and when its metric stops reporting (CKV_HIPAA_5)."""
 
 from __future__ import annotations
 
@@ -172,4 +173,5 @@ def metric_alarm(scope: Construct, spec: AlarmSpec, *, namer: Namer, topic_arn: 
         actions_enabled=True,
         alarm_actions=[topic_arn],
         ok_actions=[topic_arn],
+        insufficient_data_actions=[topic_arn],
     )

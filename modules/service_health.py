@@ -15,9 +15,16 @@ from hipaa_platform.config import Environment
 from hipaa_platform.contracts import by_name
 from hipaa_platform.layer import target_creates
 from hipaa_platform.naming import Namer
+from hipaa_platform.suppressions import accept_finding
 
 if TYPE_CHECKING:
     from layers.compute import ComputeOutputs
+
+COMPOSITE_INPUT = (
+    "This alarm is one of three inputs (5xx rate, p99 latency, running tasks) of the service's composite "
+    "health alarm, which pages the critical topic; an action here as well would page up to three times for "
+    "one incident. Its insufficient-data action pages directly."
+)
 
 
 def service_health_alarms(
@@ -38,10 +45,13 @@ def service_health_alarms(
         scope, "critical-email", topic_arn=critical.arn, protocol="email", endpoint=env.observability.alarm_email
     )
     with_composite = target_creates(scope, ("aws_cloudwatch_composite_alarm", "per-service composite health alarms"))
+    # Each metric alarm is one input of the service's composite, which pages; a metric that stops
+    # reporting pages directly (a composite has no insufficient-data state of its inputs).
     common = {
         "comparison_operator": "GreaterThanThreshold",
         "evaluation_periods": config.evaluation_periods,
         "treat_missing_data": "notBreaching",
+        "insufficient_data_actions": [critical_arn],
     }
     for spec in by_name(env.compute.services):
         name = spec.container_name
@@ -101,7 +111,10 @@ def service_health_alarms(
             comparison_operator="LessThanThreshold",
             evaluation_periods=config.evaluation_periods,
             treat_missing_data="breaching",
+            insufficient_data_actions=[critical_arn],
         )
+        for alarm in (error_rate, latency, tasks):
+            accept_finding(alarm, "CKV_HIPAA_5", COMPOSITE_INPUT)
         if not with_composite:
             continue
         CloudwatchCompositeAlarm(
@@ -113,5 +126,6 @@ def service_health_alarms(
             alarm_rule=" OR ".join(f'ALARM("{a.alarm_name}")' for a in (error_rate, latency, tasks)),
             alarm_actions=[critical_arn],
             ok_actions=[recovery_arn],
+            insufficient_data_actions=[critical_arn],
         )
     return critical

@@ -123,6 +123,8 @@ def test_the_medisync_layers_pass_the_gate(medisync, tmp_path: Path) -> None:
     # Every acceptance names one check on one resource; WAF is on the ALB, so only the SPA edge lacks one.
     assert ("compute", "CKV2_AWS_28") not in accepted
     assert ("compute", "CKV_AWS_68") in accepted
+    # The inputs of each service's composite health alarm page through the composite (CKV_HIPAA_5).
+    assert ("observability", "CKV_HIPAA_5") in accepted
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])

@@ -27,6 +27,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
         ("CKV_HIPAA_4", "waf_rules_block/pass", 1, 0),
         # a managed rule group whose override is count, a rate rule whose action is count
         ("CKV_HIPAA_4", "waf_rules_block/fail", 0, 2),
+        ("CKV_HIPAA_5", "alarm_actions/pass", 1, 0),
+        # no insufficient-data action, no action at all, actions disabled, a composite without the
+        # insufficient-data action
+        ("CKV_HIPAA_5", "alarm_actions/fail", 0, 4),
     ],
 )
 def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
