@@ -417,6 +417,18 @@ def record_moves(
     console.print(f"recorded in {path}; synthesize again to render the moved blocks")
 
 
+@app.command("security-doc")
+def security_doc() -> None:
+    """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""
+    from hipaa_platform.compliance import SECURITY_DOC, load_pack, security_doc_with_pack
+
+    try:
+        SECURITY_DOC.write_text(security_doc_with_pack(SECURITY_DOC.read_text(), load_pack()))
+    except UserError as error:
+        _fail(error)
+    console.print(f"{SECURITY_DOC}: conformance pack section written")
+
+
 def main() -> None:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ.setdefault("NODE_OPTIONS", "--no-deprecation --max-old-space-size=4096")

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,14 @@ def run_checkov(
         # A file checkov cannot parse is a file it does not check; its findings would pass unseen.
         raise UserError(f"checkov could not parse {', '.join(unread)}; nothing in it was checked")
     return reports
+
+
+def check_results(reports: list[dict]) -> Iterator[dict]:
+    """Every result of checkov's reports that PASSED or FAILED (a check that saw nothing returns neither)."""
+    for report in reports:
+        results = report.get("results", {})
+        for outcome in ("passed_checks", "failed_checks"):
+            yield from results.get(outcome, [])
 
 
 def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:

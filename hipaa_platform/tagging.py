@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from hipaa_platform.config import Environment
 
+# The tag that names the environment a resource belongs to; policies scope to it (workload boundary).
+ENVIRONMENT_TAG = "PlatformEnvironment"
+
 
 def default_tags(environment: Environment, layer: str) -> dict[str, str]:
     """Tags every resource of a layer carries, applied through the provider's default_tags."""
@@ -15,7 +18,7 @@ def default_tags(environment: Environment, layer: str) -> dict[str, str]:
         "Owner": environment.tags.owner,
         "Compliance": compliance(environment),
         "ManagedBy": "cdktf",
-        "PlatformEnvironment": environment.name,
+        ENVIRONMENT_TAG: environment.name,
     }
 
 

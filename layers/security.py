@@ -99,7 +99,7 @@ class SecurityLayer(LayerStack):
         where = {"account": self.account, "partition": self.partition}
 
         boundary = (
-            workload_boundary(self, "workload-boundary", environment=env, namer=self.namer)
+            workload_boundary(self, "workload-boundary", environment=env, namer=self.namer, **where)
             if env.security.permission_boundary
             else None
         )

@@ -11,6 +11,7 @@ from constructs import Construct
 
 from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Environment, Service
 from hipaa_platform.naming import Namer
+from hipaa_platform.tagging import ENVIRONMENT_TAG
 from modules.iam import Statement, policy_document, service_trust
 
 # What ECS itself does with a task role once ECS Exec is on; part of every boundary.
@@ -44,19 +45,28 @@ PLATFORM_ACTIONS = (
 )
 
 
-def workload_boundary(scope: Construct, id: str, *, environment: Environment, namer: Namer) -> str:
-    """The most any workload role can ever do: the actions its grants use, and nothing else."""
+def workload_boundary(
+    scope: Construct, id: str, *, environment: Environment, namer: Namer, account: str, partition: str
+) -> str:
+    """The most any workload role can ever do: the actions its grants use, and nothing else; key
+    actions only on this environment's own keys (CKV_HIPAA_6: never decrypt with every key)."""
     granted = {action for s in environment.compute.services for grant in s.permissions for action in grant.actions}
+    actions = granted | set(PLATFORM_ACTIONS) | set(EXECUTE_COMMAND_ACTIONS)
+    key_actions = {action for action in actions if action.lower().startswith("kms:")}
     boundary = IamPolicy(
         scope,
         id,
         name=namer.name("workload-boundary"),
         description="Permission boundary of every ECS task and execution role",
         policy=policy_document(
+            Statement(sid="WorkloadActionsOnly", actions=tuple(sorted(actions - key_actions)), resources=("*",)),
+            # The environment's keys carry its tag (provider default tags); other stages' keys in a
+            # shared account do not.
             Statement(
-                sid="WorkloadActionsOnly",
-                actions=tuple(sorted(granted | set(PLATFORM_ACTIONS) | set(EXECUTE_COMMAND_ACTIONS))),
-                resources=("*",),
+                sid="OwnKeysOnly",
+                actions=tuple(sorted(key_actions)),
+                resources=(f"arn:{partition}:kms:{environment.region}:{account}:key/*",),
+                conditions={"StringEquals": {f"aws:ResourceTag/{ENVIRONMENT_TAG}": environment.name}},
             ),
             Statement(
                 sid="NeverManageIdentityOrKeys",

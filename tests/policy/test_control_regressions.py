@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform.gate import run_checkov
+from hipaa_platform.gate import check_results, run_checkov
 
 SECURITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
@@ -51,6 +51,20 @@ def forwarding_plain_http(resource: dict) -> None:
 
 def viewer_http_allowed(resource: dict) -> None:
     resource["default_cache_behavior"]["viewer_protocol_policy"] = "allow-all"
+
+
+def granting_everything(resource: dict) -> None:
+    resource["policy"] = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
+
+
+def instance_metadata_v1_allowed(resource: dict) -> None:
+    resource["metadata_options"]["http_tokens"] = "optional"
+
+
+def instance_public_ip(resource: dict) -> None:
+    resource["network_interfaces"][0]["associate_public_ip_address"] = "true"
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,7 @@ CONTROLS = (
     Control("CKV_AWS_133", "medisync", "aws_rds_cluster", "aurora", setting(backup_retention_period=0)),
     Control("CKV_AWS_28", "medisync", "aws_dynamodb_table", "audit", without("point_in_time_recovery")),
     Control("CKV_AWS_150", "intakeiq", "aws_lb", "alb", setting(enable_deletion_protection=False)),
+    Control("CKV_AWS_157", "secure-portal", "aws_db_instance", "database", setting(multi_az=False)),
     Control("CKV_AWS_51", "medisync", "aws_ecr_repository", "sync-engine", setting(image_tag_mutability="MUTABLE")),
     Control(
         "CKV_AWS_163",
@@ -105,7 +120,15 @@ CONTROLS = (
         "intakeiq",
         setting(image_scanning_configuration={"scan_on_push": False}),
     ),
+    Control("CKV_AWS_226", "secure-portal", "aws_db_instance", "database", setting(auto_minor_version_upgrade=False)),
     # access control
+    Control("CKV_AWS_62", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_everything),
+    Control(
+        "CKV_AWS_24", "intakeiq", "aws_vpc_security_group_ingress_rule", "alb-in-443", setting(from_port=22, to_port=22)
+    ),
+    Control("CKV_AWS_130", "intakeiq", "aws_subnet", "private-1", setting(map_public_ip_on_launch=True)),
+    Control("CKV_AWS_79", "secure-portal", "aws_launch_template", "capacity", instance_metadata_v1_allowed),
+    Control("CKV_AWS_88", "secure-portal", "aws_launch_template", "capacity", instance_public_ip),
     Control("CKV_AWS_17", "intakeiq", "aws_db_instance", "database", setting(publicly_accessible=True)),
     Control(
         "CKV_AWS_161", "intakeiq", "aws_db_instance", "database", setting(iam_database_authentication_enabled=False)
@@ -121,6 +144,20 @@ CONTROLS = (
         "aws_s3_bucket_public_access_block",
         "insurance-cards",
         setting(block_public_acls=False),
+    ),
+    Control(
+        "CKV_AWS_54",
+        "intakeiq",
+        "aws_s3_bucket_public_access_block",
+        "insurance-cards",
+        setting(block_public_policy=False),
+    ),
+    Control(
+        "CKV_AWS_55",
+        "intakeiq",
+        "aws_s3_bucket_public_access_block",
+        "insurance-cards",
+        setting(ignore_public_acls=False),
     ),
     Control(
         "CKV_AWS_56",
@@ -141,9 +178,9 @@ def synthesized_resource(synthesized, control: Control) -> dict:
 
 
 @pytest.fixture(scope="module")
-def verdicts(intakeiq, medisync, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+def verdicts(intakeiq, medisync, secure_portal, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
     """(resource name, check id) -> PASSED/FAILED, from one checkov run over every case."""
-    environments = {"intakeiq": intakeiq, "medisync": medisync}
+    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal}
     scan_root = tmp_path_factory.mktemp("control-regressions")
     resources: dict[str, dict] = {}
     for control in CONTROLS:
@@ -159,11 +196,9 @@ def verdicts(intakeiq, medisync, tmp_path_factory: pytest.TempPathFactory) -> di
     checks = tuple(sorted({c.check_id for c in CONTROLS}))
     reports = run_checkov(scan_root / "cases", scan_root / "reports", baseline=None, checks=checks)
     found = {}
-    for report in reports:
-        for outcome in ("passed_checks", "failed_checks"):
-            for result in report["results"][outcome]:
-                name = result["resource"].split(".")[-1]
-                found[(name, result["check_id"])] = result["check_result"]["result"]
+    for result in check_results(reports):
+        name = result["resource"].split(".")[-1]
+        found[(name, result["check_id"])] = result["check_result"]["result"]
     return found
 
 
@@ -177,3 +212,150 @@ def test_the_security_mapping_lists_every_guarded_control() -> None:
     text = SECURITY_DOC.read_text()
     missing = sorted({c.check_id for c in CONTROLS if f"`{c.check_id}`" not in text})
     assert not missing, f"docs/security.md does not list {missing}"
+
+
+# Checks that read several resources together (checkov's graph checks: a bucket with its
+# versioning, encryption, logging, lifecycle and ownership resources; a load balancer with its web
+# ACL association): the layer as synthesized passes on the subject, and the same layer with the
+# control removed fails on it. One checkov run covers every case, each layer in a directory of its own.
+
+
+def _linked(stack: dict, resource_type: str, subject: str) -> str:
+    """The name of the one `resource_type` resource that references `subject` (type.name)."""
+    found = [
+        name for name, body in stack["resource"].get(resource_type, {}).items() if f"${{{subject}." in json.dumps(body)
+    ]
+    assert len(found) == 1, f"expected one {resource_type} referencing {subject}, found {found}"
+    return found[0]
+
+
+def drop_linked(resource_type: str) -> Callable[[dict, str], None]:
+    def remove(stack: dict, subject: str) -> None:
+        del stack["resource"][resource_type][_linked(stack, resource_type, subject)]
+
+    return remove
+
+
+def edit_linked(resource_type: str, edit: Callable[[dict], None]) -> Callable[[dict, str], None]:
+    def change(stack: dict, subject: str) -> None:
+        edit(stack["resource"][resource_type][_linked(stack, resource_type, subject)])
+
+    return change
+
+
+def edit_subject(edit: Callable[[dict], None]) -> Callable[[dict, str], None]:
+    def change(stack: dict, subject: str) -> None:
+        resource_type, name = subject.split(".", 1)
+        edit(stack["resource"][resource_type][name])
+
+    return change
+
+
+def versioning_suspended(resource: dict) -> None:
+    resource["versioning_configuration"]["status"] = "Suspended"
+
+
+def s3_managed_key(resource: dict) -> None:
+    resource["rule"][0]["apply_server_side_encryption_by_default"] = {"sse_algorithm": "AES256"}
+
+
+def acls_enabled(resource: dict) -> None:
+    resource["rule"]["object_ownership"] = "ObjectWriter"
+
+
+def default_group_open(resource: dict) -> None:
+    resource["ingress"] = [
+        {"protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"], "description": "fixture"}
+    ]
+
+
+def provisioned_without_scaling(resource: dict) -> None:
+    resource.update(billing_mode="PROVISIONED", read_capacity=5, write_capacity=5)
+
+
+@dataclass(frozen=True)
+class LayerControl:
+    check_id: str
+    environment: str
+    layer: str
+    subject: str  # the resource the check reports on, as type.name
+    remove_control: Callable[[dict, str], None]
+
+    @property
+    def case(self) -> str:
+        return f"{self.check_id}-{self.subject}".replace("_", "-").replace(".", "-").lower()
+
+
+BUCKET = "aws_s3_bucket.insurance-cards"
+LAYER_CONTROLS = (
+    LayerControl(
+        "CKV_AWS_21", "intakeiq", "data", BUCKET, edit_linked("aws_s3_bucket_versioning", versioning_suspended)
+    ),
+    LayerControl(
+        "CKV_AWS_145", "intakeiq", "data", BUCKET,
+        edit_linked("aws_s3_bucket_server_side_encryption_configuration", s3_managed_key),
+    ),
+    LayerControl("CKV_AWS_18", "intakeiq", "data", BUCKET, drop_linked("aws_s3_bucket_logging")),
+    LayerControl("CKV2_AWS_61", "intakeiq", "data", BUCKET, drop_linked("aws_s3_bucket_lifecycle_configuration")),
+    LayerControl(
+        "CKV2_AWS_65", "intakeiq", "data", "aws_s3_bucket_ownership_controls.insurance-cards-ownership",
+        edit_subject(acls_enabled),
+    ),
+    LayerControl(
+        "CKV2_AWS_12", "intakeiq", "networking", "aws_vpc.network-vpc",
+        edit_linked("aws_default_security_group", default_group_open),
+    ),
+    # MediSync's load balancer is internal (behind its API's VPC link); the portal's faces the internet.
+    LayerControl(
+        "CKV2_AWS_28", "secure-portal", "compute", "aws_lb.alb", drop_linked("aws_wafv2_web_acl_association")
+    ),
+    LayerControl(
+        "CKV2_AWS_31", "medisync", "security", "aws_wafv2_web_acl.waf",
+        drop_linked("aws_wafv2_web_acl_logging_configuration"),
+    ),
+    LayerControl(
+        "CKV2_AWS_16", "medisync", "data", "aws_dynamodb_table.table-audit", edit_subject(provisioned_without_scaling)
+    ),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def layer_verdicts(
+    intakeiq, medisync, secure_portal, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str, str], str]:
+    """(case directory, resource address, check id) -> PASSED/FAILED, from one checkov run."""
+    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal}
+    scan_root = tmp_path_factory.mktemp("layer-control-regressions")
+    for control in LAYER_CONTROLS:
+        compliant = environments[control.environment].stacks[control.layer]
+        broken = copy.deepcopy(compliant)
+        control.remove_control(broken, control.subject)
+        for variant, stack in (("compliant", compliant), ("broken", broken)):
+            directory = scan_root / "cases" / f"{variant}-{control.case}"
+            directory.mkdir(parents=True)
+            (directory / "cdk.tf.json").write_text(json.dumps(stack))
+    checks = tuple(sorted({c.check_id for c in LAYER_CONTROLS}))
+    reports = run_checkov(scan_root / "cases", scan_root / "reports", baseline=None, checks=checks)
+    found = {}
+    for result in check_results(reports):
+        case = Path(result["file_path"]).parent.name
+        found[(case, result["resource"], result["check_id"])] = result["check_result"]["result"]
+    return found
+
+
+@pytest.mark.parametrize("control", LAYER_CONTROLS, ids=lambda c: c.case)
+def test_the_layer_as_built_passes_and_without_the_control_fails(control: LayerControl, layer_verdicts) -> None:
+    assert layer_verdicts.get((f"compliant-{control.case}", control.subject, control.check_id)) == "PASSED"
+    assert layer_verdicts.get((f"broken-{control.case}", control.subject, control.check_id)) == "FAILED"
+
+
+def test_every_check_the_hipaa_pack_relies_on_is_proven_on_this_output() -> None:
+    """A rule marked enforced names checks; each must be one this module or the custom checks'
+    fixtures show failing on a non-compliant resource and passing on the compliant one."""
+    from test_custom_policies import CASES  # tests/policy is on the path as pytest imports it
+
+    from hipaa_platform.compliance import load_pack
+
+    proven = {c.check_id for c in CONTROLS} | {c.check_id for c in LAYER_CONTROLS} | {case[0] for case in CASES}
+    unproven = sorted(load_pack().enforcing_checks() - proven)
+    assert not unproven, f"compliance/hipaa_pack.yaml relies on checks never shown to fail here: {unproven}"

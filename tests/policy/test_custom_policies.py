@@ -2,41 +2,57 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from hipaa_platform.gate import run_checkov
+from hipaa_platform.gate import check_results, run_checkov
 from hipaa_platform.secrets_policy import secret_finding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.mark.parametrize(
-    ("check_id", "fixture", "passed", "failed"),
-    [
-        ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/pass", 1, 0),
-        ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/fail", 0, 1),
-        ("CKV_HIPAA_2", "ecs_read_only_root/pass", 1, 0),
-        # a writable sidecar, a container that leaves the setting unset, a privileged one
-        ("CKV_HIPAA_2", "ecs_read_only_root/fail", 0, 3),
-        ("CKV2_HIPAA_3", "s3_tls_only/pass", 1, 0),
-        # a bucket without a policy, one whose policy has no TLS statement, one that puts the
-        # TLS condition on an Allow statement
-        ("CKV2_HIPAA_3", "s3_tls_only/fail", 0, 3),
-        ("CKV_HIPAA_4", "waf_rules_block/pass", 1, 0),
-        # a managed rule group whose override is count, a rate rule whose action is count
-        ("CKV_HIPAA_4", "waf_rules_block/fail", 0, 2),
-        ("CKV_HIPAA_5", "alarm_actions/pass", 1, 0),
-        # no insufficient-data action, no action at all, actions disabled, a composite without the
-        # insufficient-data action
-        ("CKV_HIPAA_5", "alarm_actions/fail", 0, 4),
-    ],
-)
-def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, tmp_path: Path) -> None:
-    (report,) = run_checkov(FIXTURES / fixture, tmp_path, baseline=None, checks=(check_id,))
-    summary = report["summary"]
-    assert (summary["passed"], summary["failed"]) == (passed, failed)
+# (check, fixture directory, passed, failed)
+CASES = [
+    ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/pass", 1, 0),
+    ("CKV_HIPAA_1", "ecs_no_plaintext_secrets/fail", 0, 1),
+    ("CKV_HIPAA_2", "ecs_read_only_root/pass", 1, 0),
+    # a writable sidecar, a container that leaves the setting unset, a privileged one
+    ("CKV_HIPAA_2", "ecs_read_only_root/fail", 0, 3),
+    ("CKV2_HIPAA_3", "s3_tls_only/pass", 1, 0),
+    # a bucket without a policy, one whose policy has no TLS statement, one that puts the
+    # TLS condition on an Allow statement
+    ("CKV2_HIPAA_3", "s3_tls_only/fail", 0, 3),
+    ("CKV_HIPAA_4", "waf_rules_block/pass", 1, 0),
+    # a managed rule group whose override is count, a rate rule whose action is count
+    ("CKV_HIPAA_4", "waf_rules_block/fail", 0, 2),
+    ("CKV_HIPAA_5", "alarm_actions/pass", 1, 0),
+    # no insufficient-data action, no action at all, actions disabled, a composite without the
+    # insufficient-data action
+    ("CKV_HIPAA_5", "alarm_actions/fail", 0, 4),
+    # the boundary's own keys by tag, a key named by ARN, a Deny on every key
+    ("CKV_HIPAA_6", "kms_blocked_actions/pass", 2, 0),
+    # kms:Decrypt on "*", kms:ReEncrypt* on every key in every account, kms:* on all but one key, "*" on "*"
+    ("CKV_HIPAA_6", "kms_blocked_actions/fail", 0, 4),
+]
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Counter:
+    """(fixture directory, check id, PASSED/FAILED) -> count, from one checkov run over every fixture."""
+    checks = tuple(sorted({check for check, *_ in CASES}))
+    reports = run_checkov(FIXTURES, tmp_path_factory.mktemp("custom-checks"), baseline=None, checks=checks)
+    counted: Counter = Counter()
+    for result in check_results(reports):
+        fixture = Path(result["file_path"].lstrip("/")).parent.as_posix()
+        counted[(fixture, result["check_id"], result["check_result"]["result"])] += 1
+    return counted
+
+
+@pytest.mark.parametrize(("check_id", "fixture", "passed", "failed"), CASES)
+def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, outcomes: Counter) -> None:
+    assert (outcomes[(fixture, check_id, "PASSED")], outcomes[(fixture, check_id, "FAILED")]) == (passed, failed)
 
 
 @pytest.mark.parametrize(

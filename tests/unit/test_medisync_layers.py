@@ -86,6 +86,12 @@ def test_task_roles_trust_only_this_accounts_ecs_and_are_bounded(medisync) -> No
     boundary = statements(medisync.only("security", "aws_iam_policy"))
     assert "iam:*" in boundary["NeverManageIdentityOrKeys"]["Action"]
     assert "rds-db:connect" in boundary["WorkloadActionsOnly"]["Action"]
+    # Key actions only on this environment's keys, never on "*" (CKV_HIPAA_6).
+    own_keys = boundary["OwnKeysOnly"]
+    assert not any(a.startswith("kms:") for a in boundary["WorkloadActionsOnly"]["Action"])
+    assert own_keys["Action"] == ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    assert own_keys["Resource"].startswith("arn:${data.aws_partition") and ":kms:us-east-1:" in own_keys["Resource"]
+    assert own_keys["Condition"] == {"StringEquals": {"aws:ResourceTag/PlatformEnvironment": "medisync-prod"}}
 
 
 def _task_policy(medisync, service: str) -> dict[str, dict]:

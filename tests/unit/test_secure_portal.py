@@ -124,6 +124,7 @@ def test_the_container_instances_are_locked_down(secure_portal) -> None:
     }
     assert template["monitoring"] == {"enabled": True}
     assert "key_name" not in template
+    assert template["iam_instance_profile"]["arn"].endswith("container_instance_profile_arns.ec2-capacity}")
     (interface,) = template["network_interfaces"]
     assert interface["associate_public_ip_address"] == "false"
     (root,) = template["block_device_mappings"]

@@ -1,0 +1,66 @@
+"""CKV_HIPAA_6: no IAM policy allows decrypting with every KMS key.
+
+HIPAA 164.312(a)(1) access control and 164.308(a)(4) information access management: a statement
+that allows kms:Decrypt, kms:ReEncrypt* or kms:* on all keys ("*") lets its holder read every piece
+of data any key protects, PHI included. The conformance pack's iam-customer-policy-blocked-kms-actions
+and iam-inline-policy-blocked-kms-actions (AWS Security Hub KMS.1 and KMS.2) ask for each grant to
+name its keys. checkov's policy-document checks return nothing on the JSON strings cdktf writes;
+this check decodes them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from typing import Any
+
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+# The pack's blocked action patterns (kms:*, kms:Decrypt, kms:ReEncrypt*), as the actions they cover.
+BLOCKED_ACTIONS = ("kms:decrypt", "kms:reencryptfrom", "kms:reencryptto")
+ALL_KEYS = re.compile(r"^(\*|arn:[^:]+:kms:\*:\*:(key/)?\*)$")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _allows_blocked_action_on_all_keys(statement: dict[str, Any]) -> bool:
+    if statement.get("Effect") != "Allow":
+        return False
+    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+    if not any(fnmatchcase(blocked, action) for blocked in BLOCKED_ACTIONS for action in actions):
+        return False
+    if "NotResource" in statement:  # every resource but the ones named
+        return True
+    return any(ALL_KEYS.match(str(resource)) for resource in _as_list(statement.get("Resource", [])))
+
+
+class KmsBlockedActions(BaseResourceCheck):
+    def __init__(self) -> None:
+        super().__init__(
+            name="Ensure no IAM policy allows kms:Decrypt, kms:ReEncrypt* or kms:* on all KMS keys",
+            id="CKV_HIPAA_6",
+            categories=(CheckCategories.IAM,),
+            supported_resources=("aws_iam_policy", "aws_iam_role_policy"),
+        )
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        document = conf.get("policy", [None])
+        document = document[0] if isinstance(document, list) else document
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                return CheckResult.UNKNOWN  # a reference resolved at apply time
+        if not isinstance(document, dict):
+            return CheckResult.UNKNOWN
+        statements = _as_list(document.get("Statement", []))
+        if any(isinstance(s, dict) and _allows_blocked_action_on_all_keys(s) for s in statements):
+            return CheckResult.FAILED
+        return CheckResult.PASSED
+
+
+check = KmsBlockedActions()

@@ -1,0 +1,86 @@
+"""compliance/hipaa_pack.yaml: every rule of the HIPAA conformance pack, each with its control ids
+and one status, and nothing else."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hipaa_platform.compliance import PACK_FILE, load_pack
+from hipaa_platform.errors import UserError
+
+REFERENCE = PACK_FILE.parents[2] / "shared" / "reference" / "Operational-Best-Practices-for-HIPAA-Security.yaml"
+
+
+def test_the_data_holds_the_whole_pack_each_rule_with_controls_and_a_status() -> None:
+    pack = load_pack()
+    assert len(pack.rules) == pack.source.rules == 130
+    assert all(rule.controls and rule.status for rule in pack.rules.values())
+    statuses = {rule.status for rule in pack.rules.values()}
+    assert statuses == {"enforced", "not-applicable", "gap"}
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="the published pack is not beside this checkout")
+def test_the_rules_are_exactly_the_published_packs() -> None:
+    """The pack as published (its ConfigRuleName and SourceIdentifier pairs), where it is at hand."""
+    published = dict(re.findall(r"ConfigRuleName: (\S+)\n(?:.*\n)*?\s+SourceIdentifier: (\S+)", REFERENCE.read_text()))
+    ours = {name: rule.identifier for name, rule in load_pack().rules.items()}
+    assert ours == published
+
+
+RULE = """\
+source: {repository: r, path: p, commit: b54d4a6c99e1, rules: 1}
+rules:
+  cloudtrail-enabled:
+    identifier: CLOUD_TRAIL_ENABLED
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            RULE + "    controls: [164.312(b)]\n    controls_from: derived\n",
+            "rules.cloudtrail-enabled.status: Field required",
+        ),
+        (
+            RULE + "    controls: [164.3.12]\n    controls_from: derived\n    status: gap\n"
+            "    reason: no trail in one environment\n",
+            "not a HIPAA Security Rule control id: 164.3.12",
+        ),
+        (
+            RULE + "    controls: [164.312(b)]\n    controls_from: derived\n    status: enforced\n",
+            "an enforced rule names its checks",
+        ),
+        (
+            RULE + "    controls: [164.312(b)]\n    controls_from: derived\n    status: done\n",
+            "rules.cloudtrail-enabled.status: Input should be 'enforced', 'not-applicable' or 'gap'",
+        ),
+        (RULE + "  cloudtrail-enabled:\n    identifier: X\n", "repeated key(s): cloudtrail-enabled"),
+    ],
+    ids=["no status", "bad control id", "enforced without checks", "unknown status", "a rule twice"],
+)
+def test_bad_pack_data_is_refused_naming_the_file_and_the_field(body: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "hipaa_pack.yaml"
+    path.write_text(body)
+    with pytest.raises(UserError) as refused:
+        load_pack(path)
+    assert str(path) in str(refused.value) and message in str(refused.value)
+
+
+def test_the_security_doc_shows_the_pack_as_the_data_states_it() -> None:
+    from hipaa_platform.compliance import SECURITY_DOC, security_doc_with_pack
+
+    document = SECURITY_DOC.read_text()
+    assert security_doc_with_pack(document, load_pack()) == document, "docs/security.md is stale: run make security-doc"
+
+
+def test_a_changed_rule_makes_the_doc_stale(tmp_path: Path) -> None:
+    from hipaa_platform.compliance import SECURITY_DOC, security_doc_with_pack
+
+    changed = tmp_path / "hipaa_pack.yaml"
+    changed.write_text(PACK_FILE.read_text().replace("checks: [CKV_HIPAA_5]", "checks: [CKV_HIPAA_5, CKV_AWS_319]"))
+    document = SECURITY_DOC.read_text()
+    assert security_doc_with_pack(document, load_pack(changed)) != document
