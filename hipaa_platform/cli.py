@@ -417,6 +417,43 @@ def record_moves(
     console.print(f"recorded in {path}; synthesize again to render the moved blocks")
 
 
+@app.command()
+def compliance(
+    env: str = EnvOption,
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+    reports: Path = typer.Option(PROJECT_ROOT / "build/reports"),
+) -> None:
+    """The HIPAA conformance pack rule by rule for one synthesized environment: control ids, status
+    (pass, accepted with its reason, fail, not applicable, gap) and the resources concerned."""
+    from hipaa_platform.compliance import VERDICT_ORDER, compliance_report
+    from hipaa_platform.synth_cache import SynthInputs
+
+    try:
+        if not SynthInputs.of(env, Target.from_environment_variables()).is_current(outdir):
+            raise UserError(f"{outdir} does not hold the current synthesis of {env}; run `make synth ENV={env}` first")
+        with console.status(f"checkov: the pack's checks over the six layers of {env}"):
+            outcomes, written = compliance_report(env, outdir, reports / "compliance" / env)
+    except UserError as error:
+        _fail(error)
+    table = Table(title=f"HIPAA conformance pack: {env}", show_lines=False)
+    for column in ("rule", "controls", "status", "resources, or why"):
+        table.add_column(column, overflow="fold")
+    colours = {"fail": "red", "accepted": "yellow", "pass": "green"}
+    for o in sorted(outcomes, key=lambda o: (VERDICT_ORDER.index(o.verdict), o.name)):
+        colour = colours.get(o.verdict)
+        table.add_row(
+            o.name,
+            ", ".join(o.rule.controls),
+            f"[{colour}]{o.verdict}[/]" if colour else o.verdict,
+            o.detail(reasons=False),
+        )
+    console.print(table)
+    counts = ", ".join(f"{sum(o.verdict == v for o in outcomes)} {v}" for v in VERDICT_ORDER)
+    console.print(f"{counts}; reports: {', '.join(_shown(p) for p in written.values())}")
+    if any(o.verdict == "fail" for o in outcomes):
+        raise typer.Exit(1)
+
+
 @app.command("security-doc")
 def security_doc() -> None:
     """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""

@@ -5,6 +5,8 @@ checks, not applicable (with the kind of reason), or a declared gap (with its re
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -135,3 +137,114 @@ def security_doc_with_pack(document: str, pack: HipaaPack) -> str:
     if start < 0 or end < start:
         raise UserError(f"{SECURITY_DOC}: no generated section ({DOC_BEGIN!r} ... {DOC_END!r}) to update")
     return document[:start] + render_pack(pack) + document[end + len(DOC_END) :]
+
+
+# ---- the per-environment report: the gate's checks over one synthesized environment, by pack rule
+
+
+@dataclass
+class RuleOutcome:
+    """How one pack rule stands in one environment."""
+
+    name: str
+    rule: PackRule
+    verdict: str  # pass, accepted, fail, no resources, not applicable, gap
+    passed: list[str] = field(default_factory=list)  # layer:resource
+    accepted: list[tuple[str, str, str]] = field(default_factory=list)  # (layer:resource, check, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (layer:resource, check)
+
+    def detail(self, reasons: bool = True) -> str:
+        """The resources concerned (with acceptance reasons when `reasons`), or why the rule has none."""
+        if self.verdict in ("gap", "not applicable"):
+            return self.rule.reason or ""
+        parts = [f"FAILED {r} ({c})" for r, c in self.failed]
+        parts += [f"accepted {r} ({c})" + (f": {why}" if reasons else "") for r, c, why in self.accepted]
+        if self.passed:
+            parts.append(f"{len(self.passed)} passed ({', '.join(self.rule.checks)})")
+        return "; ".join(parts) or f"nothing here that {', '.join(self.rule.checks)} evaluates"
+
+    def as_json(self) -> dict:
+        return {
+            "rule": self.name,
+            "identifier": self.rule.identifier,
+            "controls": self.rule.controls,
+            "status": self.verdict,
+            "checks": self.rule.checks,
+            "reason": self.rule.reason,
+            "passed": self.passed,
+            "accepted": [{"resource": r, "check": c, "reason": why} for r, c, why in self.accepted],
+            "failed": [{"resource": r, "check": c} for r, c in self.failed],
+        }
+
+
+VERDICT_ORDER = ("fail", "accepted", "pass", "no resources", "gap", "not applicable")
+
+
+def evaluate_pack(pack: HipaaPack, results: list[dict], acceptances: list) -> list[RuleOutcome]:
+    """Each rule's verdict from checkov's PASSED and FAILED results (no baseline applied) and the
+    environment's declared acceptances."""
+    declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
+    by_check: dict[str, list[dict]] = {}
+    for result in results:
+        by_check.setdefault(result["check_id"], []).append(result)
+    outcomes = []
+    for name, rule in pack.rules.items():
+        if rule.status != "enforced":
+            outcomes.append(RuleOutcome(name, rule, STATUS_WORDS[rule.status]))
+            continue
+        outcome = RuleOutcome(name, rule, "no resources")
+        for check in rule.checks:
+            for result in by_check.get(check, []):
+                layer = result["file_path"].strip("/").split("/")[0]
+                where = f"{layer}:{result['resource']}"
+                if result["check_result"]["result"] == "PASSED":
+                    outcome.passed.append(where)
+                    continue
+                acceptance = declared.get((layer, result["resource"].split(".", 1)[1], check))
+                if acceptance:
+                    outcome.accepted.append((where, check, acceptance.reason))
+                else:
+                    outcome.failed.append((where, check))
+        outcome.verdict = (
+            "fail"
+            if outcome.failed
+            else "accepted"
+            if outcome.accepted
+            else "pass"
+            if outcome.passed
+            else "no resources"
+        )
+        outcomes.append(outcome)
+    return outcomes
+
+
+def render_report(environment: str, outcomes: list[RuleOutcome]) -> str:
+    counts = {v: sum(o.verdict == v for o in outcomes) for v in VERDICT_ORDER}
+    lines = [
+        f"# HIPAA conformance pack: {environment}",
+        "",
+        ", ".join(f"{n} {v}" for v, n in counts.items() if n) + f" ({len(outcomes)} rules).",
+        "",
+        "| rule | controls | status | resources, or why |",
+        "| --- | --- | --- | --- |",
+    ]
+    for o in sorted(outcomes, key=lambda o: (VERDICT_ORDER.index(o.verdict), o.name)):
+        lines.append(f"| `{o.name}` | {', '.join(o.rule.controls)} | {o.verdict} | {o.detail()} |")
+    return "\n".join(lines) + "\n"
+
+
+def compliance_report(environment: str, outdir: Path, report_dir: Path) -> tuple[list[RuleOutcome], dict[str, Path]]:
+    """Run the pack's checks over one synthesized environment; write markdown and JSON."""
+    from hipaa_platform.gate import check_results, collect_acceptances, run_checkov
+
+    pack = load_pack()
+    acceptances = collect_acceptances(outdir)
+    reports = run_checkov(
+        outdir / "stacks", report_dir / "checkov", baseline=None, checks=tuple(sorted(pack.enforcing_checks()))
+    )
+    outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances)
+    written = {"markdown": report_dir / "compliance.md", "json": report_dir / "compliance.json"}
+    written["markdown"].write_text(render_report(environment, outcomes))
+    document = {"environment": environment, "pack": pack.source.model_dump(), "rules": [o.as_json() for o in outcomes]}
+    written["json"].write_text(json.dumps(document, indent=2))
+    return outcomes, written

@@ -84,3 +84,17 @@ def test_a_changed_rule_makes_the_doc_stale(tmp_path: Path) -> None:
     changed.write_text(PACK_FILE.read_text().replace("checks: [CKV_HIPAA_5]", "checks: [CKV_HIPAA_5, CKV_AWS_319]"))
     document = SECURITY_DOC.read_text()
     assert security_doc_with_pack(document, load_pack(changed)) != document
+
+
+def test_the_report_refuses_an_output_folder_that_is_not_this_environments(tmp_path: Path) -> None:
+    """A stale cdktf.out (another environment, or none) is never reported as this one."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("PLATFORM_STATE", "PLATFORM_EMULATOR_ENDPOINT")}
+    command = [sys.executable, "-m", "hipaa_platform", "compliance", "--env", "intakeiq", "--outdir", str(tmp_path)]
+    result = subprocess.run(command, cwd=PACK_FILE.parents[1], env=environment, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "does not hold the current synthesis of intakeiq" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr
