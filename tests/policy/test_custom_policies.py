@@ -35,6 +35,19 @@ CASES = [
     ("CKV_HIPAA_6", "kms_blocked_actions/pass", 2, 0),
     # kms:Decrypt on "*", kms:ReEncrypt* on every key in every account, kms:* on all but one key, "*" on "*"
     ("CKV_HIPAA_6", "kms_blocked_actions/fail", 0, 4),
+    ("CKV_HIPAA_7", "launch_template_encrypted_volumes/pass", 1, 0),
+    # an unencrypted root volume, volumes left to the AMI, an unencrypted second volume
+    ("CKV_HIPAA_7", "launch_template_encrypted_volumes/fail", 0, 3),
+    ("CKV_HIPAA_8", "launch_template_instance_profile/pass", 1, 0),
+    ("CKV_HIPAA_8", "launch_template_instance_profile/fail", 0, 1),
+    # plaintext build settings and a token from Secrets Manager
+    ("CKV_HIPAA_9", "codebuild_no_aws_credentials/pass", 1, 0),
+    # an access key id, a secret key whose type is left to the plaintext default
+    ("CKV_HIPAA_9", "codebuild_no_aws_credentials/fail", 0, 2),
+    # source from CodePipeline, a GitHub URL without credentials
+    ("CKV_HIPAA_10", "codebuild_source_without_credentials/pass", 2, 0),
+    # a token and a password before the host
+    ("CKV_HIPAA_10", "codebuild_source_without_credentials/fail", 0, 2),
 ]
 
 
