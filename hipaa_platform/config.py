@@ -286,6 +286,22 @@ class CloudTrail(Model):
         return _check_retention(value)
 
 
+class PasswordPolicy(Model):
+    """The account's IAM password policy; the bounds are the HIPAA conformance pack's parameters.
+    Upper and lower case letters, numbers and symbols are always required."""
+
+    minimum_length: int = Field(14, ge=14, le=128)
+    reuse_prevention: int = Field(24, ge=24, le=24, description="remembered passwords (IAM allows at most 24)")
+    max_age_days: int = Field(90, ge=1, le=90)
+
+
+class AccountSettings(Model):
+    """Account-wide settings the environment owning the account baseline holds: the IAM password
+    policy, EBS encryption by default and the account's S3 public access block (always on)."""
+
+    password_policy: PasswordPolicy = PasswordPolicy()
+
+
 class Security(Model):
     kms_key_alias: str = Field(pattern=_ALIAS, description="the default key, for whatever names no purpose")
     default_key_services: tuple[KeyService, ...] = Field(
@@ -305,6 +321,9 @@ class Security(Model):
     guardduty: bool = Field(False, description="the account has a GuardDuty detector (created by its owner)")
     security_hub: bool = Field(False, description="the account has Security Hub (enabled by its owner)")
     cloudtrail: CloudTrail | None = None
+    account_settings: AccountSettings = Field(
+        AccountSettings(), description="held by the environment that owns the account baseline"
+    )
 
     @property
     def key_purposes(self) -> tuple[str, ...]:

@@ -22,6 +22,10 @@ class Skip:
 
 
 UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
+    "aws_s3_account_public_access_block": (
+        "the S3 Control API puts the account id in front of the endpoint's host (123456789012.127.0.0.1), "
+        "which does not resolve to the emulator"
+    ),
     "aws_budgets_budget": (
         "moto does not implement DescribeSubscribersForNotification, which the provider calls to read "
         "a budget's notifications back"

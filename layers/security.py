@@ -20,6 +20,7 @@ from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
+from modules.account_settings import AccountSettings
 from modules.audit_trail import AuditTrail
 from modules.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.flow_logs import VpcFlowLogs
@@ -258,6 +259,8 @@ class SecurityLayer(LayerStack):
             if env.security.waf.count_only:
                 accept_finding(web_acl.acl, "CKV_HIPAA_4", env.decisions.waf_count_only)
         # Account-wide guards are created once per account, by the environment that owns them.
+        if env.owns_account_baseline:
+            AccountSettings(self, "account-settings", config=env.security.account_settings)
         if env.security.guardduty and env.owns_account_baseline:
             guardduty = GuardDuty(self, "guardduty")
             accept_finding(

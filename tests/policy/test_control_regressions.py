@@ -122,6 +122,30 @@ CONTROLS = (
     ),
     Control("CKV_AWS_226", "secure-portal", "aws_db_instance", "database", setting(auto_minor_version_upgrade=False)),
     # access control
+    Control("CKV_AWS_9", "intakeiq", "aws_iam_account_password_policy", "password", setting(max_password_age=180)),
+    Control(
+        "CKV_AWS_10", "intakeiq", "aws_iam_account_password_policy", "password", setting(minimum_password_length=8)
+    ),
+    Control(
+        "CKV_AWS_11",
+        "intakeiq",
+        "aws_iam_account_password_policy",
+        "password",
+        setting(require_lowercase_characters=False),
+    ),
+    Control("CKV_AWS_12", "intakeiq", "aws_iam_account_password_policy", "password", setting(require_numbers=False)),
+    Control(
+        "CKV_AWS_13", "intakeiq", "aws_iam_account_password_policy", "password", setting(password_reuse_prevention=5)
+    ),
+    Control("CKV_AWS_14", "intakeiq", "aws_iam_account_password_policy", "password", setting(require_symbols=False)),
+    Control(
+        "CKV_AWS_15",
+        "intakeiq",
+        "aws_iam_account_password_policy",
+        "password",
+        setting(require_uppercase_characters=False),
+    ),
+    Control("CKV_AWS_106", "intakeiq", "aws_ebs_encryption_by_default", "ebs", setting(enabled=False)),
     Control("CKV_AWS_62", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_everything),
     Control(
         "CKV_AWS_24", "intakeiq", "aws_vpc_security_group_ingress_rule", "alb-in-443", setting(from_port=22, to_port=22)

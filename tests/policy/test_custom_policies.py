@@ -48,6 +48,9 @@ CASES = [
     ("CKV_HIPAA_10", "codebuild_source_without_credentials/pass", 2, 0),
     # a token and a password before the host
     ("CKV_HIPAA_10", "codebuild_source_without_credentials/fail", 0, 2),
+    ("CKV_HIPAA_11", "s3_account_public_access_block/pass", 1, 0),
+    # public bucket policies allowed, two settings left unset
+    ("CKV_HIPAA_11", "s3_account_public_access_block/fail", 0, 2),
 ]
 
 
