@@ -666,6 +666,30 @@ class Email(Model):
         return self
 
 
+class Backup(Model):
+    """AWS Backup of the environment's stores of record (its database and tables): a vault under a
+    customer-managed key whose policy lets no one delete or shorten a recovery point, and a plan
+    that runs at least daily and keeps each recovery point at least the conformance pack's 35 days."""
+
+    schedule: str = Field("cron(0 5 ? * * *)", description="when the plan runs (UTC); daily or more often")
+    retention_days: int = Field(35, ge=35, le=36500)
+    vault_lock: Literal["none", "governance", "compliance"] = Field(
+        "none", description="compliance: after 3 days no one, root included, can shorten retention or delete the vault"
+    )
+    kms_key: str = DEFAULT_KEY
+
+    @field_validator("schedule")
+    @classmethod
+    def _at_least_daily(cls, value: str) -> str:
+        fields = value.removeprefix("cron(").removesuffix(")").split()
+        if not value.startswith("cron(") or len(fields) != 6:
+            raise ValueError(f"{value!r} is not a cron expression of six fields, e.g. cron(0 5 ? * * *)")
+        day_of_month, month, day_of_week = fields[2], fields[3], fields[4]
+        if day_of_month not in ("*", "?") or month != "*" or day_of_week not in ("*", "?"):
+            raise ValueError(f"{value!r} does not run every day; day of month, month and day of week must be * or ?")
+        return value
+
+
 class Data(Model):
     database: Database | None = None
     aurora: Aurora | None = None
@@ -677,6 +701,7 @@ class Data(Model):
     topics: tuple[Topic, ...] = ()
     event_bus: EventBus | None = None
     email: Email | None = None
+    backup: Backup = Backup()
 
     @model_validator(mode="after")
     def _one_database(self) -> Data:
@@ -1437,6 +1462,7 @@ class Environment(Model):
         users += [(f"security.secrets[{i}].kms_key", s.kms_key) for i, s in enumerate(security.secrets)]
         if security.cloudtrail:
             users.append(("security.cloudtrail.kms_key", security.cloudtrail.kms_key))
+        users.append(("data.backup.kms_key", data.backup.kms_key))
         for field_name in ("database", "aurora", "cache", "event_bus"):
             spec = getattr(data, field_name)
             if spec is not None:

@@ -22,6 +22,8 @@ class Skip:
 
 
 UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
+    "aws_backup_selection": "moto does not implement CreateBackupSelection",
+    "aws_backup_vault_policy": "moto does not implement PutBackupVaultAccessPolicy",
     "aws_s3_account_public_access_block": (
         "the S3 Control API puts the account id in front of the endpoint's host (123456789012.127.0.0.1), "
         "which does not resolve to the emulator"

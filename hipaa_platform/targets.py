@@ -24,6 +24,7 @@ ENDPOINT_BY_PREFIX = {
     "aws_apigatewayv2_": "apigatewayv2",
     "aws_appautoscaling_": "appautoscaling",
     "aws_autoscaling_": "autoscaling",
+    "aws_backup_": "backup",
     "aws_budgets_": "budgets",
     "aws_cloudfront_": "cloudfront",
     "aws_cloudtrail": "cloudtrail",

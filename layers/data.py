@@ -22,6 +22,7 @@ from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.access_log_bucket import access_log_bucket
 from modules.aurora import AuroraServerlessCluster
+from modules.backup_plan import RecordsBackup
 from modules.backup_replication import CrossRegionBackups
 from modules.bucket_cdn import BucketDistribution
 from modules.dynamodb_table import EncryptedTable
@@ -217,12 +218,7 @@ class DataLayer(LayerStack):
                 monitoring_role_arn=security.rds_monitoring_role_arn,
                 deletion_protection=data.aurora.deletion_protection and not disposable,
             )
-            accept_finding(
-                database.cluster,
-                "CKV2_AWS_8",
-                "Aurora's continuous backup with 35-day point-in-time restore and a final snapshot is the "
-                "backup; an AWS Backup plan would copy the same snapshots.",
-            )
+            database_arn = database.cluster.arn
             self.database_resource_id = database.resource_id
         else:
             database = RdsInstance(
@@ -256,7 +252,18 @@ class DataLayer(LayerStack):
                     account=account,
                     partition=self.partition,
                 )
+            database_arn = database.instance.arn
             self.database_resource_id = database.instance.resource_id
+
+        RecordsBackup(
+            self,
+            "backup",
+            config=data.backup,
+            namer=self.namer,
+            kms_key_arn=self._key(data.backup.kms_key),
+            resource_arns=[database_arn, *(table.arn for table in self.tables.values())],
+            partition=self.partition,
+        )
 
         for service in env.compute.services:
             self._task_grants(service)

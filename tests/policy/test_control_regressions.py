@@ -110,6 +110,7 @@ CONTROLS = (
     Control("CKV_AWS_139", "medisync", "aws_rds_cluster", "aurora", setting(deletion_protection=False)),
     Control("CKV_AWS_133", "medisync", "aws_rds_cluster", "aurora", setting(backup_retention_period=0)),
     Control("CKV_AWS_28", "medisync", "aws_dynamodb_table", "audit", without("point_in_time_recovery")),
+    Control("CKV_AWS_166", "intakeiq", "aws_backup_vault", "backup", without("kms_key_arn")),
     Control("CKV_AWS_150", "intakeiq", "aws_lb", "alb", setting(enable_deletion_protection=False)),
     Control("CKV_AWS_157", "secure-portal", "aws_db_instance", "database", setting(multi_az=False)),
     Control("CKV_AWS_51", "medisync", "aws_ecr_repository", "sync-engine", setting(image_tag_mutability="MUTABLE")),
@@ -337,6 +338,7 @@ LAYER_CONTROLS = (
         "CKV2_AWS_31", "medisync", "security", "aws_wafv2_web_acl.waf",
         drop_linked("aws_wafv2_web_acl_logging_configuration"),
     ),
+    LayerControl("CKV2_AWS_8", "medisync", "data", "aws_rds_cluster.aurora", drop_linked("aws_backup_selection")),
     LayerControl(
         "CKV2_AWS_16", "medisync", "data", "aws_dynamodb_table.table-audit", edit_subject(provisioned_without_scaling)
     ),

@@ -51,6 +51,10 @@ CASES = [
     ("CKV_HIPAA_11", "s3_account_public_access_block/pass", 1, 0),
     # public bucket policies allowed, two settings left unset
     ("CKV_HIPAA_11", "s3_account_public_access_block/fail", 0, 2),
+    # a database and a table, both selected
+    ("CKV2_HIPAA_12", "backup_selection_covers_records/pass", 2, 0),
+    # a database the selection leaves out, and a second table it leaves out (the first is in)
+    ("CKV2_HIPAA_12", "backup_selection_covers_records/fail", 1, 2),
 ]
 
 
