@@ -19,6 +19,8 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     rules = by_rule(outcomes)
     assert len(rules) == 130 and not [o.name for o in outcomes if o.verdict == "fail"]
     assert rules["cloudwatch-alarm-action-check"].verdict == "pass"
+    for backup_rule in ("rds-in-backup-plan", "backup-recovery-point-manual-deletion-disabled", "iam-password-policy"):
+        assert rules[backup_rule].verdict == "pass", backup_rule
     # The access-log bucket cannot use a KMS key (S3 log delivery); its acceptance is reported with its reason.
     kms_default = rules["s3-default-encryption-kms"]
     assert kms_default.verdict == "accepted"

@@ -55,6 +55,17 @@ CASES = [
     ("CKV2_HIPAA_12", "backup_selection_covers_records/pass", 2, 0),
     # a database the selection leaves out, and a second table it leaves out (the first is in)
     ("CKV2_HIPAA_12", "backup_selection_covers_records/fail", 1, 2),
+    # daily for 35 days; hourly with no lifecycle (kept indefinitely); daily beside a monthly archive
+    ("CKV_HIPAA_13", "backup_plan_daily_retention/pass", 3, 0),
+    # weekly only, kept a week, a second rule kept a week
+    ("CKV_HIPAA_13", "backup_plan_daily_retention/fail", 0, 3),
+    # the policy as the platform writes it; the same actions through wildcards
+    ("CKV_HIPAA_14", "backup_vault_policy_denies_deletion/pass", 2, 0),
+    # the lifecycle left open, a Deny for one role only, an Allow instead of a Deny
+    ("CKV_HIPAA_14", "backup_vault_policy_denies_deletion/fail", 0, 3),
+    ("CKV2_HIPAA_15", "backup_vault_has_policy/pass", 1, 0),
+    # a second vault with no policy
+    ("CKV2_HIPAA_15", "backup_vault_has_policy/fail", 1, 1),
 ]
 
 
