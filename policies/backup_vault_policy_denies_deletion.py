@@ -10,14 +10,13 @@ each vault to have such a policy at all.
 
 from __future__ import annotations
 
-import json
 from fnmatch import fnmatchcase
 from typing import Any
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from policies.parsed import value
+from policies.parsed import as_list, policy_statements
 
 PROTECTED_ACTIONS = (
     "backup:deleterecoverypoint",
@@ -26,12 +25,8 @@ PROTECTED_ACTIONS = (
 )
 
 
-def _as_list(item: Any) -> list[Any]:
-    return item if isinstance(item, list) else [item]
-
-
 def _everyone(principal: Any) -> bool:
-    return principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
+    return principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
 
 
 def denied_to_everyone(statements: list[Any]) -> set[str]:
@@ -40,9 +35,9 @@ def denied_to_everyone(statements: list[Any]) -> set[str]:
     for statement in statements:
         if not isinstance(statement, dict) or statement.get("Effect") != "Deny" or "Condition" in statement:
             continue
-        if not _everyone(statement.get("Principal")) or "*" not in _as_list(statement.get("Resource")):
+        if not _everyone(statement.get("Principal")) or "*" not in as_list(statement.get("Resource")):
             continue
-        patterns = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+        patterns = [str(a).lower() for a in as_list(statement.get("Action", []))]
         denied |= {action for action in PROTECTED_ACTIONS if any(fnmatchcase(action, p) for p in patterns)}
     return denied
 
@@ -57,15 +52,10 @@ class BackupVaultPolicyDeniesDeletion(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        document = value(conf.get("policy"))
-        if isinstance(document, str):
-            try:
-                document = json.loads(document)
-            except ValueError:
-                return CheckResult.UNKNOWN  # a reference resolved at apply time
-        if not isinstance(document, dict):
-            return CheckResult.UNKNOWN
-        denied = denied_to_everyone(_as_list(document.get("Statement", [])))
+        statements = policy_statements(conf)
+        if statements is None:
+            return CheckResult.UNKNOWN  # a reference resolved at apply time
+        denied = denied_to_everyone(statements)
         return CheckResult.PASSED if denied == set(PROTECTED_ACTIONS) else CheckResult.FAILED
 
 

@@ -10,7 +10,6 @@ this check decodes them.
 
 from __future__ import annotations
 
-import json
 import re
 from fnmatch import fnmatchcase
 from typing import Any
@@ -18,24 +17,22 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from policies.parsed import as_list, policy_statements
+
 # The pack's blocked action patterns (kms:*, kms:Decrypt, kms:ReEncrypt*), as the actions they cover.
 BLOCKED_ACTIONS = ("kms:decrypt", "kms:reencryptfrom", "kms:reencryptto")
 ALL_KEYS = re.compile(r"^(\*|arn:[^:]+:kms:\*:\*:(key/)?\*)$")
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def _allows_blocked_action_on_all_keys(statement: dict[str, Any]) -> bool:
     if statement.get("Effect") != "Allow":
         return False
-    actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+    actions = [str(a).lower() for a in as_list(statement.get("Action", []))]
     if not any(fnmatchcase(blocked, action) for blocked in BLOCKED_ACTIONS for action in actions):
         return False
     if "NotResource" in statement:  # every resource but the ones named
         return True
-    return any(ALL_KEYS.match(str(resource)) for resource in _as_list(statement.get("Resource", [])))
+    return any(ALL_KEYS.match(str(resource)) for resource in as_list(statement.get("Resource", [])))
 
 
 class KmsBlockedActions(BaseResourceCheck):
@@ -48,16 +45,9 @@ class KmsBlockedActions(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        document = conf.get("policy", [None])
-        document = document[0] if isinstance(document, list) else document
-        if isinstance(document, str):
-            try:
-                document = json.loads(document)
-            except ValueError:
-                return CheckResult.UNKNOWN  # a reference resolved at apply time
-        if not isinstance(document, dict):
-            return CheckResult.UNKNOWN
-        statements = _as_list(document.get("Statement", []))
+        statements = policy_statements(conf)
+        if statements is None:
+            return CheckResult.UNKNOWN  # a reference resolved at apply time
         if any(isinstance(s, dict) and _allows_blocked_action_on_all_keys(s) for s in statements):
             return CheckResult.FAILED
         return CheckResult.PASSED

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
 def value(parsed: Any) -> Any:
     """An attribute as checkov parsed it: each value of a configuration comes wrapped in a list."""
     return parsed[0] if isinstance(parsed, list) and len(parsed) == 1 else parsed
+
+
+def as_list(item: Any) -> list[Any]:
+    """A policy element that may be one value or a list of them."""
+    return item if isinstance(item, list) else [item]
+
+
+def policy_statements(conf: dict[str, Any]) -> list[Any] | None:
+    """The statements of a resource's `policy` (cdktf writes it as a JSON string); None when the
+    document is a reference Terraform resolves only at apply time."""
+    document = value(conf.get("policy"))
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    return as_list(document.get("Statement", [])) if isinstance(document, dict) else None
