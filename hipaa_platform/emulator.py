@@ -11,7 +11,7 @@ import socket
 import ssl
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +79,28 @@ def _self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+class BackupListTagsPath:
+    """AWS Backup's ListTags is `GET /tags/{arn}/`. The AWS provider's SDK sends it without the
+    trailing slash, and moto then reads the resource ARN from the segment before (`tags`): every
+    vault and plan reads back untagged and each re-plan would add their tags again. This puts the
+    slash back on that one request before moto sees it; nothing else is touched."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        listing_tags = environ.get("REQUEST_METHOD") == "GET" and path.startswith("/tags/arn:")
+        if listing_tags and ":backup:" in path and not path.endswith("/"):
+            # moto reads the path as it arrived (RAW_URI, still percent-encoded), werkzeug the decoded one.
+            environ = {**environ, "PATH_INFO": path + "/"}
+            for key in ("RAW_URI", "REQUEST_URI"):
+                if key in environ:
+                    raw_path, question, query = environ[key].partition("?")
+                    environ[key] = f"{raw_path}/{question}{query}"
+        return self.app(environ, start_response)
+
+
 @contextmanager
 def running_emulator() -> Iterator[Emulator]:
     """A moto server that lives exactly as long as the block, whatever happens inside it."""
@@ -97,7 +119,7 @@ def running_emulator() -> Iterator[Emulator]:
         server = make_server(
             LOOPBACK,
             port,
-            DomainDispatcherApplication(create_backend_app),
+            BackupListTagsPath(DomainDispatcherApplication(create_backend_app)),
             threaded=True,
             request_handler=MotoRequestHandler,
             ssl_context=context,
