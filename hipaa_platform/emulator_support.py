@@ -203,7 +203,16 @@ class PlanFinding:
     reason: str
 
 
+NO_BACKUP_SELECTION = "emulator only: moto has no backup selections (CreateBackupSelection), so none covers it"
 PLAN_FINDINGS_ON_EMULATOR = (
+    PlanFinding("aws_db_instance", "CKV2_HIPAA_12", NO_BACKUP_SELECTION),
+    PlanFinding("aws_dynamodb_table", "CKV2_HIPAA_12", NO_BACKUP_SELECTION),
+    PlanFinding("aws_rds_cluster", "CKV2_AWS_8", NO_BACKUP_SELECTION),
+    PlanFinding(
+        "aws_backup_vault",
+        "CKV2_HIPAA_15",
+        "emulator only: moto does not implement PutBackupVaultAccessPolicy, so the vault has no policy",
+    ),
     PlanFinding(
         "aws_db_instance", "CKV_AWS_293", "emulator only: deletion protection is lifted so the run can destroy"
     ),
