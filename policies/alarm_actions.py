@@ -13,13 +13,11 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from policies.parsed import as_list, value
+
 
 def _actions(conf: dict[str, Any], key: str) -> list[Any]:
-    """checkov wraps each attribute of a parsed configuration in a list."""
-    value = conf.get(key) or []
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
-        value = value[0]
-    return [action for action in value if action] if isinstance(value, list) else [value]
+    return [action for action in as_list(value(conf.get(key)) or []) if action]
 
 
 class AlarmActions(BaseResourceCheck):
@@ -32,8 +30,7 @@ class AlarmActions(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        enabled = conf.get("actions_enabled", [True])
-        if enabled in ([False], False, ["false"]):
+        if value(conf.get("actions_enabled", True)) in (False, "false"):
             return CheckResult.FAILED
         if _actions(conf, "alarm_actions") and _actions(conf, "insufficient_data_actions"):
             return CheckResult.PASSED

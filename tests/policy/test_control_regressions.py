@@ -67,6 +67,18 @@ def instance_public_ip(resource: dict) -> None:
     resource["network_interfaces"][0]["associate_public_ip_address"] = "true"
 
 
+# The account password policy's checks, each with the setting that weakens what it guards.
+PASSWORD_POLICY_WEAKENED = {
+    "CKV_AWS_9": {"max_password_age": 180},
+    "CKV_AWS_10": {"minimum_password_length": 8},
+    "CKV_AWS_11": {"require_lowercase_characters": False},
+    "CKV_AWS_12": {"require_numbers": False},
+    "CKV_AWS_13": {"password_reuse_prevention": 5},
+    "CKV_AWS_14": {"require_symbols": False},
+    "CKV_AWS_15": {"require_uppercase_characters": False},
+}
+
+
 @dataclass(frozen=True)
 class Control:
     check_id: str
@@ -123,28 +135,9 @@ CONTROLS = (
     ),
     Control("CKV_AWS_226", "secure-portal", "aws_db_instance", "database", setting(auto_minor_version_upgrade=False)),
     # access control
-    Control("CKV_AWS_9", "intakeiq", "aws_iam_account_password_policy", "password", setting(max_password_age=180)),
-    Control(
-        "CKV_AWS_10", "intakeiq", "aws_iam_account_password_policy", "password", setting(minimum_password_length=8)
-    ),
-    Control(
-        "CKV_AWS_11",
-        "intakeiq",
-        "aws_iam_account_password_policy",
-        "password",
-        setting(require_lowercase_characters=False),
-    ),
-    Control("CKV_AWS_12", "intakeiq", "aws_iam_account_password_policy", "password", setting(require_numbers=False)),
-    Control(
-        "CKV_AWS_13", "intakeiq", "aws_iam_account_password_policy", "password", setting(password_reuse_prevention=5)
-    ),
-    Control("CKV_AWS_14", "intakeiq", "aws_iam_account_password_policy", "password", setting(require_symbols=False)),
-    Control(
-        "CKV_AWS_15",
-        "intakeiq",
-        "aws_iam_account_password_policy",
-        "password",
-        setting(require_uppercase_characters=False),
+    *(
+        Control(check, "intakeiq", "aws_iam_account_password_policy", "password", setting(**weaker))
+        for check, weaker in PASSWORD_POLICY_WEAKENED.items()
     ),
     Control("CKV_AWS_106", "intakeiq", "aws_ebs_encryption_by_default", "ebs", setting(enabled=False)),
     Control("CKV_AWS_62", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_everything),
