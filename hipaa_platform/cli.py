@@ -97,21 +97,21 @@ def validate(outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
     """terraform init (offline mirror when present) and terraform validate for every layer."""
     from hipaa_platform import terraform
 
-    env = terraform.terraform_environment()
     failed = False
-    for layer in LAYERS:
-        with console.status(f"terraform validate {layer}"):
-            try:
-                result = terraform.validate(outdir / "stacks" / layer, env)
-            except UserError as error:
-                _fail(error)
-        if result["valid"]:
-            console.print(f"[green]valid[/]   {layer}")
-        else:
-            failed = True
-            console.print(f"[red]invalid[/] {layer}")
-            for d in result["diagnostics"]:
-                console.print(f"  {d['severity']}: {d['summary']} {d.get('detail', '')}")
+    with terraform.attached_provider(terraform.terraform_environment(), terraform.BUILD_DIR / "validate.log") as env:
+        for layer in LAYERS:
+            with console.status(f"terraform validate {layer}"):
+                try:
+                    result = terraform.validate(outdir / "stacks" / layer, env)
+                except UserError as error:
+                    _fail(error)
+            if result["valid"]:
+                console.print(f"[green]valid[/]   {layer}")
+            else:
+                failed = True
+                console.print(f"[red]invalid[/] {layer}")
+                for d in result["diagnostics"]:
+                    console.print(f"  {d['severity']}: {d['summary']} {d.get('detail', '')}")
     if failed:
         raise typer.Exit(1)
 

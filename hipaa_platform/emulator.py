@@ -19,7 +19,6 @@ from pathlib import Path
 from hipaa_platform import terraform
 from hipaa_platform.bootstrap import bootstrap_state_bucket
 from hipaa_platform.config import Environment
-from hipaa_platform.shared_provider import provider_binary, shared_aws_provider
 from hipaa_platform.targets import StateBackend, Target
 
 LOOPBACK = "127.0.0.1"
@@ -151,12 +150,12 @@ def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = 
     with running_emulator() as emulator, tempfile.TemporaryDirectory(prefix="emulator-provider-") as scratch:
         bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
         terraform_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
-        binary = provider_binary([root for root in (terraform.find_mirror(), terraform.PLUGIN_CACHE) if root])
-        with shared_aws_provider(binary, terraform_env, (log_dir or Path(scratch)) / "aws-provider.log") as attach:
+        log = (log_dir or Path(scratch)) / "aws-provider.log"
+        with terraform.attached_provider(terraform_env, log) as attached_env:
             yield EmulatorRun(
                 emulator=emulator,
                 target=Target(backend=StateBackend.EMULATOR, emulator_endpoint=emulator.endpoint),
-                terraform_env={**terraform_env, **attach},
+                terraform_env=attached_env,
             )
 
 

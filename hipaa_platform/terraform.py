@@ -18,7 +18,7 @@ from pathlib import Path
 
 from hipaa_platform.errors import UserError
 from hipaa_platform.interrupts import OneInterrupt
-from hipaa_platform.shared_provider import REATTACH, shareable
+from hipaa_platform.shared_provider import REATTACH, provider_binary, shareable, shared_aws_provider
 from hipaa_platform.targets import PROJECT_ROOT
 
 BUILD_DIR = PROJECT_ROOT / "build"
@@ -180,6 +180,16 @@ def _plugin_cache_lock(env: dict[str, str]) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def attached_provider(env: dict[str, str], log: Path) -> Iterator[dict[str, str]]:
+    """`env` plus what attaches every Terraform command run with it to one AWS provider process
+    (shared_provider.py), started from the mirror or the plugin cache; `env` alone when neither
+    holds the provider yet. Each command then skips starting a provider of its own."""
+    binary = provider_binary([root for root in (find_mirror(), PLUGIN_CACHE) if root])
+    with shared_aws_provider(binary, env, log) as attach:
+        yield {**env, **attach}
 
 
 def validate(stack_dir: Path, env: dict[str, str]) -> dict:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -157,7 +158,7 @@ def apply_cancelled_like_ci(
     Terraform is still saving), then a kill when 10 s have passed. Then run the same apply again."""
     runner = subprocess.Popen(
         [sys.executable, "-c", APPLY, str(stack), str(log)], cwd=PROJECT_ROOT, env=tf_env,
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300
     while f"{DATABASE}: Creating..." not in (log.read_text() if log.exists() else ""):
@@ -173,7 +174,7 @@ def apply_cancelled_like_ci(
     try:
         _, message = runner.communicate(timeout=9.5)
     except subprocess.TimeoutExpired:
-        runner.kill()
+        os.killpg(runner.pid, signal.SIGKILL)  # the runner kills the step's whole process tree
         _, message = runner.communicate()
         runner.returncode = None
     stopped_after = time.monotonic() - cancelled

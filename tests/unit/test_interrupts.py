@@ -6,6 +6,7 @@ the job's SIGINT and then SIGTERM, as GitHub's runner sends them."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from hipaa_platform.deploy import interrupted_creates
+from hipaa_platform.deploy import interrupted_creates, tainted_addresses
 from hipaa_platform.targets import PROJECT_ROOT
 
 STAND_IN = """#!{python}
@@ -99,3 +100,38 @@ def test_interrupted_creates_are_those_started_and_not_finished() -> None:
         "aws_s3_bucket_lifecycle_configuration.cards: Creating...\n"
     )
     assert interrupted_creates(output) == ["aws_db_instance.database", "aws_s3_bucket_lifecycle_configuration.cards"]
+
+
+def _instance(status: str | None, index_key: object = None) -> dict:
+    instance = {"schema_version": 0, "attributes": {"id": "x"}}
+    if index_key is not None:
+        instance["index_key"] = index_key
+    return {**instance, "status": status} if status else instance
+
+
+def test_tainted_addresses_are_the_ones_terraform_untaints(tmp_path: Path) -> None:
+    """Read from the raw state (no provider schema needed); Terraform itself accepts each address."""
+    provider = 'provider["registry.terraform.io/hashicorp/aws"]'
+    resources = [
+        {"mode": "managed", "type": "aws_db_instance", "name": "database", "provider": provider,
+         "instances": [_instance("tainted")]},
+        {"module": "module.data", "mode": "managed", "type": "aws_s3_bucket", "name": "records", "each": "map",
+         "provider": provider, "instances": [_instance("tainted", "insurance cards"), _instance(None, "intake")]},
+        {"mode": "managed", "type": "aws_rds_cluster", "name": "aurora", "each": "list", "provider": provider,
+         "instances": [_instance(None, 0), _instance("tainted", 1)]},
+        {"mode": "data", "type": "aws_region", "name": "current", "provider": provider,
+         "instances": [_instance("tainted")]},
+    ]  # fmt: skip
+    state = {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "l", "outputs": {},
+             "resources": resources}  # fmt: skip
+    found = tainted_addresses(state)
+    assert found == ["aws_db_instance.database", 'module.data.aws_s3_bucket.records["insurance cards"]',
+                     "aws_rds_cluster.aurora[1]"]  # fmt: skip
+
+    (tmp_path / "terraform.tfstate").write_text(json.dumps(state))
+    environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    for address in found:
+        untaint = subprocess.run(["terraform", "untaint", address], cwd=tmp_path, env=environment,
+                                 capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert untaint.returncode == 0, untaint.stderr
+    assert tainted_addresses(json.loads((tmp_path / "terraform.tfstate").read_text())) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from hipaa_platform import LAYERS, terraform
@@ -11,8 +13,11 @@ pytestmark = pytest.mark.validate
 
 
 @pytest.fixture(scope="module")
-def terraform_env() -> dict[str, str]:
-    return terraform.terraform_environment()
+def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Every validate attaches to one provider process, as `make validate` does."""
+    log = tmp_path_factory.mktemp("validate") / "aws-provider.log"
+    with terraform.attached_provider(terraform.terraform_environment(), log) as env:
+        yield env
 
 
 @pytest.mark.parametrize("environment", FIXTURES)
