@@ -1483,6 +1483,17 @@ class Environment(Model):
                 f"compute.ephemeral_storage_key: key {self.compute.ephemeral_storage_key!r} must admit Fargate; "
                 "add 'fargate' to its allow_services"
             )
+        trail = security.cloudtrail
+        if trail and "cloudtrail" not in self.key_services(trail.kms_key):
+            where = (
+                "security.default_key_services"
+                if trail.kms_key == DEFAULT_KEY
+                else f"the allow_services of key {trail.kms_key!r} in security.keys"
+            )
+            raise ValueError(
+                f"security.cloudtrail.kms_key: CloudTrail encrypts the trail's log files with key {trail.kms_key!r}, "
+                f"whose policy must admit it; add 'cloudtrail' to {where}"
+            )
         if self.observability.guardduty_alerts and "events" not in self.key_services(DEFAULT_KEY):
             raise ValueError(
                 "observability.guardduty_alerts: EventBridge publishes findings to the alarm topic, which the "
@@ -1497,6 +1508,11 @@ class Environment(Model):
 
     @model_validator(mode="after")
     def _account_baseline(self) -> Environment:
+        if self.owns_account_baseline and self.security.cloudtrail is None:
+            raise ValueError(
+                "security.cloudtrail: the environment owning the account baseline (account_baseline: owner) keeps "
+                "the account's audit trail of API calls and S3 object access; add `cloudtrail: {}` under security"
+            )
         if self.observability.guardduty_alerts and not (self.security.guardduty and self.owns_account_baseline):
             raise ValueError(
                 "observability.guardduty_alerts: findings are sent where the detector is owned; it needs "

@@ -1,9 +1,14 @@
 """A multi-region CloudTrail trail: KMS-encrypted, log file validation on, delivered to CloudWatch
-Logs and to an S3 bucket under Object Lock in compliance mode."""
+Logs and to an S3 bucket under Object Lock in compliance mode. It records management events and
+S3 object-level events (who read or wrote which object) in every bucket but its own."""
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
+from cdktf_cdktf_provider_aws.cloudtrail import (
+    Cloudtrail,
+    CloudtrailAdvancedEventSelector,
+    CloudtrailAdvancedEventSelectorFieldSelector,
+)
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
@@ -98,5 +103,28 @@ class AuditTrail(Construct):
             kms_key_id=kms_key_arn,
             cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
             cloud_watch_logs_role_arn=role.arn,
+            advanced_event_selector=recorded_events(f"arn:{partition}:s3:::{bucket_name}/"),
             depends_on=[self.bucket.policy] if self.bucket.policy else None,
         )
+
+
+def recorded_events(own_objects: str) -> list[CloudtrailAdvancedEventSelector]:
+    """Management events, and S3 data events (reads and writes) on every object outside
+    `own_objects`: the trail's writes to its own bucket would otherwise be recorded in turn."""
+
+    def field(name: str, **condition: list[str]) -> CloudtrailAdvancedEventSelectorFieldSelector:
+        return CloudtrailAdvancedEventSelectorFieldSelector(field=name, **condition)
+
+    return [
+        CloudtrailAdvancedEventSelector(
+            name="Management events", field_selector=[field("eventCategory", equal_to=["Management"])]
+        ),
+        CloudtrailAdvancedEventSelector(
+            name="S3 object reads and writes outside the trail's bucket",
+            field_selector=[
+                field("eventCategory", equal_to=["Data"]),
+                field("resources.type", equal_to=["AWS::S3::Object"]),
+                field("resources.ARN", not_starts_with=[own_objects]),
+            ],
+        ),
+    ]

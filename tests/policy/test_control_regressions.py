@@ -107,12 +107,20 @@ CONTROLS = (
     # transmission security
     Control("CKV_AWS_103", "intakeiq", "aws_lb_listener", "https", setting(ssl_policy="ELBSecurityPolicy-2016-08")),
     Control("CKV_AWS_2", "intakeiq", "aws_lb_listener", "http-redirect", forwarding_plain_http),
+    Control(
+        "CKV_HIPAA_17",
+        "intakeiq",
+        "aws_vpc_security_group_ingress_rule",
+        "alb-in-443",
+        setting(from_port=0, to_port=65535),
+    ),
     Control("CKV_AWS_131", "intakeiq", "aws_lb", "alb", setting(drop_invalid_header_fields=False)),
     Control("CKV_AWS_34", "medisync", "aws_cloudfront_distribution", "spa", viewer_http_allowed),
     # audit controls
     Control("CKV_AWS_91", "intakeiq", "aws_lb", "alb", without("access_logs")),
     Control("CKV_AWS_36", "medisync", "aws_cloudtrail", "cloudtrail", setting(enable_log_file_validation=False)),
     Control("CKV_AWS_67", "medisync", "aws_cloudtrail", "cloudtrail", setting(is_multi_region_trail=False)),
+    Control("CKV_HIPAA_16", "intakeiq", "aws_cloudtrail", "cloudtrail", without("advanced_event_selector")),
     Control("CKV_AWS_338", "intakeiq", "aws_cloudwatch_log_group", "service", setting(retention_in_days=30)),
     Control("CKV_AWS_129", "intakeiq", "aws_db_instance", "database", without("enabled_cloudwatch_logs_exports")),
     Control("CKV_AWS_118", "intakeiq", "aws_db_instance", "database", setting(monitoring_interval=0)),
@@ -332,6 +340,10 @@ LAYER_CONTROLS = (
         drop_linked("aws_wafv2_web_acl_logging_configuration"),
     ),
     LayerControl("CKV2_AWS_8", "medisync", "data", "aws_rds_cluster.aurora", drop_linked("aws_backup_selection")),
+    LayerControl(
+        "CKV2_AWS_10", "intakeiq", "security", "aws_cloudtrail.cloudtrail",
+        edit_subject(without("cloud_watch_logs_group_arn", "cloud_watch_logs_role_arn")),
+    ),
     LayerControl(
         "CKV2_AWS_16", "medisync", "data", "aws_dynamodb_table.table-audit", edit_subject(provisioned_without_scaling)
     ),

@@ -66,6 +66,14 @@ CASES = [
     ("CKV2_HIPAA_15", "backup_vault_has_policy/pass", 1, 0),
     # a second vault with no policy
     ("CKV2_HIPAA_15", "backup_vault_has_policy/fail", 1, 1),
+    # advanced selectors as the platform writes them (its own log bucket left out); a basic selector on all buckets
+    ("CKV_HIPAA_16", "cloudtrail_s3_data_events/pass", 2, 0),
+    # management events only, one bucket, writes only, buckets named by prefix
+    ("CKV_HIPAA_16", "cloudtrail_s3_data_events/fail", 0, 4),
+    # HTTPS from the internet (a rule and an inline block), MySQL from a group and from the VPC, an egress rule
+    ("CKV_HIPAA_17", "restricted_common_ports/pass", 5, 0),
+    # MySQL from anywhere, every protocol from ::/0, a range over FTP, RDP inline beside a private range
+    ("CKV_HIPAA_17", "restricted_common_ports/fail", 0, 4),
 ]
 
 

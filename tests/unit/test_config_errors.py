@@ -200,5 +200,7 @@ def test_mail_events_go_to_a_declared_topic_whose_key_admits_ses(tmp_path: Path)
 
     message = error_for(tmp_path, topic)
     assert "whose key 'default' does not admit it; add 'ses' to that key's allow_services" in message
-    admitted = write(tmp_path, lambda d: (topic(d), d["security"].update(default_key_services=["logs", "ses"])))
+    admitted = write(
+        tmp_path, lambda d: (topic(d), d["security"].update(default_key_services=["logs", "ses", "cloudtrail"]))
+    )
     assert load_environment_file(admitted).data.email.events_topic == "mail"
