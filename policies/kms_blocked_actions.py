@@ -17,7 +17,7 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
-from policies.parsed import as_list, policy_statements
+from policies.parsed import as_list, verdict_on_statements
 
 # The pack's blocked action patterns (kms:*, kms:Decrypt, kms:ReEncrypt*), as the actions they cover.
 BLOCKED_ACTIONS = ("kms:decrypt", "kms:reencryptfrom", "kms:reencryptto")
@@ -45,12 +45,7 @@ class KmsBlockedActions(BaseResourceCheck):
         )
 
     def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
-        statements = policy_statements(conf)
-        if statements is None:
-            return CheckResult.UNKNOWN  # a reference resolved at apply time
-        if any(isinstance(s, dict) and _allows_blocked_action_on_all_keys(s) for s in statements):
-            return CheckResult.FAILED
-        return CheckResult.PASSED
+        return verdict_on_statements(conf, _allows_blocked_action_on_all_keys)
 
 
 check = KmsBlockedActions()

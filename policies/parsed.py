@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+from checkov.common.models.enums import CheckResult
 
 
 def value(parsed: Any) -> Any:
@@ -26,3 +29,14 @@ def policy_statements(conf: dict[str, Any]) -> list[Any] | None:
         except ValueError:
             return None
     return as_list(document.get("Statement", [])) if isinstance(document, dict) else None
+
+
+def verdict_on_statements(conf: dict[str, Any], refused: Callable[[dict[str, Any]], bool]) -> CheckResult:
+    """FAILED when any statement of the resource's policy is `refused`; UNKNOWN when the policy is
+    a reference Terraform resolves only at apply time."""
+    statements = policy_statements(conf)
+    if statements is None:
+        return CheckResult.UNKNOWN
+    if any(isinstance(s, dict) and refused(s) for s in statements):
+        return CheckResult.FAILED
+    return CheckResult.PASSED

@@ -59,6 +59,12 @@ def granting_everything(resource: dict) -> None:
     )
 
 
+def granting_a_whole_service(resource: dict) -> None:
+    document = json.loads(resource["policy"])
+    document["Statement"][0]["Action"] = "s3:*"
+    resource["policy"] = json.dumps(document)
+
+
 def instance_metadata_v1_allowed(resource: dict) -> None:
     resource["metadata_options"]["http_tokens"] = "optional"
 
@@ -149,6 +155,7 @@ CONTROLS = (
     ),
     Control("CKV_AWS_106", "intakeiq", "aws_ebs_encryption_by_default", "ebs", setting(enabled=False)),
     Control("CKV_AWS_62", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_everything),
+    Control("CKV_HIPAA_18", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_a_whole_service),
     Control(
         "CKV_AWS_24", "intakeiq", "aws_vpc_security_group_ingress_rule", "alb-in-443", setting(from_port=22, to_port=22)
     ),

@@ -74,6 +74,10 @@ CASES = [
     ("CKV_HIPAA_17", "restricted_common_ports/pass", 5, 0),
     # MySQL from anywhere, every protocol from ::/0, a range over FTP, RDP inline beside a private range
     ("CKV_HIPAA_17", "restricted_common_ports/fail", 0, 4),
+    # named actions and a prefix pattern; a Deny of a whole service beside a named Allow
+    ("CKV_HIPAA_18", "iam_no_full_service_access/pass", 2, 0),
+    # s3:* on one bucket, * on everything, dynamodb:* among named actions
+    ("CKV_HIPAA_18", "iam_no_full_service_access/fail", 0, 3),
 ]
 
 
