@@ -293,13 +293,14 @@ class SecurityLayer(LayerStack):
             accept_finding(
                 trail.bucket.bucket,
                 "CKV_AWS_18",
-                "The server access-log bucket is created in the data layer, after this one; every API call on "
-                "this bucket is recorded by the trail itself, and Object Lock keeps its objects immutable.",
+                "The server access-log bucket is created in the data layer, after this one; changes to this "
+                "bucket are recorded by the trail as management events, Object Lock keeps its log files "
+                "immutable and the trail's log file validation shows any tampering.",
             )
             accept_finding(
                 trail.trail,
                 "CKV_AWS_252",
-                "Trail delivery is watched through its CloudWatch Logs group (metric filters and alarms in the "
-                "observability layer), not through a per-file SNS notification.",
+                "Nothing consumes a notification per delivered log file: the trail's events go to its "
+                "CloudWatch Logs group, where they are searched, and to its Object Lock bucket.",
             )
         return web_acl
