@@ -181,8 +181,8 @@ VERDICT_ORDER = ("fail", "accepted", "pass", "no resources", "gap", "not applica
 
 
 def evaluate_pack(pack: HipaaPack, results: list[dict], acceptances: list) -> list[RuleOutcome]:
-    """Each rule's verdict from checkov's PASSED and FAILED results (no baseline applied) and the
-    environment's declared acceptances."""
+    """Each rule's verdict from checkov's PASSED and FAILED results and the environment's declared
+    acceptances."""
     declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
     by_check: dict[str, list[dict]] = {}
     for result in results:
@@ -239,9 +239,7 @@ def compliance_report(environment: str, outdir: Path, report_dir: Path) -> tuple
 
     pack = load_pack()
     acceptances = collect_acceptances(outdir)
-    reports = run_checkov(
-        outdir / "stacks", report_dir / "checkov", baseline=None, checks=tuple(sorted(pack.enforcing_checks()))
-    )
+    reports = run_checkov(outdir / "stacks", report_dir / "checkov", checks=tuple(sorted(pack.enforcing_checks())))
     outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances)
     written = {"markdown": report_dir / "compliance.md", "json": report_dir / "compliance.json"}
     written["markdown"].write_text(render_report(environment, outcomes))

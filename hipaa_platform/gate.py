@@ -1,17 +1,21 @@
 """The checkov gate over every synthesized layer.
 
-Accepted findings come from the resources' own `//.accepted_findings` comments. The gate writes
-them into a checkov baseline (checkov's own suppression mechanism, reported back as skipped), runs
-checkov once with the project's policies, and fails on any other failure and on any acceptance
-that no longer matches a finding.
+Accepted findings come from the resources' own `//.accepted_findings` comments. The gate runs
+checkov once with the project's policies, matches each failed check against those acceptances,
+and fails on any other failure and on any acceptance that no longer matches a finding. checkov's
+reports keep every result, passed ones included; the SARIF and JUnit reports then show each
+accepted finding as suppressed or skipped with its reason, so code scanning and test viewers do
+not count it as a failure.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +26,7 @@ from hipaa_platform.suppressions import COMMENT_KEY, MIN_REASON_LENGTH
 from hipaa_platform.targets import PROJECT_ROOT
 
 POLICIES_DIR = PROJECT_ROOT / "policies"
-BASELINE_SKIP_COMMENT = "baseline-skipped"
+JUNIT_CHECK = re.compile(r"^\[[^\]]*\]\[([^\]]+)\]")  # checkov names a test case "[<guideline>][<check id>] <name>"
 
 
 @dataclass(frozen=True)
@@ -83,27 +87,9 @@ def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: st
     return acceptances
 
 
-def write_baseline(acceptances: list[Acceptance], path: Path) -> None:
-    """checkov names terraform_json resources `<type>.<id>` in graph checks and `resource.<id>`
-    in resource checks, so each acceptance is listed under both names."""
-    by_file: dict[str, dict[str, list[str]]] = {}
-    for a in acceptances:
-        findings = by_file.setdefault(f"/{a.layer}/cdk.tf.json", {})
-        for name in (a.resource, f"resource.{a.logical_id}"):
-            findings.setdefault(name, []).append(a.check_id)
-    baseline = {
-        "failed_checks": [
-            {"file": file, "findings": [{"resource": r, "check_ids": sorted(c)} for r, c in sorted(findings.items())]}
-            for file, findings in sorted(by_file.items())
-        ]
-    }
-    path.write_text(json.dumps(baseline, indent=2))
-
-
 def run_checkov(
     scan_root: Path,
     report_dir: Path,
-    baseline: Path | None,
     framework: str = "terraform_json",
     checks: tuple[str, ...] = (),
 ) -> list[dict]:
@@ -120,8 +106,6 @@ def run_checkov(
         "--output", "json", "--output", "junitxml", "--output", "sarif",
         "--output-file-path", str(report_dir),
     ]  # fmt: skip
-    if baseline is not None:
-        command += ["--baseline", str(baseline), "--output-baseline-as-skipped"]
     if checks:
         command += ["--check", ",".join(checks)]
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), BC_SKIP_MAPPING="TRUE", LOG_LEVEL="ERROR")
@@ -151,22 +135,28 @@ def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
     declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
     matched: set[tuple[str, str, str]] = set()
     for report in reports:
-        # With nothing failed or skipped, checkov writes the bare summary instead of a report.
+        # With nothing passed, failed or skipped, checkov writes the bare summary instead of a report.
         gate.passed += report.get("summary", report)["passed"]
         results = report.get("results", {})
         for check in results.get("failed_checks", []):
-            gate.failures.append(_finding(check))
-        for check in results.get("skipped_checks", []):
             finding = _finding(check)
-            key = (finding.layer, finding.resource.split(".", 1)[1], finding.check_id)
-            if check.get("check_result", {}).get("suppress_comment") == BASELINE_SKIP_COMMENT and key in declared:
+            key = _key(finding)
+            if key in declared:
                 matched.add(key)
             else:
-                # Skipped for a reason this project did not declare in that layer: not accepted.
                 gate.failures.append(finding)
+        # checkov skips only what it is told to skip, and the gate tells it nothing: a skip is a
+        # suppression from elsewhere, which this project did not declare.
+        gate.failures += [_finding(check) for check in results.get("skipped_checks", [])]
     gate.accepted = [a for key, a in declared.items() if key in matched]
     gate.stale = [a for key, a in declared.items() if key not in matched]
     return gate
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    """checkov names terraform_json resources `<type>.<id>` in graph checks and `resource.<id>`
+    in resource checks; cdktf's logical ids are unique in a stack, so the id alone is the key."""
+    return finding.layer, finding.resource.split(".", 1)[1], finding.check_id
 
 
 def _finding(check: dict) -> Finding:
@@ -177,14 +167,64 @@ def _finding(check: dict) -> Finding:
 def run_gate(outdir: Path, report_dir: Path) -> GateResult:
     acceptances = collect_acceptances(outdir)
     report_dir.mkdir(parents=True, exist_ok=True)
-    baseline = report_dir / "accepted-findings.baseline.json"
-    write_baseline(acceptances, baseline)
-    reports = run_checkov(outdir / "stacks", report_dir, baseline)
+    reports = run_checkov(outdir / "stacks", report_dir)
     gate = evaluate(reports, acceptances)
     gate.reports = {
         "json": report_dir / "results_json.json",
         "junit": report_dir / "results_junitxml.xml",
         "sarif": report_dir / "results_sarif.sarif",
-        "baseline": baseline,
     }
+    mark_accepted(reports, acceptances, gate.reports["sarif"], gate.reports["junit"])
     return gate
+
+
+def mark_accepted(reports: list[dict], acceptances: list[Acceptance], sarif: Path, junit: Path) -> None:
+    """Show each accepted finding as accepted in the SARIF report (a suppression with its reason,
+    which code scanning does not raise as an alert) and in the JUnit report (skipped, not failed)."""
+    declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
+    # SARIF names the file by its path from the filesystem root, the JSON report from the scan root.
+    by_location: dict[tuple[int, str], list[tuple[str, Acceptance]]] = {}
+    by_case: dict[tuple[str, str], Acceptance] = {}
+    for report in reports:
+        for check in report.get("results", {}).get("failed_checks", []):
+            acceptance = declared.get(_key(_finding(check)))
+            if acceptance:
+                path = check["file_path"]
+                by_location.setdefault((check["file_line_range"][0], check["check_id"]), []).append((path, acceptance))
+                by_case[(f"{path}.{check['resource']}", check["check_id"])] = acceptance
+    if sarif.is_file():
+        document = json.loads(sarif.read_text())
+        for run in document.get("runs", []):
+            for result in run.get("results", []):
+                location = result["locations"][0]["physicalLocation"]
+                uri = "/" + location["artifactLocation"]["uri"].lstrip("/")
+                candidates = by_location.get((location["region"]["startLine"], result["ruleId"]), [])
+                acceptance = next((a for path, a in candidates if uri.endswith(path)), None)
+                if acceptance:
+                    result["suppressions"] = [{"kind": "external", "justification": acceptance.reason}]
+        sarif.write_text(json.dumps(document, indent=2))
+    if junit.is_file():
+        tree = ElementTree.parse(junit)
+        root = tree.getroot()
+        total = 0
+        for suite in root.iter("testsuite"):
+            accepted = 0
+            for case in suite.iter("testcase"):
+                failure = case.find("failure")
+                named = JUNIT_CHECK.match(case.get("name", ""))
+                acceptance = by_case.get((case.get("classname", ""), named.group(1) if named else ""))
+                if failure is not None and acceptance:
+                    case.remove(failure)
+                    ElementTree.SubElement(case, "skipped", message=f"accepted: {acceptance.reason}")
+                    accepted += 1
+            _moved_to_skipped(suite, accepted)
+            total += accepted
+        if root.tag == "testsuites":
+            _moved_to_skipped(root, total)
+        tree.write(junit, encoding="unicode", xml_declaration=True)
+
+
+def _moved_to_skipped(element: ElementTree.Element, count: int) -> None:
+    if count:
+        element.set("failures", str(int(element.get("failures", "0")) - count))
+        element.set("skipped", str(int(element.get("skipped", "0")) + count))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hipaa_platform import terraform
-from hipaa_platform.gate import Acceptance, GateResult, evaluate, run_checkov, write_baseline
+from hipaa_platform.gate import Acceptance, GateResult, evaluate, run_checkov
 from hipaa_platform.stateful import STATEFUL_TYPES
 
 MASK = "(sensitive)"
@@ -156,9 +156,7 @@ def plan_layer(stack_dir: Path, plan_dir: Path, layer: str, env: dict[str, str])
 def scan_plans(plans: list[LayerPlan], plans_root: Path, acceptances: list[Acceptance]) -> None:
     """checkov on the resolved plan values, honouring the same reasoned acceptances as the gate.
     A plan scan reports failures only: some acceptances answer checks that only the static scan runs."""
-    baseline = plans_root / "accepted-findings.baseline.json"
-    write_baseline(acceptances, baseline)
-    reports = run_checkov(plans_root, plans_root / "checkov", baseline, framework="terraform_plan")
+    reports = run_checkov(plans_root, plans_root / "checkov", framework="terraform_plan")
     result = evaluate(reports, acceptances)
     for plan in plans:
         plan.checkov = GateResult(

@@ -4,6 +4,7 @@ listed, acceptances that match nothing fail."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,40 @@ def test_a_reasoned_acceptance_passes_and_is_listed(tmp_path: Path) -> None:
     assert [(a.layer, a.resource, a.check_id, a.reason) for a in gate.accepted] == [
         ("security", "aws_cloudwatch_log_group.logs", "CKV_AWS_158", REASON)
     ]
+
+
+def report_outcomes(gate) -> dict[str, str]:
+    """Check id -> how the SARIF and JUnit reports show it: accepted (suppressed and skipped with the
+    reason) or failed (an alert and a failure)."""
+    sarif = json.loads(gate.reports["sarif"].read_text())
+    shown = {}
+    for result in sarif["runs"][0]["results"]:
+        suppressions = result.get("suppressions", [])
+        shown[result["ruleId"]] = (
+            "accepted" if suppressions and suppressions[0]["justification"] == REASON else "failed"
+        )
+    junit = ElementTree.parse(gate.reports["junit"]).getroot()
+    for case in junit.iter("testcase"):
+        check_id = case.get("name").split("]")[1].lstrip("[")
+        if case.find("failure") is not None:
+            assert shown.get(check_id) == "failed", check_id
+        skipped = case.find("skipped")
+        if skipped is not None:
+            assert shown.get(check_id) == "accepted" and skipped.get("message") == f"accepted: {REASON}", check_id
+    return shown
+
+
+def test_the_reports_keep_passed_checks_and_mark_accepted_findings(tmp_path: Path) -> None:
+    """Without a baseline, checkov's reports hold what passed too; the SARIF and JUnit reports show
+    the accepted finding as accepted, with its reason, and an unaccepted one as a failure."""
+    gate = run_gate(write_layers(tmp_path / "out", log_group(kms=False, accepted=["CKV_AWS_158"])), tmp_path / "r")
+    report = json.loads(gate.reports["json"].read_text())
+    passed = {c["check_id"] for c in report["results"]["passed_checks"]}
+    assert "CKV_AWS_338" in passed and gate.passed == len(report["results"]["passed_checks"]) > 0
+    assert report_outcomes(gate) == {"CKV_AWS_158": "accepted"}
+
+    unaccepted = run_gate(write_layers(tmp_path / "out2", log_group(kms=False)), tmp_path / "r2")
+    assert report_outcomes(unaccepted) == {"CKV_AWS_158": "failed"}
 
 
 def test_a_stale_acceptance_fails_the_gate(tmp_path: Path) -> None:

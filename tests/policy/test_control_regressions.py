@@ -227,7 +227,7 @@ def verdicts(intakeiq, medisync, secure_portal, tmp_path_factory: pytest.TempPat
     (scan_root / "cases").mkdir()
     (scan_root / "cases" / "cdk.tf.json").write_text(json.dumps({"resource": resources}))
     checks = tuple(sorted({c.check_id for c in CONTROLS}))
-    reports = run_checkov(scan_root / "cases", scan_root / "reports", baseline=None, checks=checks)
+    reports = run_checkov(scan_root / "cases", scan_root / "reports", checks=checks)
     found = {}
     for result in check_results(reports):
         name = result["resource"].split(".")[-1]
@@ -373,7 +373,7 @@ def layer_verdicts(
             directory.mkdir(parents=True)
             (directory / "cdk.tf.json").write_text(json.dumps(stack))
     checks = tuple(sorted({c.check_id for c in LAYER_CONTROLS}))
-    reports = run_checkov(scan_root / "cases", scan_root / "reports", baseline=None, checks=checks)
+    reports = run_checkov(scan_root / "cases", scan_root / "reports", checks=checks)
     found = {}
     for result in check_results(reports):
         case = Path(result["file_path"]).parent.name
