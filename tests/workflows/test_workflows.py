@@ -89,7 +89,13 @@ def test_pull_request_gates_and_plans_each_affected_environment_in_its_own_comme
     assert 'make plan ENV="$ENVIRONMENT" ALLOWANCES=build/pull-request.md' in steps(plan)
     assert "ALLOW_REPLACE" not in (WORKFLOWS / "pull-request.yml").read_text()
     script = next(s["with"]["script"] for s in plan["steps"] if "github-script" in s.get("uses", ""))
-    assert "updateComment" in script and "platform-plan:${process.env.ENVIRONMENT}" in script
+    assert "updateComment" in script and "platform-plan:${environment}" in script
+    # the gate's line: the conformance pack's counts per status, and where the per-rule report is
+    assert 'make compliance ENV="$ENVIRONMENT"' in steps(jobs["gate"])
+    kept = next(s for s in jobs["gate"]["steps"] if "upload-artifact" in s.get("uses", ""))
+    fetched = next(s for s in plan["steps"] if "download-artifact" in s.get("uses", ""))
+    assert kept["with"]["name"] == fetched["with"]["name"] == "compliance-${{ matrix.environment }}"
+    assert "compliance.json" in script and "HIPAA conformance pack" in script
 
 
 def test_merge_to_main_promotes_dev_then_staging_then_prod() -> None:
