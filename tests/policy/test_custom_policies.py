@@ -78,6 +78,10 @@ CASES = [
     ("CKV_HIPAA_18", "iam_no_full_service_access/pass", 2, 0),
     # s3:* on one bucket, * on everything, dynamodb:* among named actions
     ("CKV_HIPAA_18", "iam_no_full_service_access/fail", 0, 3),
+    # HTTPS with an ACM certificate, plain HTTP (a redirect), an extra ACM certificate on a listener
+    ("CKV_HIPAA_19", "lb_listener_acm_certificate/pass", 3, 0),
+    # HTTPS with a certificate uploaded to IAM, TLS with none, an extra certificate from IAM
+    ("CKV_HIPAA_19", "lb_listener_acm_certificate/fail", 0, 3),
 ]
 
 

@@ -93,3 +93,11 @@ def test_services_read_their_own_roles_and_group(medisync) -> None:
         assert len(matching) == 1, service
         assert task["task_role_arn"].split("task_role_arns.")[1].startswith(matching[0])
         assert task["execution_role_arn"].split("execution_role_arns.")[1].startswith(matching[0])
+
+
+@pytest.mark.parametrize("environment", FIXTURES)
+def test_the_security_layers_certificate_is_from_acm(request, environment: str) -> None:
+    """CKV_HIPAA_19 passes listeners that name the security layer's `certificate_arn` because it is
+    an ACM certificate's ARN: held here for every environment."""
+    output = request.getfixturevalue(environment).stacks["security"]["output"]["certificate_arn"]
+    assert re.fullmatch(r"\$\{aws_acm_certificate\.[^.}]+\.arn\}", output["value"]), output["value"]
