@@ -1201,6 +1201,9 @@ Reason = Annotated[
 ]
 
 
+CACHE_SNAPSHOT_DAYS = 15  # the conformance pack's elasticache-redis-cluster-automatic-backup-check default
+
+
 class Decisions(Model):
     """Choices of this environment that leave a checkov finding open, each with the reason the
     gate's table shows. A choice without its reason, or a reason without its choice, is refused."""
@@ -1216,6 +1219,9 @@ class Decisions(Model):
     cdn_worldwide: Reason | None = Field(None, description="a bucket's cdn has no geo_restriction: CKV_AWS_374")
     waf_count_only: Reason | None = Field(
         None, description="security.waf.count_only names a rule: CKV_HIPAA_4 on the web ACL"
+    )
+    short_cache_snapshots: Reason | None = Field(
+        None, description="data.redis.snapshot_retention_days below 15: CKV_HIPAA_20 on the replication group"
     )
 
 
@@ -1292,6 +1298,10 @@ class Environment(Model):
             "waf_count_only": (
                 "security.waf.count_only names a rule",
                 self.security.waf is not None and bool(self.security.waf.count_only),
+            ),
+            "short_cache_snapshots": (
+                "data.redis.snapshot_retention_days is below 15",
+                self.data.redis is not None and self.data.redis.snapshot_retention_days < CACHE_SNAPSHOT_DAYS,
             ),
         }
         for field, (choice, is_made) in made.items():

@@ -189,6 +189,8 @@ class DataLayer(LayerStack):
                 region=env.region,
                 account=account,
             )
+            if env.decisions.short_cache_snapshots:
+                accept_finding(self.redis.group, "CKV_HIPAA_20", env.decisions.short_cache_snapshots)
         self.cache = None
         if data.cache:
             self.cache = ServerlessRedis(

@@ -82,6 +82,10 @@ CASES = [
     ("CKV_HIPAA_19", "lb_listener_acm_certificate/pass", 3, 0),
     # HTTPS with a certificate uploaded to IAM, TLS with none, an extra certificate from IAM
     ("CKV_HIPAA_19", "lb_listener_acm_certificate/fail", 0, 3),
+    # a group keeping 15 days, a cluster that is the group's member, a memcached cluster
+    ("CKV_HIPAA_20", "elasticache_snapshot_retention/pass", 3, 0),
+    # a group keeping 5 days, one keeping none, a single-node Redis cluster keeping 1 day
+    ("CKV_HIPAA_20", "elasticache_snapshot_retention/fail", 0, 3),
 ]
 
 

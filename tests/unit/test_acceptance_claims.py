@@ -124,6 +124,16 @@ def dead_letter_queue_alarmed(env: Synthesized, a: Accepted) -> str:
     return "no alarm with actions on the queue's dead-letter queue"
 
 
+def database_backed_up(env: Synthesized, a: Accepted) -> str:
+    databases = env.resources("data", "aws_db_instance")
+    selections = env.resources("data", "aws_backup_selection").values()
+    for name, database in databases.items():
+        selected = any(f"${{aws_db_instance.{name}.arn}}" in str(s.get("resources")) for s in selections)
+        if database.get("backup_retention_period", 0) >= 1 and selected:
+            return ""
+    return "no database with automated backups and an AWS Backup selection"
+
+
 # (check, what the reason says) -> what must then exist.
 CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
     (
@@ -139,6 +149,7 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
     ("CKV_AWS_86", re.compile(r"origin bucket's server access logs"), data_buckets_log_access),
     ("CKV_HIPAA_5", re.compile(r"inputs .* of the service's composite health alarm"), input_of_a_composite_alarm),
     ("CKV_HIPAA_5", re.compile(r"alarm on this queue's dead-letter queue"), dead_letter_queue_alarmed),
+    ("CKV_HIPAA_20", re.compile(r"PostgreSQL, whose automated backups and AWS Backup plan"), database_backed_up),
 ]
 
 # Reasons that name a control without leaning on one: a fact about AWS, or the resource itself.
