@@ -189,7 +189,7 @@ class DataLayer(LayerStack):
                 region=env.region,
                 account=account,
             )
-            if env.decisions.short_cache_snapshots:
+            if env.decisions.short_cache_snapshots and self.redis.group is not None:
                 accept_finding(self.redis.group, "CKV_HIPAA_20", env.decisions.short_cache_snapshots)
         self.cache = None
         if data.cache:

@@ -62,8 +62,10 @@ class RedisReplicationGroup(Construct):
             "Redis AUTH tokens have no Secrets Manager rotation function; the token is rotated with "
             "ElastiCache's ROTATE strategy as the runbook in docs/operations.md describes.",
         )
-        # On a target that cannot create the group, `arn` is the ARN it would have, so grants keep their shape.
+        # On a target that cannot create the group, `arn` is the ARN it would have, so grants keep their
+        # shape, and `group` is None.
         self.arn = f"arn:{partition}:elasticache:{region}:{account}:replicationgroup:{name}"
+        self.group: ElasticacheReplicationGroup | None = None
         if not target_creates(
             self,
             ("aws_elasticache_replication_group", f"{name} Redis replication group"),
