@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hipaa_platform.errors import UserError
+from hipaa_platform.gate import by_key
 
 PACK_FILE = Path(__file__).resolve().parent.parent / "compliance" / "hipaa_pack.yaml"
 
@@ -183,7 +184,7 @@ VERDICT_ORDER = ("fail", "accepted", "pass", "no resources", "gap", "not applica
 def evaluate_pack(pack: HipaaPack, results: list[dict], acceptances: list) -> list[RuleOutcome]:
     """Each rule's verdict from checkov's PASSED and FAILED results and the environment's declared
     acceptances."""
-    declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
+    declared = by_key(acceptances)
     by_check: dict[str, list[dict]] = {}
     for result in results:
         by_check.setdefault(result["check_id"], []).append(result)

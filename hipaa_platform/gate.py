@@ -132,7 +132,7 @@ def check_results(reports: list[dict]) -> Iterator[dict]:
 
 def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
     gate = GateResult()
-    declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
+    declared = by_key(acceptances)
     matched: set[tuple[str, str, str]] = set()
     for report in reports:
         # With nothing passed, failed or skipped, checkov writes the bare summary instead of a report.
@@ -151,6 +151,11 @@ def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
     gate.accepted = [a for key, a in declared.items() if key in matched]
     gate.stale = [a for key, a in declared.items() if key not in matched]
     return gate
+
+
+def by_key(acceptances: list[Acceptance]) -> dict[tuple[str, str, str], Acceptance]:
+    """Acceptances by (layer, logical id, check id), the key a finding is matched on."""
+    return {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:
@@ -181,7 +186,7 @@ def run_gate(outdir: Path, report_dir: Path) -> GateResult:
 def mark_accepted(reports: list[dict], acceptances: list[Acceptance], sarif: Path, junit: Path) -> None:
     """Show each accepted finding as accepted in the SARIF report (a suppression with its reason,
     which code scanning does not raise as an alert) and in the JUnit report (skipped, not failed)."""
-    declared = {(a.layer, a.logical_id, a.check_id): a for a in acceptances}
+    declared = by_key(acceptances)
     # SARIF names the file by its path from the filesystem root, the JSON report from the scan root.
     by_location: dict[tuple[int, str], list[tuple[str, Acceptance]]] = {}
     by_case: dict[tuple[str, str], Acceptance] = {}
