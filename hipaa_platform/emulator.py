@@ -7,8 +7,10 @@ import datetime
 import ipaddress
 import logging
 import os
+import secrets
 import socket
 import ssl
+import string
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -40,7 +42,9 @@ class Emulator:
         }
 
     def terraform_variables(self, region: str) -> dict[str, str]:
-        return {**EMULATOR_CREDENTIALS, "AWS_REGION": region, "AWS_CA_BUNDLE": str(self.ca_bundle)}
+        # AWS_ENDPOINT_URL: every service the provider calls goes to the emulator (targets.UNREACHABLE_PROXY)
+        return {**EMULATOR_CREDENTIALS, "AWS_REGION": region, "AWS_CA_BUNDLE": str(self.ca_bundle),
+                "AWS_ENDPOINT_URL": self.endpoint}  # fmt: skip
 
 
 def free_loopback_port() -> int:
@@ -100,6 +104,27 @@ class BackupListTagsPath:
         return self.app(environ, start_response)
 
 
+def distinct_rds_resource_ids() -> None:
+    """moto gives every RDS instance the same `DbiResourceId`, and the AWS provider finds an
+    instance by that id after each modify. With two stages' databases in one account it finds two
+    and waits until it gives up (`couldn't find resource`). This gives each instance its own id, in
+    AWS's form (`db-` and 26 upper-case letters or digits), when moto creates it; nothing else is
+    touched. Idempotent: the server may start more than once in a process."""
+    from moto.rds.models import DBInstance
+
+    if getattr(DBInstance.__init__, "distinct_resource_id", False):
+        return
+    create_instance = DBInstance.__init__
+
+    def create_with_own_resource_id(self: DBInstance, *args: object, **kwargs: object) -> None:
+        create_instance(self, *args, **kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        self.dbi_resource_id = "db-" + "".join(secrets.choice(alphabet) for _ in range(26))
+
+    create_with_own_resource_id.distinct_resource_id = True  # type: ignore[attr-defined]
+    DBInstance.__init__ = create_with_own_resource_id  # type: ignore[method-assign]
+
+
 @contextmanager
 def running_emulator() -> Iterator[Emulator]:
     """A moto server that lives exactly as long as the block, whatever happens inside it."""
@@ -108,6 +133,7 @@ def running_emulator() -> Iterator[Emulator]:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
+    distinct_rds_resource_ids()
     # moto answers unimplemented calls with a traceback per request; Terraform's own error names the call.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tls_dir:
@@ -144,10 +170,18 @@ class EmulatorRun:
 
 @contextmanager
 def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = None) -> Iterator[EmulatorRun]:
-    """A running emulator holding the environment's state bucket (without the TLS-only policy, see
+    """A running emulator prepared for one environment (`on_emulator`)."""
+    with running_emulator() as emulator, on_emulator(emulator, environment, log_dir) as run:
+        yield run
+
+
+@contextmanager
+def on_emulator(emulator: Emulator, environment: Environment, log_dir: Path | None = None) -> Iterator[EmulatorRun]:
+    """The environment's state bucket on a running emulator (without the TLS-only policy, see
     bootstrap.TLS_POLICY_SKIPPED_ON_EMULATOR), and one AWS provider process that every Terraform
-    command of the run attaches to (shared_provider.py); its output goes to `log_dir`."""
-    with running_emulator() as emulator, tempfile.TemporaryDirectory(prefix="emulator-provider-") as scratch:
+    command of the environment's run attaches to (shared_provider.py); its output goes to `log_dir`.
+    Environments sharing an emulator each have their own provider: it carries their default tags."""
+    with tempfile.TemporaryDirectory(prefix="emulator-provider-") as scratch:
         bootstrap_state_bucket(environment, emulator.boto_kwargs(), tls_only_policy=False)
         terraform_env = terraform.terraform_environment(emulator.terraform_variables(environment.region))
         log = (log_dir or Path(scratch)) / "aws-provider.log"
@@ -159,10 +193,14 @@ def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = 
             )
 
 
-def stand_in_account_baseline(environment: Environment, boto_kwargs: dict[str, str]) -> list[str]:
-    """An environment with `account_baseline: existing` uses what its account's owner created; on
-    its own emulator, that is created first, as the owner would have. Returns what was created."""
-    if environment.owns_account_baseline or not environment.pipeline.github_repository:
+def stand_in_account_baseline(environments: list[Environment], boto_kwargs: dict[str, str]) -> list[str]:
+    """Environments with `account_baseline: existing` use what their account's owner created; on an
+    emulator without that owner among them, it is created first, as the owner would have. Returns
+    what was created."""
+    if any(e.owns_account_baseline for e in environments):
+        return []
+    environment = next((e for e in environments if e.pipeline.github_repository), None)
+    if environment is None:
         return []
     import boto3
 

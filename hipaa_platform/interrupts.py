@@ -16,7 +16,8 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 CANCEL_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -29,10 +30,43 @@ def _say(message: str) -> None:
 # Every signal this process received, across runs: once interrupted, later Terraform commands of
 # the same process (the clean-up after an interrupted apply) hear nothing.
 RECEIVED: list[signal.Signals] = []
+# The runs under way, in any thread (several environments deploy side by side): a signal reaches each.
+_ACTIVE: list[OneInterrupt] = []
+_ACTIVE_LOCK = threading.Lock()
+
+
+def _handle(number: int, _frame: FrameType | None) -> None:
+    name = signal.Signals(number).name
+    RECEIVED.append(signal.Signals(number))
+    with _ACTIVE_LOCK:
+        guards = list(_ACTIVE)
+    say = guards[0].say if guards else _say
+    if len(RECEIVED) == 1:
+        say(f"{name} received: Terraform finishes the calls in flight, saves the state and releases "
+            "the lock, then stops (docs/operations.md, 'A cancelled apply')")  # fmt: skip
+        for guard in guards:
+            guard._pass_on()
+        return
+    pids = " ".join(str(guard._process.pid) for guard in guards if guard._process) or "?"
+    say(f"{name} received and held back: a second interrupt would make Terraform exit without saving "
+        f"the state. To stop it anyway: kill -9 {pids}")  # fmt: skip
+
+
+@contextmanager
+def forwarded_to_runs() -> Iterator[None]:
+    """In the main thread, while other threads run Terraform: the job's signals reach their runs.
+    Python calls signal handlers in the main thread only, so a run in a worker thread cannot set one."""
+    previous = {number: signal.signal(number, _handle) for number in CANCEL_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 class OneInterrupt:
-    """While active, SIGINT and SIGTERM to this process reach the attached process group once, as SIGINT."""
+    """While active, SIGINT and SIGTERM to this process reach the attached process group once, as
+    SIGINT. In a worker thread, the main thread must be inside `forwarded_to_runs()`."""
 
     def __init__(self, say: Callable[[str], None] = _say) -> None:
         self.say = say
@@ -52,31 +86,23 @@ class OneInterrupt:
             self._pass_on()
 
     def _pass_on(self) -> None:
-        assert self._process is not None
+        if self._process is None:
+            return
         try:
             os.killpg(self._process.pid, signal.SIGINT)
         except ProcessLookupError:
             return
 
-    def _handle(self, number: int, _frame: FrameType | None) -> None:
-        name = signal.Signals(number).name
-        RECEIVED.append(signal.Signals(number))
-        if len(RECEIVED) == 1:
-            self.say(f"{name} received: Terraform finishes the calls in flight, saves the state and releases "
-                     "the lock, then stops (docs/operations.md, 'A cancelled apply')")  # fmt: skip
-            if self._process is not None:
-                self._pass_on()
-            return
-        pid = self._process.pid if self._process else "?"
-        self.say(f"{name} received and held back: a second interrupt would make Terraform exit without saving "
-                 f"the state. To stop it anyway: kill -9 {pid}")  # fmt: skip
-
     def __enter__(self) -> OneInterrupt:
+        with _ACTIVE_LOCK:
+            _ACTIVE.append(self)
         if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-            self._previous = {number: signal.signal(number, self._handle) for number in CANCEL_SIGNALS}
+            self._previous = {number: signal.signal(number, _handle) for number in CANCEL_SIGNALS}
         return self
 
     def __exit__(self, *_exc: object) -> None:
         for number, handler in self._previous.items():
             signal.signal(number, handler)
         self._previous = {}
+        with _ACTIVE_LOCK:
+            _ACTIVE.remove(self)

@@ -25,7 +25,7 @@ from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR, Skip
 from hipaa_platform.naming import Namer
 from hipaa_platform.tagging import default_tags
-from hipaa_platform.targets import EMULATED_SERVICES, StateBackend, Target, state_key
+from hipaa_platform.targets import UNREACHABLE_PROXY, StateBackend, Target, state_key
 
 
 @dataclass
@@ -120,7 +120,10 @@ class LayerStack(TerraformStack):
                 "skip_metadata_api_check": "true",
                 "skip_region_validation": True,
                 "s3_use_path_style": True,
-                "endpoints": [{service: target.emulator_endpoint for service in EMULATED_SERVICES}],
+                # the emulator is reached through AWS_ENDPOINT_URL; any other host is refused (targets.py)
+                "http_proxy": UNREACHABLE_PROXY,
+                "https_proxy": UNREACHABLE_PROXY,
+                "no_proxy": "127.0.0.1,localhost",
             }
         return {"default_tags": [{"tags": default_tags(self.environment, self.LAYER)}], **emulator}
 

@@ -19,7 +19,8 @@ def _synthesize(environment: Environment, target: Target, outdir: Path) -> list[
     return synthesize(environment, target, outdir).skipped
 
 
-def synthesize_apart(environment: Environment, target: Target, outdir: Path) -> list[Skip]:
-    """Synthesize in a fresh child process; returns what the target left out."""
+def synthesize_all_apart(jobs: list[tuple[Environment, Target, Path]]) -> list[list[Skip]]:
+    """Synthesize each (environment, target, outdir) in turn in one fresh child process (one import
+    of the provider bindings); returns what the target left out of each."""
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
-        return child.submit(_synthesize, environment, target, outdir).result()
+        return [child.submit(_synthesize, *job).result() for job in jobs]

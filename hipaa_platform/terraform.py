@@ -75,7 +75,13 @@ def terraform_environment(extra: dict[str, str] | None = None) -> dict[str, str]
         TF_INPUT="0",
         CHECKPOINT_DISABLE="1",
     )
+    # Terraform decodes the AWS provider's large schema in every command; collecting garbage less
+    # often saves a quarter of its CPU for about 170 MB more memory (47 s to 37 s in an IntakeIQ
+    # emulator deployment). A GOGC of the caller's own wins.
+    env.setdefault("GOGC", "400")
     env.update(extra or {})
+    if env.get("PLATFORM_STATE") == "emulator" and env.get("PLATFORM_EMULATOR_ENDPOINT"):
+        env["AWS_ENDPOINT_URL"] = env["PLATFORM_EMULATOR_ENDPOINT"]  # see targets.UNREACHABLE_PROXY
     return env
 
 

@@ -6,21 +6,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from hipaa_platform import LAYERS
-from hipaa_platform.loader import available_environments, load_environment
-from hipaa_platform.synthesis_process import synthesize_apart
+from hipaa_platform.loader import available_environments, environment_files, load_environment
+from hipaa_platform.synthesis_process import synthesize_all_apart
 from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
 
 pytestmark = pytest.mark.emulator
 
 
-def deploy_local(environment: str, timeout: int) -> str:
+def deploy_local(environments: tuple[str, ...], timeout: int) -> str:
     """Run deploy-local; assert it passed, applied and destroyed every layer with clean re-plans."""
+    arguments = [a for name in environments for a in ("--env", name)]
     result = subprocess.run(
-        [sys.executable, "-O", "-m", "hipaa_platform", "deploy-local", "--env", environment],  # as `make` runs it
+        [sys.executable, "-O", "-m", "hipaa_platform", "deploy-local", *arguments],  # as `make` runs it
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -29,11 +31,24 @@ def deploy_local(environment: str, timeout: int) -> str:
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    for layer in LAYERS:
-        assert f"apply    {layer}" in output and f"destroy  {layer}" in output
-    assert output.count("no changes") == len(LAYERS)
+    prefix = len(environments) > 1
+    for name in environments:
+        for layer in LAYERS:
+            mark = f"{name}: " if prefix else ""
+            assert f"{mark}apply    {layer}" in output and f"{mark}destroy  {layer}" in output
+    assert output.count("no changes") == len(LAYERS) * len(environments)
     assert "DRIFT" not in output
     return output
+
+
+def deployment_groups() -> list[tuple[str, ...]]:
+    """The stages of one base share an account (MenoTime's three do), so they deploy side by side
+    into one emulator account; every other environment has its own."""
+    groups: dict[Path, list[str]] = {}
+    for name in available_environments():
+        if name not in DEPLOYED_IN_ANOTHER_MODULE:
+            groups.setdefault(environment_files(name)[0], []).append(name)
+    return [tuple(names) for names in groups.values()]
 
 
 # What a run must print besides the common checks, per environment.
@@ -41,9 +56,10 @@ EXPECTED_OUTPUT = {
     "medisync-prod": ("cluster_name = medisync-cluster",),
     # outputs are printed verbatim, ARNs included
     "clubapp-dev": ("cluster_name = clubapp-dev-ecs", "vpc_id = vpc-", ":secret:clubapp/dev/redis-", ":secret:rds!db-"),
-    # staging and prod use the account's OIDC provider, which dev owns: their own emulator has it made first
-    "menotime-staging": ("account baseline (account_baseline: existing): the GitHub OIDC provider",),
-    "menotime-prod": ("account baseline (account_baseline: existing): the GitHub OIDC provider",),
+    # staging and prod use the account's OIDC provider, detector and trail, which dev owns and applies first
+    "menotime-dev": (
+        "one account: menotime-dev, menotime-prod, menotime-staging; account baseline: menotime-dev first",
+    ),
     "secure-portal": ("cluster_name = aws-sec-pillar-cluster", "aws_db_instance_automated_backups_replication"),
 }
 
@@ -60,20 +76,30 @@ DEPLOYED_IN_ANOTHER_MODULE = ("intakeiq",)
 
 
 @pytest.mark.flaky(reruns=2)
-@pytest.mark.parametrize("environment", [e for e in available_environments() if e not in DEPLOYED_IN_ANOTHER_MODULE])
-def test_deploy_local(environment: str, tmp_path) -> None:
+@pytest.mark.parametrize("environments", deployment_groups(), ids="+".join)
+def test_deploy_local(environments: tuple[str, ...], tmp_path) -> None:
     """Every environment the repository holds, with each type the emulator cannot create left out
-    and reported. Each runs in its own process with its own emulator, so under pytest-xdist the
-    environments deploy side by side; the expected skips are synthesized in a child process, so the
+    and reported. Each group runs in its own process with its own emulator, so under pytest-xdist
+    the groups deploy side by side; the expected skips are synthesized in a child process, so the
     worker does not hold the provider bindings for the whole deployment."""
     emulator = Target(backend=StateBackend.EMULATOR, emulator_endpoint="https://127.0.0.1:4566")
-    skipped = synthesize_apart(load_environment(environment), emulator, tmp_path / "cdktf.out")
-    output = deploy_local(environment, timeout=2700)
-    assert f"skipped on the emulator: {len(skipped)} item(s)" in output
-    for skip in skipped:
-        assert f"{skip.layer}: {skip.resource_type} ({skip.what})" in output
-    for text in EXPECTED_OUTPUT.get(environment, ()):
-        assert text in output
+    jobs = [(load_environment(name), emulator, tmp_path / name) for name in environments]
+    expected_skips = synthesize_all_apart(jobs)
+    output = deploy_local(environments, timeout=2700)
+    for name, skipped in zip(environments, expected_skips, strict=True):
+        assert f"{name}: skipped on the emulator: {len(skipped)} item(s)" in output
+        for skip in skipped:
+            assert f"{skip.layer}: {skip.resource_type} ({skip.what})" in output
+        for text in EXPECTED_OUTPUT.get(name, ()):
+            assert text in output
+    assert "created as its owner would" not in output  # each group holds its owner: nothing stood in for it
+
+
+def test_the_stages_of_one_base_deploy_into_one_account() -> None:
+    """MenoTime's stages share an account: one deployment, whose owner of the baseline is among them."""
+    groups = deployment_groups()
+    assert ("menotime-dev", "menotime-prod", "menotime-staging") in groups
+    assert all(len(group) == 1 for group in groups if not group[0].startswith("menotime-"))
 
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
 from tests.conftest import SYNTHESIZED
+from tests.unit.test_emulator_endpoints import aws_providers, refuses_other_hosts
 
 
 def resource_types(synthesized) -> set[str]:
@@ -99,3 +100,4 @@ def test_every_environment_synthesizes_for_the_emulator(environment: str, tmp_pa
     synthesized = synthesize_environment(environment, tmp_path / "cdktf.out", on_emulator=True)
     assert synthesized.skipped, f"{environment}: every environment leaves something out on the emulator"
     assert not resource_types(synthesized) & set(UNSUPPORTED_ON_EMULATOR)
+    assert all(refuses_other_hosts(provider) for provider in aws_providers(synthesized))  # aliases too

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from hipaa_platform.deploy import interrupted_creates, tainted_addresses
 from hipaa_platform.targets import PROJECT_ROOT
 
@@ -46,8 +48,30 @@ except terraform.Interrupted as stopped:
     sys.exit(130)
 """
 
+# Several environments deploy side by side, each in a thread of its own (deploy-local); Python
+# hears signals in the main thread only, which passes them on.
+RUNNER_IN_A_THREAD = """
+import os, sys, threading
+from pathlib import Path
+from hipaa_platform import terraform
+from hipaa_platform.interrupts import forwarded_to_runs
+outcome = []
+def apply():
+    try:
+        terraform.run(["apply"], Path.cwd(), dict(os.environ), log=Path(sys.argv[1]))
+        outcome.append(0)
+    except terraform.Interrupted as stopped:
+        print("INTERRUPTED:", stopped, file=sys.stderr)
+        outcome.append(130)
+with forwarded_to_runs():
+    worker = threading.Thread(target=apply)
+    worker.start()
+    worker.join()
+sys.exit(outcome[0])
+"""
 
-def start(tmp_path: Path, runs_for: float) -> tuple[subprocess.Popen, Path]:
+
+def start(tmp_path: Path, runs_for: float, runner_code: str = RUNNER) -> tuple[subprocess.Popen, Path]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "terraform"
@@ -62,7 +86,7 @@ def start(tmp_path: Path, runs_for: float) -> tuple[subprocess.Popen, Path]:
         "RUNS_FOR": str(runs_for),
     }
     runner = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, str(tmp_path / "apply.log")],
+        [sys.executable, "-c", runner_code, str(tmp_path / "apply.log")],
         cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -72,8 +96,9 @@ def start(tmp_path: Path, runs_for: float) -> tuple[subprocess.Popen, Path]:
     return runner, tmp_path / "heard"
 
 
-def test_a_cancelled_job_reaches_terraform_as_one_interrupt(tmp_path: Path) -> None:
-    runner, heard = start(tmp_path, runs_for=30)
+@pytest.mark.parametrize("runner_code", [RUNNER, RUNNER_IN_A_THREAD], ids=["main-thread", "worker-thread"])
+def test_a_cancelled_job_reaches_terraform_as_one_interrupt(tmp_path: Path, runner_code: str) -> None:
+    runner, heard = start(tmp_path, runs_for=30, runner_code=runner_code)
     runner.send_signal(signal.SIGINT)  # the job is cancelled
     time.sleep(0.5)
     runner.send_signal(signal.SIGTERM)  # the runner's second signal, while Terraform is still saving
@@ -84,8 +109,9 @@ def test_a_cancelled_job_reaches_terraform_as_one_interrupt(tmp_path: Path) -> N
     assert "INTERRUPTED: terraform apply" in stderr
 
 
-def test_a_run_nobody_cancels_hears_nothing(tmp_path: Path) -> None:
-    runner, heard = start(tmp_path, runs_for=0.5)
+@pytest.mark.parametrize("runner_code", [RUNNER, RUNNER_IN_A_THREAD], ids=["main-thread", "worker-thread"])
+def test_a_run_nobody_cancels_hears_nothing(tmp_path: Path, runner_code: str) -> None:
+    runner, heard = start(tmp_path, runs_for=0.5, runner_code=runner_code)
     runner.communicate(timeout=60)
     assert not heard.exists() and runner.returncode == 0
 
