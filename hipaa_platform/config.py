@@ -318,8 +318,12 @@ class Security(Model):
     secrets: tuple[SecretSpec, ...] = Field((), description="Secrets Manager secrets; values set out of band")
     permission_boundary: bool = Field(False, description="cap every workload role with a permission boundary")
     waf: Waf | None = None
-    guardduty: bool = Field(False, description="the account has a GuardDuty detector (created by its owner)")
-    security_hub: bool = Field(False, description="the account has Security Hub (enabled by its owner)")
+    guardduty: bool = Field(
+        True, description="the account has a GuardDuty detector (created by the owner of its baseline, always)"
+    )
+    security_hub: bool = Field(
+        True, description="the account has Security Hub (enabled by the owner of its baseline, always)"
+    )
     cloudtrail: CloudTrail | None = None
     account_settings: AccountSettings = Field(
         AccountSettings(), description="held by the environment that owns the account baseline"
@@ -1523,6 +1527,13 @@ class Environment(Model):
                 "security.cloudtrail: the environment owning the account baseline (account_baseline: owner) keeps "
                 "the account's audit trail of API calls and S3 object access; add `cloudtrail: {}` under security"
             )
+        # The conformance pack's guardduty-enabled-centralized and securityhub-enabled: the account has both.
+        for service in ("guardduty", "security_hub"):
+            if self.owns_account_baseline and not getattr(self.security, service):
+                raise ValueError(
+                    f"security.{service}: the environment owning the account baseline (account_baseline: owner) "
+                    f"enables it for the account; set {service}: true (the default) or remove the line"
+                )
         if self.observability.guardduty_alerts and not (self.security.guardduty and self.owns_account_baseline):
             raise ValueError(
                 "observability.guardduty_alerts: findings are sent where the detector is owned; it needs "

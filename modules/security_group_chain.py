@@ -111,9 +111,10 @@ class SecurityGroups(Construct):
                     f"alb-in-{port}", inbound=True, group=alb.id, port=port, description=why, cidr_ipv4="0.0.0.0/0"
                 )
                 if port == 80:
-                    accept_finding(rule, "CKV_AWS_260", HTTP_REDIRECT_ONLY)
-                    # A plan folds the rule into its group, where checkov then reports the same finding.
-                    accept_finding(alb, "CKV_AWS_260", HTTP_REDIRECT_ONLY, scan="plan")
+                    for check in ("CKV_AWS_260", "CKV_HIPAA_22"):
+                        accept_finding(rule, check, HTTP_REDIRECT_ONLY)
+                        # A plan folds the rule into its group, where checkov then reports the same finding.
+                        accept_finding(alb, check, HTTP_REDIRECT_ONLY, scan="plan")
         elif env.compute.api_gateway:
             link = self._group(
                 "vpc-link",

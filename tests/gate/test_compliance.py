@@ -27,7 +27,18 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     assert [(r, c) for r, c, _ in kms_default.accepted] == [("data:aws_s3_bucket.access-logs", "CKV_AWS_145")]
     assert "SSE-S3" in kms_default.accepted[0][2]
     assert rules["rds-cluster-deletion-protection-enabled"].verdict == "no resources"  # no Aurora here
-    assert rules["s3-bucket-replication-enabled"].verdict == "gap"
+    # Declined controls are reported with the reason accepted next to each resource.
+    replication = rules["s3-bucket-replication-enabled"]
+    assert replication.verdict == "accepted" and not replication.passed
+    assert all(check == "CKV_AWS_144" and "single-region" in why for _, check, why in replication.accepted)
+    # The account baseline IntakeIQ owns; the internet reaches 443, and 80 only for the redirect.
+    assert rules["guardduty-enabled-centralized"].verdict == "pass"
+    assert rules["securityhub-enabled"].verdict == "pass"
+    ports = rules["vpc-sg-open-only-to-authorized-ports"]
+    assert ports.verdict == "accepted"
+    # checkov names security-group resources `resource.<name>` in Terraform JSON
+    assert [(r.rsplit(".", 1)[1], c) for r, c, _ in ports.accepted] == [("sg-alb-in-80", "CKV_HIPAA_22")]
+    assert rules["no-unrestricted-route-to-igw"].verdict == "gap"
     report = json.loads(written["json"].read_text())
     assert report["environment"] == "intakeiq" and len(report["rules"]) == 130
     assert "| `s3-default-encryption-kms` |" in written["markdown"].read_text()

@@ -86,6 +86,13 @@ CASES = [
     ("CKV_HIPAA_20", "elasticache_snapshot_retention/pass", 3, 0),
     # a group keeping 5 days, one keeping none, a single-node Redis cluster keeping 1 day
     ("CKV_HIPAA_20", "elasticache_snapshot_retention/fail", 0, 3),
+    # the hub as the platform builds it, one left to the provider's defaults
+    ("CKV_HIPAA_21", "securityhub_controls_enabled/pass", 2, 0),
+    ("CKV_HIPAA_21", "securityhub_controls_enabled/fail", 0, 1),
+    # HTTPS from the internet (a rule and an inline block), rules from a group and from the VPC, egress
+    ("CKV_HIPAA_22", "internet_ingress_authorized_ports/pass", 5, 0),
+    # HTTP from the internet, every protocol, a range beyond 443 over IPv6, UDP 443
+    ("CKV_HIPAA_22", "internet_ingress_authorized_ports/fail", 0, 4),
 ]
 
 

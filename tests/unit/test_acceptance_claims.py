@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import FIXTURES, Synthesized
 
 # Words by which a reason leans on another control.
-NAMES_A_CONTROL = re.compile(r"flow log|trail|access log|backup|alarm|snapshot|versioning", re.IGNORECASE)
+NAMES_A_CONTROL = re.compile(r"flow log|trail|access log|backup|alarm|snapshot|versioning|redirect", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,20 @@ def database_backed_up(env: Synthesized, a: Accepted) -> str:
     return "no database with automated backups and an AWS Backup selection"
 
 
+def port_80_only_redirects(env: Synthesized, a: Accepted) -> str:
+    on_80 = [
+        listener for listener in env.resources("compute", "aws_lb_listener").values() if listener.get("port") == 80
+    ]
+    if not on_80:
+        return "no listener on port 80"
+    for listener in on_80:
+        (action, *more) = listener.get("default_action") or [{}]
+        redirect = action.get("redirect", {}) if action.get("type") == "redirect" else {}
+        if more or (redirect.get("protocol"), redirect.get("status_code")) != ("HTTPS", "HTTP_301"):
+            return "the port-80 listener does something other than a 301 redirect to HTTPS"
+    return ""
+
+
 # (check, what the reason says) -> what must then exist.
 CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
     (
@@ -142,6 +156,10 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
         flow_log_in_security_layer,
     ),
     ("CKV_AWS_144", re.compile(r"versioning, the lifecycle and RDS backups"), bucket_versioned),
+    *(
+        (check, re.compile(r"answer every request with a 301 redirect to HTTPS"), port_80_only_redirects)
+        for check in ("CKV_AWS_260", "CKV_HIPAA_22")
+    ),
     ("CKV_AWS_157", re.compile(r"\d+-day automated backups"), database_backups_as_stated),
     ("CKV_AWS_18", re.compile(r"recorded by the trail"), trail_writes_to_bucket),
     ("CKV_AWS_252", re.compile(r"the trail's events go to its CloudWatch Logs group"), trail_delivers_to_log_group),
@@ -204,3 +222,17 @@ def test_a_claim_fails_when_its_control_is_gone(intakeiq) -> None:
     db["backup_retention_period"] = 7
     (database,) = [a for a in acceptances(broken) if a.check_id == "CKV_AWS_157"]
     assert database_backups_as_stated(broken, database) == "the database keeps backups 7 days, not 35"
+
+
+def test_the_redirect_claim_fails_when_port_80_forwards(intakeiq) -> None:
+    import copy
+
+    broken = copy.deepcopy(intakeiq)
+    for listener in broken.stacks["compute"]["resource"]["aws_lb_listener"].values():
+        if listener["port"] == 80:
+            listener["default_action"] = [{"type": "forward", "target_group_arn": "arn:aws:elasticloadbalancing:x"}]
+    claims = [a for a in acceptances(broken) if a.check_id == "CKV_HIPAA_22"]
+    assert claims and all(
+        claim_of(a)(broken, a) == "the port-80 listener does something other than a 301 redirect to HTTPS"
+        for a in claims
+    )
