@@ -19,7 +19,15 @@ from constructs import Construct
 from hipaa_platform.config import ACL_TIERS, Networking
 from hipaa_platform.config import Subnet as SubnetSpec
 from hipaa_platform.naming import Namer
+from hipaa_platform.suppressions import accept_finding
 from modules.network_acls import tier_acl
+
+PUBLIC_TIER_ONLY = (
+    "Only the public tier's route table sends internet traffic to the internet gateway: that tier is what faces "
+    "the internet (an internet-facing load balancer, NAT gateways, and tasks only where an environment gives "
+    "them public IPs, a finding it accepts with its own reason). The private and isolated tiers' route tables "
+    "have no route to the gateway."
+)
 
 
 class Network(Construct):
@@ -38,13 +46,14 @@ class Network(Construct):
 
         self.internet_gateway = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": namer.name("igw")})
         public_routes = RouteTable(self, "public-rt", vpc_id=self.vpc.id, tags={"Name": namer.name("public")})
-        Route(
+        public_default = Route(
             self,
             "public-default",
             route_table_id=public_routes.id,
             destination_cidr_block="0.0.0.0/0",
             gateway_id=self.internet_gateway.id,
         )
+        accept_finding(public_default, "CKV_HIPAA_23", PUBLIC_TIER_ONLY)
         self.public_subnets = []
         for index, spec in enumerate(config.public_subnets):
             subnet = self._subnet("public", index, spec, namer)

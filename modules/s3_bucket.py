@@ -46,6 +46,12 @@ NO_REPLICATION = (
     "The environment is single-region by design; versioning, the lifecycle and RDS backups are the "
     "recovery path, and cross-region replication is an explicit upgrade, not a default."
 )
+NO_OBJECT_LOCK = (
+    "Object Lock, once on, can never be turned off for a bucket, and its default retention holds every new "
+    "version; this bucket's objects are protected by versioning instead (an overwritten or deleted object stays "
+    "a noncurrent version for the lifecycle's term), and WORM retention is set where an environment asks for it "
+    "(object_lock)."
+)
 NO_EVENT_NOTIFICATIONS = (
     "Nothing consumes object events for this bucket: no queue, topic or function reacts to its writes, so "
     "event notifications would have no destination (notifications are an integration, not an audit record)."
@@ -115,7 +121,9 @@ class SecureBucket(Construct):
         S3BucketOwnershipControls(
             self, "ownership", bucket=self.bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}
         )
-        if object_lock:
+        if not object_lock:
+            accept_finding(self.bucket, "CKV2_HIPAA_24", NO_OBJECT_LOCK)
+        else:
             S3BucketObjectLockConfigurationA(
                 self,
                 "object-lock",

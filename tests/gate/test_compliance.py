@@ -38,7 +38,10 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     assert ports.verdict == "accepted"
     # checkov names security-group resources `resource.<name>` in Terraform JSON
     assert [(r.rsplit(".", 1)[1], c) for r, c, _ in ports.accepted] == [("sg-alb-in-80", "CKV_HIPAA_22")]
-    assert rules["no-unrestricted-route-to-igw"].verdict == "gap"
+    routes = rules["no-unrestricted-route-to-igw"]
+    assert routes.verdict == "accepted"
+    assert [(r.rsplit(".", 1)[1], c) for r, c, _ in routes.accepted] == [("network-public-default", "CKV_HIPAA_23")]
+    assert rules["iam-no-inline-policy-check"].verdict == "gap"
     report = json.loads(written["json"].read_text())
     assert report["environment"] == "intakeiq" and len(report["rules"]) == 130
     assert "| `s3-default-encryption-kms` |" in written["markdown"].read_text()

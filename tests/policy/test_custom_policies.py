@@ -93,6 +93,15 @@ CASES = [
     ("CKV_HIPAA_22", "internet_ingress_authorized_ports/pass", 5, 0),
     # HTTP from the internet, every protocol, a range beyond 443 over IPv6, UDP 443
     ("CKV_HIPAA_22", "internet_ingress_authorized_ports/fail", 0, 4),
+    # the internet through a NAT gateway, one network through the internet gateway, no routes
+    ("CKV_HIPAA_23", "no_route_to_internet_gateway/pass", 3, 0),
+    # the default route to a gateway by reference, over IPv6 by id, inline in a route table
+    ("CKV_HIPAA_23", "no_route_to_internet_gateway/fail", 0, 3),
+    # a trail bucket locked in compliance mode by default
+    ("CKV2_HIPAA_24", "s3_default_object_lock/pass", 1, 0),
+    # a bucket without Object Lock, one with Object Lock but no configuration, one whose
+    # configuration sets no default retention
+    ("CKV2_HIPAA_24", "s3_default_object_lock/fail", 0, 3),
 ]
 
 

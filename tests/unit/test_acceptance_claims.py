@@ -14,7 +14,9 @@ import pytest
 from tests.conftest import FIXTURES, Synthesized
 
 # Words by which a reason leans on another control.
-NAMES_A_CONTROL = re.compile(r"flow log|trail|access log|backup|alarm|snapshot|versioning|redirect", re.IGNORECASE)
+NAMES_A_CONTROL = re.compile(
+    r"flow log|trail|access log|backup|alarm|snapshot|versioning|redirect|internet gateway", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,16 @@ def flow_log_in_security_layer(env: Synthesized, a: Accepted) -> str:
     if any(f["vpc_id"] == "${data.terraform_remote_state.networking.outputs.vpc_id}" for f in logs):
         return ""
     return "no flow log of the VPC in the security layer"
+
+
+def only_the_public_tier_routes_to_the_gateway(env: Synthesized, a: Accepted) -> str:
+    routes = env.resources("networking", "aws_route").values()
+    tables = {r["route_table_id"].split(".")[1] for r in routes if "aws_internet_gateway." in r.get("gateway_id", "")}
+    associations = env.resources("networking", "aws_route_table_association").values()
+    subnets = [a["subnet_id"] for a in associations if a["route_table_id"].split(".")[1] in tables]
+    if not subnets or any("-public-" not in subnet for subnet in subnets):
+        return "a route table of a subnet outside the public tier routes to the internet gateway"
+    return ""
 
 
 def bucket_versioned(env: Synthesized, a: Accepted) -> str:
@@ -156,6 +168,12 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
         flow_log_in_security_layer,
     ),
     ("CKV_AWS_144", re.compile(r"versioning, the lifecycle and RDS backups"), bucket_versioned),
+    ("CKV2_HIPAA_24", re.compile(r"protected by versioning instead"), bucket_versioned),
+    (
+        "CKV_HIPAA_23",
+        re.compile(r"private and isolated tiers' route tables have no route to the gateway"),
+        only_the_public_tier_routes_to_the_gateway,
+    ),
     *(
         (check, re.compile(r"answer every request with a 301 redirect to HTTPS"), port_80_only_redirects)
         for check in ("CKV_AWS_260", "CKV_HIPAA_22")
@@ -235,4 +253,22 @@ def test_the_redirect_claim_fails_when_port_80_forwards(intakeiq) -> None:
     assert claims and all(
         claim_of(a)(broken, a) == "the port-80 listener does something other than a 301 redirect to HTTPS"
         for a in claims
+    )
+
+
+def test_the_public_tier_claim_fails_when_a_private_subnet_routes_to_the_gateway(intakeiq) -> None:
+    import copy
+
+    broken = copy.deepcopy(intakeiq)
+    resources = broken.stacks["networking"]["resource"]
+    private_table = next(name for name in resources["aws_route_table"] if "private" in name)
+    resources["aws_route"]["fixture-private-to-igw"] = {
+        "route_table_id": f"${{aws_route_table.{private_table}.id}}",
+        "destination_cidr_block": "0.0.0.0/0",
+        "gateway_id": next(f"${{aws_internet_gateway.{name}.id}}" for name in resources["aws_internet_gateway"]),
+    }
+    (claim,) = [a for a in acceptances(broken) if a.check_id == "CKV_HIPAA_23"]
+    assert (
+        claim_of(claim)(broken, claim)
+        == "a route table of a subnet outside the public tier routes to the internet gateway"
     )
