@@ -412,6 +412,10 @@ def secret_rotated(secret: str) -> dict:
     }
 
 
+def logging_executions(stage: dict) -> None:
+    stage["default_route_settings"]["logging_level"] = "INFO"  # what a WebSocket stage can set
+
+
 def through_a_transit_gateway(route: dict) -> None:
     del route["gateway_id"]
     route["transit_gateway_id"] = "tgw-0123456789abcdef0"
@@ -447,6 +451,10 @@ DECLINED_CONTROLS = (
         "CKV2_AWS_62", "intakeiq", "data", BUCKET, add_linked("aws_s3_bucket_notification", bucket_notifying)
     ),
     DeclinedControl("CKV2_HIPAA_24", "intakeiq", "data", BUCKET, object_locked),
+    # an HTTP API has no execution logs
+    DeclinedControl(
+        "CKV_HIPAA_25", "medisync", "compute", "aws_apigatewayv2_stage.api-default", edit_subject(logging_executions)
+    ),
     # a value issued outside AWS (the platform cannot rotate it)
     DeclinedControl(
         "CKV2_AWS_57", "medisync", "security", "aws_secretsmanager_secret.secret-api-key",

@@ -102,6 +102,10 @@ CASES = [
     # a bucket without Object Lock, one with Object Lock but no configuration, one whose
     # configuration sets no default retention
     ("CKV2_HIPAA_24", "s3_default_object_lock/fail", 0, 3),
+    # a WebSocket stage logging INFO, a REST API's method settings logging ERROR
+    ("CKV_HIPAA_25", "api_gateway_execution_logging/pass", 2, 0),
+    # an HTTP API stage (no logging level), a WebSocket stage with logging OFF, method settings without one
+    ("CKV_HIPAA_25", "api_gateway_execution_logging/fail", 0, 3),
 ]
 
 

@@ -72,6 +72,15 @@ def only_the_public_tier_routes_to_the_gateway(env: Synthesized, a: Accepted) ->
     return ""
 
 
+def stage_logs_to_encrypted_group(env: Synthesized, a: Accepted) -> str:
+    destination = env.resources(a.layer, a.resource_type)[a.name].get("access_log_settings", {}).get("destination_arn")
+    groups = env.resources(a.layer, "aws_cloudwatch_log_group")
+    group = next((g for name, g in groups.items() if destination == f"${{aws_cloudwatch_log_group.{name}.arn}}"), None)
+    if group is None or not group.get("kms_key_id"):
+        return "the stage writes no access log to an encrypted log group"
+    return ""
+
+
 def bucket_versioned(env: Synthesized, a: Accepted) -> str:
     versioning = referencing(env, a.layer, "aws_s3_bucket_versioning", a.address)
     if versioning and versioning[0]["versioning_configuration"]["status"] == "Enabled":
@@ -169,6 +178,11 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
     ),
     ("CKV_AWS_144", re.compile(r"versioning, the lifecycle and RDS backups"), bucket_versioned),
     ("CKV2_HIPAA_24", re.compile(r"protected by versioning instead"), bucket_versioned),
+    (
+        "CKV_HIPAA_25",
+        re.compile(r"access log of every request to its encrypted log group"),
+        stage_logs_to_encrypted_group,
+    ),
     (
         "CKV_HIPAA_23",
         re.compile(r"private and isolated tiers' route tables have no route to the gateway"),
@@ -272,3 +286,13 @@ def test_the_public_tier_claim_fails_when_a_private_subnet_routes_to_the_gateway
         claim_of(claim)(broken, claim)
         == "a route table of a subnet outside the public tier routes to the internet gateway"
     )
+
+
+def test_the_access_log_claim_fails_without_the_stages_log(medisync) -> None:
+    import copy
+
+    broken = copy.deepcopy(medisync)
+    (claim,) = [a for a in acceptances(broken) if a.check_id == "CKV_HIPAA_25"]
+    assert claim_of(claim)(broken, claim) == ""
+    del broken.stacks[claim.layer]["resource"][claim.resource_type][claim.name]["access_log_settings"]
+    assert claim_of(claim)(broken, claim) == "the stage writes no access log to an encrypted log group"
