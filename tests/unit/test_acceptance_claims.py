@@ -281,10 +281,11 @@ def test_the_public_tier_claim_fails_when_a_private_subnet_routes_to_the_gateway
         "destination_cidr_block": "0.0.0.0/0",
         "gateway_id": next(f"${{aws_internet_gateway.{name}.id}}" for name in resources["aws_internet_gateway"]),
     }
-    (claim,) = [a for a in acceptances(broken) if a.check_id == "CKV_HIPAA_23"]
-    assert (
-        claim_of(claim)(broken, claim)
-        == "a route table of a subnet outside the public tier routes to the internet gateway"
+    claims = [a for a in acceptances(broken) if a.check_id == "CKV_HIPAA_23"]  # the route, and its table for plans
+    assert {a.resource_type for a in claims} == {"aws_route", "aws_route_table"}
+    assert all(
+        claim_of(a)(broken, a) == "a route table of a subnet outside the public tier routes to the internet gateway"
+        for a in claims
     )
 
 
