@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import FrameType
 
 CANCEL_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -54,8 +54,9 @@ def _handle(number: int, _frame: FrameType | None) -> None:
 
 @contextmanager
 def forwarded_to_runs() -> Iterator[None]:
-    """In the main thread, while other threads run Terraform: the job's signals reach their runs.
-    Python calls signal handlers in the main thread only, so a run in a worker thread cannot set one."""
+    """In the main thread: SIGINT and SIGTERM reach every run under way, in any thread. A run in the
+    main thread holds it itself; a caller whose runs are in worker threads holds it around them, as
+    Python calls signal handlers in the main thread only."""
     previous = {number: signal.signal(number, _handle) for number in CANCEL_SIGNALS}
     try:
         yield
@@ -72,7 +73,7 @@ class OneInterrupt:
         self.say = say
         self._already = len(RECEIVED)
         self._process: subprocess.Popen | None = None
-        self._previous: dict[int, object] = {}
+        self._handlers = ExitStack()
 
     @property
     def interrupted(self) -> bool:
@@ -97,12 +98,10 @@ class OneInterrupt:
         with _ACTIVE_LOCK:
             _ACTIVE.append(self)
         if threading.current_thread() is threading.main_thread():  # only the main thread may set handlers
-            self._previous = {number: signal.signal(number, _handle) for number in CANCEL_SIGNALS}
+            self._handlers.enter_context(forwarded_to_runs())
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        for number, handler in self._previous.items():
-            signal.signal(number, handler)
-        self._previous = {}
+        self._handlers.close()
         with _ACTIVE_LOCK:
             _ACTIVE.remove(self)

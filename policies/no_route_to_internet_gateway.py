@@ -14,9 +14,8 @@ from typing import Any
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
+from policies.ingress import THE_INTERNET
 from policies.parsed import as_list, value
-
-EVERYWHERE = ("0.0.0.0/0", "::/0")
 
 
 def _to_internet_gateway(gateway: Any) -> bool:
@@ -26,7 +25,7 @@ def _to_internet_gateway(gateway: Any) -> bool:
 
 def _unrestricted(route: dict[str, Any], *destination_fields: str) -> bool:
     destinations = {str(value(route.get(field))) for field in destination_fields}
-    return bool(destinations & set(EVERYWHERE)) and _to_internet_gateway(route.get("gateway_id"))
+    return bool(destinations & set(THE_INTERNET)) and _to_internet_gateway(route.get("gateway_id"))
 
 
 class NoRouteToInternetGateway(BaseResourceCheck):

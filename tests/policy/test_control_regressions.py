@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -316,19 +317,29 @@ def provisioned_without_scaling(resource: dict) -> None:
 
 @dataclass(frozen=True)
 class LayerControl:
+    """A control the platform builds: the layer as built passes, and with `change` (which removes the
+    control) it fails."""
+
     check_id: str
     environment: str
     layer: str
     subject: str  # the resource the check reports on, as type.name
-    remove_control: Callable[[dict, str], None]
+    change: Callable[[dict, str], None]
+    DECLINED: ClassVar[bool] = False
 
     @property
     def case(self) -> str:
-        return f"{self.check_id}-{self.subject}".replace("_", "-").replace(".", "-").lower()
+        declined = "declined-" if self.DECLINED else ""
+        return f"{declined}{self.check_id}-{self.subject}".replace("_", "-").replace(".", "-").lower()
 
     @property
     def name(self) -> str:
         return self.subject.split(".", 1)[1]
+
+    def compliant_and_broken(self, as_built: dict) -> tuple[dict, dict]:
+        changed = copy.deepcopy(as_built)
+        self.change(changed, self.subject)
+        return (changed, as_built) if self.DECLINED else (as_built, changed)
 
 
 BUCKET = "aws_s3_bucket.insurance-cards"
@@ -421,25 +432,13 @@ def through_a_transit_gateway(route: dict) -> None:
     route["transit_gateway_id"] = "tgw-0123456789abcdef0"
 
 
-@dataclass(frozen=True)
-class DeclinedControl:
+class DeclinedControl(LayerControl):
     """A control the platform does not build where the check looks (the finding is accepted next to
-    the resource with its reason): the layer as built fails, and with the control added it passes,
-    so the check sees this project's form and the acceptance is what stands between it and the gate."""
+    the resource with its reason): the layer as built fails, and with `change` (which adds the
+    control) it passes, so the check sees this project's form and the acceptance is what stands
+    between it and the gate."""
 
-    check_id: str
-    environment: str
-    layer: str
-    subject: str
-    add_control: Callable[[dict, str], None]
-
-    @property
-    def case(self) -> str:
-        return f"declined-{self.check_id}-{self.subject}".replace("_", "-").replace(".", "-").lower()
-
-    @property
-    def name(self) -> str:
-        return self.subject.split(".", 1)[1]
+    DECLINED = True
 
 
 DECLINED_CONTROLS = (
@@ -479,20 +478,10 @@ def layer_verdicts(
     """(case directory, resource address, check id) -> PASSED/FAILED, from one checkov run."""
     environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal}
     scan_root = tmp_path_factory.mktemp("layer-control-regressions")
-    cases: list[tuple[str, dict, dict]] = []
-    for control in LAYER_CONTROLS:
-        compliant = environments[control.environment].stacks[control.layer]
-        broken = copy.deepcopy(compliant)
-        control.remove_control(broken, control.subject)
-        cases.append((control.case, compliant, broken))
-    for control in DECLINED_CONTROLS:
-        broken = environments[control.environment].stacks[control.layer]
-        compliant = copy.deepcopy(broken)
-        control.add_control(compliant, control.subject)
-        cases.append((control.case, compliant, broken))
-    for case, compliant, broken in cases:
+    for control in (*LAYER_CONTROLS, *DECLINED_CONTROLS):
+        compliant, broken = control.compliant_and_broken(environments[control.environment].stacks[control.layer])
         for variant, stack in (("compliant", compliant), ("broken", broken)):
-            directory = scan_root / "cases" / f"{variant}-{case}"
+            directory = scan_root / "cases" / f"{variant}-{control.case}"
             directory.mkdir(parents=True)
             (directory / "cdk.tf.json").write_text(json.dumps(stack))
     checks = tuple(sorted({c.check_id for c in (*LAYER_CONTROLS, *DECLINED_CONTROLS)}))
