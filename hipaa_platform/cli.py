@@ -395,10 +395,14 @@ def deploy_local(
                             runs[name] = future.result()
                         except UserError as error:
                             failures.append(f"{prefix(name)}{error}")
+            resends = list(emulator.resends)
     except UserError as error:
         _fail(error)
     for name, layer_runs in runs.items():
         _report_emulator_run(name, layer_runs, skipped[name])
+    console.print(f"re-sent requests answered from their first attempt (emulator.ResentRequests): {len(resends)}")
+    for resend in resends:
+        console.print(f"  {resend.service} {resend.operation}: {resend.seconds_after_first:.1f} s after it")
     console.print(f"attributes handled differently on the emulator only: {len(ATTRIBUTE_GAPS_ON_EMULATOR)}")
     for gap in ATTRIBUTE_GAPS_ON_EMULATOR:
         how = "left unset" if gap.omitted else "ignored on re-plan"

@@ -7,16 +7,20 @@ import datetime
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import socket
 import ssl
 import string
 import tempfile
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from hipaa_platform import terraform
 from hipaa_platform.bootstrap import bootstrap_state_bucket
@@ -32,6 +36,8 @@ EMULATOR_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulator", "AWS_SECRET_ACCESS_KEY"
 class Emulator:
     endpoint: str
     ca_bundle: Path
+    # re-sent requests answered from their first attempt (ResentRequests), for the run's report
+    resends: list[Resend] = field(default_factory=list, compare=False)
 
     def boto_kwargs(self) -> dict[str, str]:
         return {
@@ -104,6 +110,102 @@ class BackupListTagsPath:
         return self.app(environ, start_response)
 
 
+@dataclass
+class _Answer:
+    """What moto answered one SDK invocation (its first attempt that completed)."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    status: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes | None = None  # None: not kept (failed, or too large to keep)
+    answered_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Resend:
+    """One re-sent request answered from its first attempt."""
+
+    service: str
+    operation: str
+    first_status: str
+    seconds_after_first: float
+
+
+class ResentRequests:
+    """An SDK re-sends a request it got no answer to, with the same `amz-sdk-invocation-id` and a
+    higher `attempt=` in `amz-sdk-request`. Under load on a 2-core machine it sometimes re-sent a
+    call the emulator had already carried out, and moto carries a non-idempotent call out again
+    (seen: `RevokeSecurityGroupEgress` of a new group's default rule answered
+    InvalidPermission.NotFound, an ELBv2 `CreateRule` PriorityInUse, each failing a deployment).
+    This answers a re-sent request with what moto answered its first attempt, once that attempt
+    succeeded (waiting for it if it is still running); a new invocation of the same call, a request
+    without an invocation id, and a re-send after a failed attempt reach moto as before."""
+
+    KEPT_INVOCATIONS = 4096
+    LARGEST_KEPT_BODY = 1 << 20
+    WAIT_FOR_FIRST_ATTEMPT_S = 300.0
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[str, _Answer] = OrderedDict()
+        self.replayed: list[Resend] = []
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if not invocation:
+            return self.app(environ, start_response)
+        with self._lock:
+            earlier = self._answers.get(invocation)
+            if earlier is None:
+                answer = self._answers[invocation] = _Answer()
+                while len(self._answers) > self.KEPT_INVOCATIONS:
+                    self._answers.popitem(last=False)
+        if earlier is not None:
+            earlier.done.wait(self.WAIT_FOR_FIRST_ATTEMPT_S)
+            if earlier.body is not None:
+                self.replayed.append(_resend(environ, earlier))
+                start_response(earlier.status, list(earlier.headers))
+                return [earlier.body]
+            answer = _Answer()  # the first attempt failed: this one is carried out and kept instead
+            with self._lock:
+                self._answers[invocation] = answer
+        try:
+            return self._answered(environ, start_response, answer)
+        finally:
+            answer.done.set()
+
+    def _answered(self, environ: dict, start_response: Callable, answer: _Answer) -> list[bytes]:
+        def keep_status(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable:
+            answer.status, answer.headers = status, list(headers)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        result = self.app(environ, keep_status)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+        if answer.status[:1] == "2" and len(body) <= self.LARGEST_KEPT_BODY:
+            answer.body, answer.answered_at = body, time.monotonic()
+        return [body]
+
+
+def _resend(environ: dict, first: _Answer) -> Resend:
+    """The re-sent call's service (from its signature's scope) and operation (its JSON target, or the
+    query protocol's Action), for the run's report."""
+    scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
+    operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
+    if not operation:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length).decode(errors="replace") if length else ""
+        path = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+        operation = parse_qs(body).get("Action", [""])[0] or path
+    return Resend(scope.group(1) if scope else "?", operation, first.status, time.monotonic() - first.answered_at)
+
+
 def distinct_rds_resource_ids() -> None:
     """moto gives every RDS instance the same `DbiResourceId`, and the AWS provider finds an
     instance by that id after each modify. With two stages' databases in one account it finds two
@@ -141,10 +243,11 @@ def running_emulator() -> Iterator[Emulator]:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         port = free_loopback_port()
+        resent = ResentRequests(BackupListTagsPath(DomainDispatcherApplication(create_backend_app)))
         server = make_server(
             LOOPBACK,
             port,
-            BackupListTagsPath(DomainDispatcherApplication(create_backend_app)),
+            resent,
             threaded=True,
             request_handler=MotoRequestHandler,
             ssl_context=context,
@@ -152,7 +255,7 @@ def running_emulator() -> Iterator[Emulator]:
         thread = threading.Thread(target=server.serve_forever, name="aws-emulator", daemon=True)
         thread.start()
         try:
-            yield Emulator(endpoint=f"https://{LOOPBACK}:{port}", ca_bundle=cert)
+            yield Emulator(endpoint=f"https://{LOOPBACK}:{port}", ca_bundle=cert, resends=resent.replayed)
         finally:
             server.shutdown()
             thread.join(timeout=10)

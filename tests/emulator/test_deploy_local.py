@@ -64,11 +64,11 @@ EXPECTED_OUTPUT = {
 }
 
 
-# With every deployment of the suite side by side on two cores, a deployment sometimes fails under
-# load (seen: an ELBv2 CreateRule answered PriorityInUse on a fresh listener, the provider's SDK
-# having re-sent a create the emulator had already carried out; in one fresh-clone run three of
-# six failed once). A rerun starts from a fresh emulator with less beside it; a real defect fails
-# every attempt.
+# With every deployment of the suite side by side on two cores, a deployment sometimes failed under
+# load: the provider's SDK re-sent a call the emulator had already carried out (an ELBv2 CreateRule
+# answered PriorityInUse, a default egress rule revoked twice). The emulator now answers a re-send
+# from its first attempt (emulator.ResentRequests); the rerun stays for what load may still break.
+# It starts from a fresh emulator with less beside it; a real defect fails every attempt.
 # IntakeIQ's deployment is test_deployed_intakeiq.py's: every layer of its file, with a second
 # service, applied, re-planned with no changes and destroyed, then reviewed, drifted and cancelled.
 # A second deployment of the same file here would cost the suite its CPU and cover nothing more.
@@ -93,6 +93,7 @@ def test_deploy_local(environments: tuple[str, ...], tmp_path) -> None:
         for text in EXPECTED_OUTPUT.get(name, ()):
             assert text in output
     assert "created as its owner would" not in output  # each group holds its owner: nothing stood in for it
+    assert "re-sent requests answered from their first attempt" in output
 
 
 def test_the_stages_of_one_base_deploy_into_one_account() -> None:
