@@ -181,10 +181,13 @@ class RuleOutcome:
 VERDICT_ORDER = ("fail", "accepted", "pass", "no resources", "gap", "not applicable")
 
 
-def evaluate_pack(pack: HipaaPack, results: list[dict], acceptances: list) -> list[RuleOutcome]:
+def evaluate_pack(
+    pack: HipaaPack, results: list[dict], acceptances: list, addresses: dict[tuple[str, str], str] | None = None
+) -> list[RuleOutcome]:
     """Each rule's verdict from checkov's PASSED and FAILED results and the environment's declared
-    acceptances."""
+    acceptances; `addresses` (gate.resource_addresses) names each resource by its type."""
     declared = by_key(acceptances)
+    addresses = addresses or {}
     by_check: dict[str, list[dict]] = {}
     for result in results:
         by_check.setdefault(result["check_id"], []).append(result)
@@ -197,11 +200,12 @@ def evaluate_pack(pack: HipaaPack, results: list[dict], acceptances: list) -> li
         for check in rule.checks:
             for result in by_check.get(check, []):
                 layer = result["file_path"].strip("/").split("/")[0]
-                where = f"{layer}:{result['resource']}"
+                logical_id = result["resource"].split(".", 1)[1]
+                where = f"{layer}:{addresses.get((layer, logical_id), result['resource'])}"
                 if result["check_result"]["result"] == "PASSED":
                     outcome.passed.append(where)
                     continue
-                acceptance = declared.get((layer, result["resource"].split(".", 1)[1], check))
+                acceptance = declared.get((layer, logical_id, check))
                 if acceptance:
                     outcome.accepted.append((where, check, acceptance.reason))
                 else:
@@ -236,12 +240,12 @@ def render_report(environment: str, outcomes: list[RuleOutcome]) -> str:
 
 def compliance_report(environment: str, outdir: Path, report_dir: Path) -> tuple[list[RuleOutcome], dict[str, Path]]:
     """Run the pack's checks over one synthesized environment; write markdown and JSON."""
-    from hipaa_platform.gate import check_results, collect_acceptances, run_checkov
+    from hipaa_platform.gate import check_results, collect_acceptances, resource_addresses, run_checkov
 
     pack = load_pack()
     acceptances = collect_acceptances(outdir)
     reports = run_checkov(outdir / "stacks", report_dir / "checkov", checks=tuple(sorted(pack.enforcing_checks())))
-    outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances)
+    outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances, resource_addresses(outdir))
     written = {"markdown": report_dir / "compliance.md", "json": report_dir / "compliance.json"}
     written["markdown"].write_text(render_report(environment, outcomes))
     document = {"environment": environment, "pack": pack.source.model_dump(), "rules": [o.as_json() for o in outcomes]}

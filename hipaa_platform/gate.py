@@ -87,6 +87,17 @@ def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: st
     return acceptances
 
 
+def resource_addresses(outdir: Path, layers: tuple[str, ...] = LAYERS) -> dict[tuple[str, str], str]:
+    """`<type>.<logical id>` by (layer, logical id): checkov names a resource `resource.<id>` in
+    the results of resource checks on Terraform JSON, and a report should name its type."""
+    addresses = {}
+    for layer in layers:
+        document = json.loads(stack_file(outdir, layer).read_text())
+        for resource_type, resources in document.get("resource", {}).items():
+            addresses.update({(layer, name): f"{resource_type}.{name}" for name in resources})
+    return addresses
+
+
 def run_checkov(
     scan_root: Path,
     report_dir: Path,

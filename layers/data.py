@@ -9,7 +9,6 @@ from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
@@ -31,6 +30,7 @@ from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.rds_instance import RdsInstance
 from modules.redis_replication_group import RedisReplicationGroup
+from modules.role_policy import role_policy
 from modules.s3_bucket import SecureBucket
 from modules.serverless_cache import ServerlessRedis
 
@@ -326,7 +326,7 @@ class DataLayer(LayerStack):
         if not statements:
             return
         only_buckets = not service.permissions and service.sends_mail != "api"
-        IamRolePolicy(
+        role_policy(
             self,
             f"task-buckets-{service.container_name}" if only_buckets else f"task-{service.container_name}",
             name="application-buckets" if only_buckets else "application-permissions",

@@ -10,7 +10,6 @@ from cdktf_cdktf_provider_aws.codestarconnections_connection import Codestarconn
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
@@ -24,6 +23,7 @@ from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery,
 from modules.github_deploy_role import github_deploy_role
 from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
+from modules.role_policy import role_policy
 from modules.s3_bucket import SecureBucket
 
 GITHUB = "github"  # key of the one GitHub deploy role or connection in its contract map
@@ -228,6 +228,6 @@ class PipelineLayer(LayerStack):
             assume_role_policy=service_trust(service, account_id=self.account),
         )
         if statements:
-            IamRolePolicy(self, f"{purpose}-permissions", name="service-delivery", role=role.id,
+            role_policy(self, f"{purpose}-permissions", name="service-delivery", role=role.id,
                           policy=policy_document(*statements))  # fmt: skip
         return role

@@ -10,13 +10,13 @@ from cdktf_cdktf_provider_aws.cloudtrail import (
     CloudtrailAdvancedEventSelectorFieldSelector,
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from hipaa_platform.config import CloudTrail, ObjectLock
 from hipaa_platform.naming import Namer
 from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
+from modules.role_policy import role_policy
 from modules.s3_bucket import SecureBucket
 
 DAYS_PER_YEAR = 365
@@ -79,7 +79,7 @@ class AuditTrail(Construct):
             description="CloudTrail delivers events to its encrypted log group",
             assume_role_policy=service_trust("cloudtrail.amazonaws.com", account_id=account, source_arn=trail_arn),
         )
-        IamRolePolicy(
+        role_policy(
             self,
             "delivery",
             name="deliver-trail-events",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from hipaa_platform.naming import Namer
 from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
+from modules.role_policy import role_policy
 
 
 class VpcFlowLogs(Construct):
@@ -46,7 +46,7 @@ class VpcFlowLogs(Construct):
                 source_arn=f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*",
             ),
         )
-        IamRolePolicy(
+        role_policy(
             self,
             "delivery",
             name="deliver-flow-logs",

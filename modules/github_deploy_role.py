@@ -7,7 +7,6 @@ from __future__ import annotations
 from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from hipaa_platform.config import Environment
@@ -15,6 +14,7 @@ from hipaa_platform.contracts import by_name
 from hipaa_platform.naming import Namer
 from modules.github_oidc import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
 from modules.iam import Statement, policy_document
+from modules.role_policy import role_policy
 
 
 def github_deploy_role(
@@ -42,7 +42,7 @@ def github_deploy_role(
             )
         ),
     )
-    IamRolePolicy(
+    role_policy(
         scope,
         "deploy-permissions",
         name="push-images-and-roll-services",

@@ -4,18 +4,18 @@ containers name; with ECS Exec, the task role opens the SSM channel and writes t
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from hipaa_platform.config import Service
 from modules.iam import Statement, policy_document
+from modules.role_policy import role_policy
 from modules.service_roles import EXECUTE_COMMAND_ACTIONS
 
 
 def pull_and_log_grant(
     scope: Construct, spec: Service, *, role_name: str, repository_arn: str, log_group_arns: list[str]
 ) -> None:
-    IamRolePolicy(
+    role_policy(
         scope,
         f"execution-pull-and-log-{spec.container_name}",
         name="pull-image-and-write-logs",
@@ -40,7 +40,7 @@ def data_secrets_grant(
     scope: Construct, spec: Service, *, role_name: str, secrets: dict[str, str], region: str
 ) -> None:
     """`secrets`: ARN -> its KMS key, for the data-layer secrets (@database, @cache) the containers name."""
-    IamRolePolicy(
+    role_policy(
         scope,
         f"execution-data-secrets-{spec.container_name}",
         name="read-data-secrets",
@@ -72,7 +72,7 @@ def execute_command_grant(
             ),
             Statement(sid="DecryptSession", actions=("kms:Decrypt",), resources=(kms_key_arn,)),
         ]
-    IamRolePolicy(
+    role_policy(
         scope,
         f"task-exec-{spec.container_name}",
         name="ecs-exec-sessions",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Environment, Service
 from hipaa_platform.naming import Namer
 from hipaa_platform.tagging import ENVIRONMENT_TAG
 from modules.iam import Statement, policy_document, service_trust
+from modules.role_policy import role_policy
 
 # What ECS itself does with a task role once ECS Exec is on; part of every boundary.
 EXECUTE_COMMAND_ACTIONS = (
@@ -125,7 +125,7 @@ class ServiceRoles(Construct):
         )
 
     def grant_phi_encryption_and_metrics(self, default_key: str) -> None:
-        IamRolePolicy(
+        role_policy(
             self,
             "task-kms-metrics",
             name="phi-field-encryption-and-metrics",
@@ -183,7 +183,7 @@ class ServiceRoles(Construct):
                     conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{env.region}.amazonaws.com"}},
                 ),
             ]
-        IamRolePolicy(
+        role_policy(
             self,
             "execution-secrets",
             name="read-secure-parameters" if not secrets else "read-secrets",

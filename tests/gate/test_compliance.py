@@ -36,12 +36,18 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     assert rules["securityhub-enabled"].verdict == "pass"
     ports = rules["vpc-sg-open-only-to-authorized-ports"]
     assert ports.verdict == "accepted"
-    # checkov names security-group resources `resource.<name>` in Terraform JSON
-    assert [(r.rsplit(".", 1)[1], c) for r, c, _ in ports.accepted] == [("sg-alb-in-80", "CKV_HIPAA_22")]
+    # checkov names these `resource.<name>`; the report names their type
+    assert [(r, c) for r, c, _ in ports.accepted] == [
+        ("security:aws_vpc_security_group_ingress_rule.sg-alb-in-80", "CKV_HIPAA_22")
+    ]
     routes = rules["no-unrestricted-route-to-igw"]
     assert routes.verdict == "accepted"
-    assert [(r.rsplit(".", 1)[1], c) for r, c, _ in routes.accepted] == [("network-public-default", "CKV_HIPAA_23")]
-    assert rules["iam-no-inline-policy-check"].verdict == "gap"
+    assert [(r, c) for r, c, _ in routes.accepted] == [("networking:aws_route.network-public-default", "CKV_HIPAA_23")]
+    # Every role policy is inline by design and accepts the rule next to itself.
+    inline = rules["iam-no-inline-policy-check"]
+    assert inline.verdict == "accepted" and not inline.failed
+    assert {r.split(":", 1)[1].split(".", 1)[0] for r, _, _ in inline.accepted} == {"aws_iam_role_policy"}
+    assert all("Inline by design" in why for _, _, why in inline.accepted)
     report = json.loads(written["json"].read_text())
     assert report["environment"] == "intakeiq" and len(report["rules"]) == 130
     assert "| `s3-default-encryption-kms` |" in written["markdown"].read_text()

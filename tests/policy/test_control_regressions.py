@@ -432,6 +432,16 @@ def through_a_transit_gateway(route: dict) -> None:
     route["transit_gateway_id"] = "tgw-0123456789abcdef0"
 
 
+def as_managed_policy(stack: dict, subject: str) -> None:
+    resource_type, name = subject.split(".", 1)
+    inline = stack["resource"][resource_type].pop(name)
+    stack["resource"].setdefault("aws_iam_policy", {})[name] = {"name": inline["name"], "policy": inline["policy"]}
+    stack["resource"].setdefault("aws_iam_role_policy_attachment", {})[name] = {
+        "role": inline["role"],
+        "policy_arn": f"${{aws_iam_policy.{name}.arn}}",
+    }
+
+
 class DeclinedControl(LayerControl):
     """A control the platform does not build where the check looks (the finding is accepted next to
     the resource with its reason): the layer as built fails, and with `change` (which adds the
@@ -463,6 +473,10 @@ DECLINED_CONTROLS = (
     DeclinedControl(
         "CKV_HIPAA_23", "intakeiq", "networking", "aws_route.network-public-default",
         edit_subject(through_a_transit_gateway),
+    ),
+    # the role's permissions as a managed policy (the role then attaches it)
+    DeclinedControl(
+        "CKV_HIPAA_26", "intakeiq", "security", "aws_iam_role_policy.flow-logs-delivery", as_managed_policy
     ),
     # the flow log is built in the security layer; checkov scans one layer at a time
     DeclinedControl(

@@ -106,6 +106,10 @@ CASES = [
     ("CKV_HIPAA_25", "api_gateway_execution_logging/pass", 2, 0),
     # an HTTP API stage (no logging level), a WebSocket stage with logging OFF, method settings without one
     ("CKV_HIPAA_25", "api_gateway_execution_logging/fail", 0, 3),
+    # a managed policy attached to a role
+    ("CKV_HIPAA_26", "iam_no_inline_policy/pass", 1, 0),
+    # a role policy, a user policy, a group policy
+    ("CKV_HIPAA_26", "iam_no_inline_policy/fail", 0, 3),
 ]
 
 
