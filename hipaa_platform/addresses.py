@@ -4,7 +4,8 @@ cdktf names a nested resource after its construct path plus a hash of that path
 (`aws_db_instance.database_this_C19B65FA`). A reviewer reads these names in every plan and types
 them into ALLOW_REPLACE, so each layer names its resources from the path alone, joined by `-`,
 without the hash and without the `this` a module gives its main resource
-(`aws_db_instance.database`). Two resources that would get the same address fail the synthesis.
+(`aws_db_instance.database`), renaming them in the synthesized JSON (`readable_addresses`). Two
+resources that would get the same address fail the synthesis.
 
 An address only changes when its construct path changes. When one does, `moved/<environment>.json`
 records the old and the new address per layer (`python -m hipaa_platform record-moves`), and each
@@ -18,8 +19,6 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from cdktf import TerraformElement
 
 from hipaa_platform import MOVES_FILE
 from hipaa_platform.errors import ConfigError
@@ -38,19 +37,60 @@ def readable_name(segments: list[str]) -> str:
     return name if name[:1].isalpha() or name[:1] == "_" else f"_{name}"
 
 
-class ReadableIds:
-    """Allocates one stack's logical ids (TerraformStack's hook) and refuses duplicates."""
+class DuplicateAddress(RuntimeError):
+    """Two constructs whose paths would give one address."""
 
-    def __init__(self) -> None:
-        self.paths: dict[tuple[type, str], str] = {}
 
-    def allocate(self, element: TerraformElement) -> str:
-        path = element.to_string()  # the construct path; one jsii call where node.path takes two
-        name = readable_name(path.split("/")[1:])  # the first segment is the stack
-        other = self.paths.setdefault((type(element), name), path)
-        if other != path:
-            raise RuntimeError(f"{path} and {other} would share the address {name}; give one another id")
-        return name
+_ANY_REFERENCE = re.compile(r"(?<![A-Za-z0-9_.-])((?:data\.)?[a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def readable_addresses(stack_json: dict) -> dict:
+    """One synthesized layer with each resource and data source renamed from cdktf's logical id to
+    its readable name (from the construct path in its metadata), and every reference to it with it.
+    Done on the JSON after synthesis: naming each element while cdktf synthesizes is a call into the
+    provider bindings and back per element, about a third of the synthesis. Raises
+    DuplicateAddress when two paths give one name."""
+    renamed: dict[str, str] = {}  # "type.old" or "data.type.old" -> new name
+    for block, prefix in (("resource", ""), ("data", "data.")):
+        for kind, elements in stack_json.get(block, {}).items():
+            paths: dict[str, str] = {}
+            for old, body in elements.items():
+                path = body.get("//", {}).get("metadata", {}).get("path")
+                if not path:
+                    continue
+                name = readable_name(path.split("/")[1:])  # the first segment is the stack
+                other = paths.setdefault(name, path)
+                if other != path:
+                    raise DuplicateAddress(f"{path} and {other} would share the address {name}; give one another id")
+                if name != old:
+                    renamed[f"{prefix}{kind}.{old}"] = name
+    if not renamed:
+        return stack_json
+
+    def reference(match: re.Match) -> str:
+        name = renamed.get(f"{match[1]}.{match[2]}")
+        return f"{match[1]}.{name}" if name else match[0]
+
+    def rewrite(value: object) -> object:
+        if isinstance(value, str):
+            return _ANY_REFERENCE.sub(reference, value) if "." in value else value
+        if isinstance(value, list):
+            return [rewrite(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rewrite(v) for k, v in value.items()}
+        return value
+
+    document = rewrite(stack_json)
+    for block, prefix in (("resource", ""), ("data", "data.")):
+        for kind, elements in document.get(block, {}).items():
+            renamed_elements = {}
+            for old, body in elements.items():
+                name = renamed.get(f"{prefix}{kind}.{old}", old)
+                if name != old:
+                    body["//"]["metadata"]["uniqueId"] = name
+                renamed_elements[name] = body
+            document[block][kind] = renamed_elements
+    return document
 
 
 def addresses_of(stack_json: dict) -> set[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cdktf import App, TerraformResource
 
-from hipaa_platform.addresses import check_moves, recorded_moves, write_moves
+from hipaa_platform.addresses import check_moves, readable_addresses, recorded_moves, write_moves
 from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
@@ -33,7 +33,9 @@ def synthesize(environment: Environment, target: Target, outdir: Path) -> BuildC
     app.synth()
     for layer in context.stacks:
         stack_dir = outdir / "stacks" / layer
-        stack_json = json.loads((stack_dir / "cdk.tf.json").read_text())
+        stack_file = stack_dir / "cdk.tf.json"
+        stack_json = readable_addresses(json.loads(stack_file.read_text()))
+        stack_file.write_text(json.dumps(stack_json, indent=2, ensure_ascii=False))
         moves = recorded_moves(environment.name, layer)
         write_moves(stack_dir, check_moves(layer, stack_json, moves, partial_target=target.is_emulator))
     return context

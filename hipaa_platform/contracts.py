@@ -59,6 +59,7 @@ def publish(stack: TerraformStack, outputs: LayerOutputs) -> None:
 def read(remote: TerraformRemoteState, contract: type[Outputs]) -> Outputs:
     hints = typing.get_type_hints(contract)
     values: dict[str, Any] = {}
+    remote_id = remote.friendly_unique_id  # asked once for every map output of the contract
     for spec in dataclasses.fields(contract):
         kind = hints[spec.name]
         if kind is str:
@@ -68,7 +69,7 @@ def read(remote: TerraformRemoteState, contract: type[Outputs]) -> Outputs:
         elif typing.get_origin(kind) is list:
             values[spec.name] = remote.get_list(spec.name)
         elif typing.get_origin(kind) is dict:
-            values[spec.name] = KeyedOutput(remote, spec.name)
+            values[spec.name] = KeyedOutput(remote_id, spec.name)
         else:
             raise TypeError(f"{contract.__name__}.{spec.name}: unsupported contract type {kind}")
     return contract(**values)
@@ -87,15 +88,17 @@ _ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 class KeyedOutput:
     """A map output of an upstream layer; `keyed[name]` reads the value under one name. Terraform
-    fails the plan when the upstream layer has no such name, so a missing item cannot pass unnoticed."""
+    fails the plan when the upstream layer has no such name, so a missing item cannot pass unnoticed.
 
-    def __init__(self, remote: TerraformRemoteState, output: str) -> None:
-        self._remote, self._output = remote, output
-        self._read: dict[str, str] = {}  # one jsii round trip per key, however often it is read
+    The value is the reference `remote.get_string("<output>.<name>")` would render, written here:
+    asking the bindings for it is a round trip per read, a sixth of what a service costs to synthesize."""
+
+    def __init__(self, remote_id: str, output: str) -> None:
+        """`remote_id`: the logical id of the upstream layer's remote state data source."""
+        self._output = output
+        self._prefix = f"data.terraform_remote_state.{remote_id}.outputs.{output}"
 
     def __getitem__(self, key: str) -> str:
-        if key not in self._read:
-            if not _ATTRIBUTE.match(key):
-                raise ValueError(f"{self._output}: {key!r} cannot key a contract map (letters, digits, '_' and '-')")
-            self._read[key] = self._remote.get_string(f"{self._output}.{key}")
-        return self._read[key]
+        if not _ATTRIBUTE.match(key):
+            raise ValueError(f"{self._output}: {key!r} cannot key a contract map (letters, digits, '_' and '-')")
+        return f"${{{self._prefix}.{key}}}"

@@ -12,7 +12,6 @@ from cdktf import (
     DataTerraformRemoteStateS3,
     LocalBackend,
     S3Backend,
-    TerraformElement,
     TerraformRemoteState,
     TerraformStack,
 )
@@ -20,7 +19,6 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from hipaa_platform import contracts
-from hipaa_platform.addresses import ReadableIds
 from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR, Skip
 from hipaa_platform.naming import Namer
@@ -58,7 +56,6 @@ class LayerStack(TerraformStack):
 
     def __init__(self, scope: Construct, context: BuildContext) -> None:
         super().__init__(scope, self.LAYER)
-        self._readable_ids = ReadableIds()
         self.context = context
         self.environment = context.environment
         self.namer = context.namer
@@ -66,10 +63,6 @@ class LayerStack(TerraformStack):
         self._remote_states: dict[str, TerraformRemoteState] = {}
         self._configure_provider()
         self._configure_backend()
-
-    def _allocate_logical_id(self, element: TerraformElement) -> str:
-        """Addresses from the construct path, without cdktf's hash (hipaa_platform.addresses)."""
-        return self._readable_ids.allocate(element)
 
     # -- contracts ---------------------------------------------------------------------------
     def read(self, contract: type[contracts.Outputs]) -> contracts.Outputs:

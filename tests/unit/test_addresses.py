@@ -10,11 +10,12 @@ import pytest
 from hipaa_platform import MOVES_FILE
 from hipaa_platform.addresses import (
     HASHED,
+    DuplicateAddress,
     Move,
-    ReadableIds,
     addresses_of,
     check_moves,
     match_moves,
+    readable_addresses,
     readable_name,
     recorded_moves,
     write_moves,
@@ -45,24 +46,48 @@ def test_a_name_is_the_path_without_the_main_resource() -> None:
     assert readable_name(["1st"]) == "_1st"
 
 
-def test_two_constructs_that_would_share_an_address_fail_the_synthesis() -> None:
+def _stack_json(build) -> dict:
     from cdktf import App, TerraformStack
+
+    stack = TerraformStack(App(), "layer")
+    build(stack)
+    return json.loads(json.dumps(stack.to_terraform()))
+
+
+def test_two_constructs_that_would_share_an_address_fail_the_synthesis() -> None:
     from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
     from constructs import Construct
 
-    class Stack(TerraformStack):
-        def __init__(self, scope: Construct) -> None:
-            super().__init__(scope, "layer")
-            self.ids = ReadableIds()
+    def build(stack) -> None:
+        SnsTopic(Construct(stack, "alarms"), "email", name="a")
+        SnsTopic(stack, "alarms-email", name="b")
 
-        def _allocate_logical_id(self, element):  # the hook LayerStack implements
-            return self.ids.allocate(element)
+    with pytest.raises(DuplicateAddress, match="would share the address alarms-email"):
+        readable_addresses(_stack_json(build))
 
-    stack = Stack(App())
-    SnsTopic(Construct(stack, "alarms"), "email", name="a")
-    SnsTopic(stack, "alarms-email", name="b")
-    with pytest.raises(Exception, match="would share the address alarms-email"):
-        stack.to_terraform()
+
+def test_a_renamed_resource_is_referred_to_by_its_new_name() -> None:
+    """cdktf's hashed id goes from the address and from every reference: values, depends_on, outputs."""
+    from cdktf import TerraformOutput
+    from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+    from cdktf_cdktf_provider_aws.kms_key import KmsKey
+    from constructs import Construct
+
+    def build(stack) -> None:
+        module = Construct(stack, "phi-key")
+        key = KmsKey(module, "this", description="PHI")
+        KmsAlias(module, "alias", name="alias/phi", target_key_id=key.id, depends_on=[key])
+        TerraformOutput(stack, "key_arn", value=key.arn)
+
+    synthesized = _stack_json(build)
+    assert HASHED.search(next(iter(synthesized["resource"]["aws_kms_key"])))  # cdktf's own id, before
+    readable = readable_addresses(synthesized)
+    assert list(readable["resource"]["aws_kms_key"]) == ["phi-key"]
+    alias = readable["resource"]["aws_kms_alias"]["phi-key-alias"]
+    assert alias["target_key_id"] == "${aws_kms_key.phi-key.id}"
+    assert alias["depends_on"] == ["aws_kms_key.phi-key"]
+    assert readable["output"]["key_arn"]["value"] == "${aws_kms_key.phi-key.arn}"
+    assert not HASHED.search(json.dumps(readable).replace('"uniqueId"', ""))
 
 
 OLD = {

@@ -101,3 +101,21 @@ def test_the_security_layers_certificate_is_from_acm(request, environment: str) 
     an ACM certificate's ARN: held here for every environment."""
     output = request.getfixturevalue(environment).stacks["security"]["output"]["certificate_arn"]
     assert re.fullmatch(r"\$\{aws_acm_certificate\.[^.}]+\.arn\}", output["value"]), output["value"]
+
+
+def test_a_keyed_read_renders_what_the_bindings_would() -> None:
+    """KeyedOutput writes the reference itself instead of asking the bindings for each key."""
+    import json
+
+    from cdktf import App, DataTerraformRemoteStateLocal, TerraformOutput, TerraformStack
+
+    from hipaa_platform.contracts import KeyedOutput
+
+    stack = TerraformStack(App(), "layer")
+    remote = DataTerraformRemoteStateLocal(stack, "security", path="security.tfstate")
+    TerraformOutput(stack, "asked", value=remote.get_string("task_role_arns.api"))
+    TerraformOutput(stack, "written", value=KeyedOutput(remote.friendly_unique_id, "task_role_arns")["api"])
+    outputs = json.loads(json.dumps(stack.to_terraform()))["output"]
+    assert outputs["written"]["value"] == outputs["asked"]["value"]
+    with pytest.raises(ValueError, match="cannot key a contract map"):
+        KeyedOutput("security", "task_role_arns")["two words"]
