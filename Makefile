@@ -110,10 +110,11 @@ format: setup
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+# --rerun-show-tracebacks: a deployment that passed on its rerun still prints why its first attempt failed
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=40
+	.venv/bin/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=40 --rerun-show-tracebacks
 
 test-fast: setup
 	.venv/bin/pytest -n 2 --dist loadgroup -m "not emulator and not validate"

@@ -68,7 +68,8 @@ EXPECTED_OUTPUT = {
 # load: the provider's SDK re-sent a call the emulator had already carried out (an ELBv2 CreateRule
 # answered PriorityInUse, a default egress rule revoked twice). The emulator now answers a re-send
 # from its first attempt (emulator.ResentRequests); the rerun stays for what load may still break.
-# It starts from a fresh emulator with less beside it; a real defect fails every attempt.
+# It starts from a fresh emulator with less beside it; a real defect fails every attempt. `make test`
+# prints each failed attempt's traceback (--rerun-show-tracebacks), so a passing rerun still says why.
 # IntakeIQ's deployment is test_deployed_intakeiq.py's: every layer of its file, with a second
 # service, applied, re-planned with no changes and destroyed, then reviewed, drifted and cancelled.
 # A second deployment of the same file here would cost the suite its CPU and cover nothing more.
