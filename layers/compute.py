@@ -133,6 +133,8 @@ class ComputeLayer(LayerStack):
         repositories: dict[str, EcrRepository] = {}
         blue: dict[str, LbTargetGroup] = {}
         green: dict[str, LbTargetGroup] = {}
+        # read once: every service names them (each read is a round trip into the bindings)
+        cluster_arn, cluster_name = cluster.arn, cluster.name
         for spec in compute.services:
             repository = container_repository(self, spec, env=env, namer=self.namer, kms_key_arn=security.kms_key_arn)
             log_group_name = self.namer.service_log_group(spec)
@@ -146,7 +148,7 @@ class ComputeLayer(LayerStack):
                 self,
                 f"service-{spec.container_name}",
                 config=spec,
-                cluster_arn=cluster.arn,
+                cluster_arn=cluster_arn,
                 image=f"{repository.repository_url}:{spec.image_tag}",
                 region=env.region,
                 log_group_name=log_group_name,
@@ -200,7 +202,7 @@ class ComputeLayer(LayerStack):
                     f"scaling-{spec.container_name}",
                     config=spec.autoscaling,
                     name=self.namer.for_service(spec.container_name),
-                    cluster_name=cluster.name,
+                    cluster_name=cluster_name,
                     service_name=service.name,
                     request_count_label=f"{alb.arn_suffix}/{target_groups[0].arn_suffix}",
                     queue_name=(
@@ -220,7 +222,7 @@ class ComputeLayer(LayerStack):
                 "api",
                 name=self.namer.name("api"),
                 config=compute.api_gateway,
-                listener_arn=alb.https.arn,
+                listener_arn=alb.https_arn,
                 server_name=env.security.certificate_domain,
                 subnet_ids=network.private_subnet_ids,
                 security_group_id=security.vpc_link_security_group_ids[API_GATEWAY],
@@ -232,8 +234,8 @@ class ComputeLayer(LayerStack):
 
         self.publish(
             ComputeOutputs(
-                cluster_name=cluster.name,
-                cluster_arn=cluster.arn,
+                cluster_name=cluster_name,
+                cluster_arn=cluster_arn,
                 service_names={name: s.name for name, s in services.items()},
                 service_arns={name: s.arn for name, s in services.items()},
                 log_group_names={name: s.log_group.name for name, s in services.items()},
@@ -241,8 +243,8 @@ class ComputeLayer(LayerStack):
                 repository_urls={name: r.repository_url for name, r in repositories.items()},
                 load_balancer_arn_suffix=alb.arn_suffix,
                 load_balancer_dns_name=alb.dns_name,
-                https_listener_arn=alb.https.arn,
-                test_listener_arns={TEST_LISTENER: alb.test.arn} if alb.test else {},
+                https_listener_arn=alb.https_arn,
+                test_listener_arns={TEST_LISTENER: alb.test_arn} if alb.test_arn else {},
                 target_group_arn_suffixes={name: t.arn_suffix for name, t in blue.items()},
                 blue_target_group_names={name: blue[name].name for name in green},
                 green_target_group_names={name: t.name for name, t in green.items()},

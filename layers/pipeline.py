@@ -177,6 +177,8 @@ class PipelineLayer(LayerStack):
         if connection is None:
             return None, {}
         registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
+        # read once: every service's pipeline names them (each read is a round trip into the bindings)
+        connection_arn, artifact_bucket, build_log_group = connection.arn, artifacts.name, build_logs.name
         pipelines = {}
         for spec in blue_green:
             delivery = BlueGreenDelivery(
@@ -198,10 +200,10 @@ class PipelineLayer(LayerStack):
                     ),
                 ),
                 roles=roles,
-                connection_arn=connection.arn,
-                artifact_bucket=artifacts.name,
+                connection_arn=connection_arn,
+                artifact_bucket=artifact_bucket,
                 kms_key_arn=pipeline_key,
-                build_log_group=build_logs.name,
+                build_log_group=build_log_group,
                 registry=registry,
                 build_secrets=build_secrets,
             )
@@ -212,7 +214,7 @@ class PipelineLayer(LayerStack):
                 "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
             )
             pipelines[spec.name] = delivery.pipeline.name
-        return connection.arn, pipelines
+        return connection_arn, pipelines
 
     def _secret_name(self, reference: str) -> str:
         """`name[:json-key]` of security.secrets -> its Secrets Manager name, the key kept."""

@@ -155,10 +155,11 @@ class BlueGreenDelivery(Construct):
             20,
         )
         app = CodedeployApp(self, "app", name=name, compute_platform="ECS")
+        self.app_name = app.name  # read once, used three times
         self.deployment_group = CodedeployDeploymentGroup(
             self,
             "deployment-group",
-            app_name=app.name,
+            app_name=self.app_name,
             deployment_group_name=name,
             deployment_config_name=config.deployment_config,
             service_role_arn=roles.deploy_role_arn,
@@ -238,7 +239,7 @@ class BlueGreenDelivery(Construct):
                             provider="CodeDeployToECS",
                             input_artifacts=["build_output"],
                             configuration={
-                                "ApplicationName": app.name,
+                                "ApplicationName": self.app_name,
                                 "DeploymentGroupName": self.deployment_group.deployment_group_name,
                                 "TaskDefinitionTemplateArtifact": "build_output",
                                 "TaskDefinitionTemplatePath": "taskdef.json",
@@ -262,4 +263,3 @@ class BlueGreenDelivery(Construct):
                 ),
             ],
         )
-        self.app_name = app.name

@@ -71,6 +71,9 @@ class HttpsLoadBalancer(Construct):
         self.arn = self.lb.arn
         self.arn_suffix = self.lb.arn_suffix
         self.dns_name = self.lb.dns_name
+        # read once: every service's path rules name these listeners
+        self.https_arn = self.https.arn
+        self.test_arn = self.test.arn if self.test else None
 
     def _https_listener(self, id: str, port: int, certificate_arn: str) -> LbListener:
         """HTTPS with the configured policy; anything no service routes claims gets a 404."""

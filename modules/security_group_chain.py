@@ -54,6 +54,7 @@ class SecurityGroups(Construct):
                 "the cache",
             )
         self.chain = SecurityGroupChain(alb=alb, database=database, services={}, cache=cache)
+        self._group_ids: dict[int, tuple[SecurityGroup, str]] = {}
         # Without NAT, S3 (and with it ECR's image layers) is reached through the gateway endpoint,
         # at S3's own addresses (the region's prefix list), not at addresses inside the VPC.
         networking = environment.networking
@@ -184,6 +185,14 @@ class SecurityGroups(Construct):
                            description=description, **peer)  # fmt: skip
         return group
 
+    def _id(self, group: SecurityGroup) -> str:
+        """A group's id, read from the bindings once: each read is a round trip, and every service's
+        rules name its own group and the load balancer's several times."""
+        key = id(group)
+        if key not in self._group_ids:
+            self._group_ids[key] = (group, group.id)  # the group is kept so its id() is not reused
+        return self._group_ids[key][1]
+
     def _service(self, service) -> SecurityGroup:
         env, chain = self.environment, self.chain
         https_egress = str(env.networking.vpc_cidr) if env.networking.air_gapped else "0.0.0.0/0"
@@ -199,25 +208,25 @@ class SecurityGroups(Construct):
         self._tcp_rule(
             f"{name}-in-from-alb",
             inbound=True,
-            group=sg.id,
+            group=self._id(sg),
             port=port,
             description=f"Container port {port} from the load balancer only",
-            referenced_security_group_id=chain.alb.id,
+            referenced_security_group_id=self._id(chain.alb),
         )
         self._tcp_rule(
             f"alb-out-to-{name}",
             inbound=False,
-            group=chain.alb.id,
+            group=self._id(chain.alb),
             port=port,
             description=f"Forward to {service.name} on its container port",
-            referenced_security_group_id=sg.id,
+            referenced_security_group_id=self._id(sg),
         )
         egress = self._https_egress()
         if service.sends_mail == "smtp":
             egress.append(("smtp", SES_SMTP_PORT, f"SES SMTP submission (STARTTLS) on {SES_SMTP_PORT}",
                            {"cidr_ipv4": https_egress}))  # fmt: skip
         for suffix, egress_port, description, peer in egress:
-            self._tcp_rule(f"{name}-out-{suffix}", inbound=False, group=sg.id, port=egress_port,
+            self._tcp_rule(f"{name}-out-{suffix}", inbound=False, group=self._id(sg), port=egress_port,
                            description=description, **peer)  # fmt: skip
         peers = []
         if "database" in service.connects_to:
@@ -230,17 +239,17 @@ class SecurityGroups(Construct):
             self._tcp_rule(
                 f"{name}-out-{peer}",
                 inbound=False,
-                group=sg.id,
+                group=self._id(sg),
                 port=peer_port,
                 description=f"{peer.capitalize()} port {peer_port}",
-                referenced_security_group_id=group.id,
+                referenced_security_group_id=self._id(group),
             )
             self._tcp_rule(
                 f"{peer}-in-from-{name}",
                 inbound=True,
-                group=group.id,
+                group=self._id(group),
                 port=peer_port,
                 description=f"Port {peer_port} from {service.name}",
-                referenced_security_group_id=sg.id,
+                referenced_security_group_id=self._id(sg),
             )
         return sg

@@ -4,7 +4,6 @@ deployments) and its path rules on the production listener (and the test listene
 from __future__ import annotations
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.lb_listener import LbListener
 from cdktf_cdktf_provider_aws.lb_listener_rule import (
     LbListenerRule,
     LbListenerRuleAction,
@@ -40,16 +39,17 @@ def service_routing(
         )
         accept_finding(group, "CKV_AWS_378", TLS_ENDS_AT_ALB)
         groups.append(group)
-    listeners: list[tuple[str, LbListener]] = [("route", alb.https)]
-    if spec.deployment == "blue_green" and alb.test:
-        listeners.append(("test-route", alb.test))
-    for prefix, listener in listeners:
+    listeners: list[tuple[str, str]] = [("route", alb.https_arn)]
+    if spec.deployment == "blue_green" and alb.test_arn:
+        listeners.append(("test-route", alb.test_arn))
+    blue_arn = groups[0].arn
+    for prefix, listener_arn in listeners:
         LbListenerRule(
             scope,
             f"{prefix}-{spec.container_name}",
-            listener_arn=listener.arn,
+            listener_arn=listener_arn,
             priority=env.compute.route_priority(spec),
-            action=[LbListenerRuleAction(type="forward", target_group_arn=groups[0].arn)],
+            action=[LbListenerRuleAction(type="forward", target_group_arn=blue_arn)],
             condition=[
                 LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(spec.routes)))
             ],
