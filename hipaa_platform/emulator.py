@@ -131,6 +131,9 @@ class Resend:
     seconds_after_first: float
 
 
+READS = ("GET", "HEAD")
+
+
 class ResentRequests:
     """An SDK re-sends a request it got no answer to, with the same `amz-sdk-invocation-id` and a
     higher `attempt=` in `amz-sdk-request`. Under load on a 2-core machine it sometimes re-sent a
@@ -139,7 +142,8 @@ class ResentRequests:
     InvalidPermission.NotFound, an ELBv2 `CreateRule` PriorityInUse, each failing a deployment).
     This answers a re-sent request with what moto answered its first attempt, once that attempt
     succeeded (waiting for it if it is still running); a new invocation of the same call, a request
-    without an invocation id, and a re-send after a failed attempt reach moto as before."""
+    without an invocation id, a read (GET or HEAD: moto answers it again the same, and a state
+    file's answer is too large to keep) and a re-send after a failed attempt reach moto as before."""
 
     KEPT_INVOCATIONS = 4096
     LARGEST_KEPT_BODY = 1 << 20
@@ -153,7 +157,7 @@ class ResentRequests:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
-        if not invocation:
+        if not invocation or environ.get("REQUEST_METHOD") in READS:
             return self.app(environ, start_response)
         with self._lock:
             earlier = self._answers.get(invocation)

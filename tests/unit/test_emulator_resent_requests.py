@@ -27,9 +27,11 @@ class CountingApp:
         return [f"answer {self.calls}".encode()]
 
 
-def request(app: ResentRequests, invocation: str | None, attempt: int = 1, body: bytes = b"") -> tuple[str, bytes]:
+def request(
+    app: ResentRequests, invocation: str | None, attempt: int = 1, body: bytes = b"", method: str = "POST"
+) -> tuple[str, bytes]:
     environ = {
-        "REQUEST_METHOD": "POST",
+        "REQUEST_METHOD": method,
         "PATH_INFO": "/",
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body),
@@ -54,11 +56,12 @@ def test_a_resend_gets_the_first_attempts_answer_without_reaching_moto() -> None
     assert (resend.operation, resend.first_status) == ("RevokeSecurityGroupEgress", "200 OK")
 
 
-def test_new_invocations_and_unmarked_requests_reach_moto_each_time() -> None:
+def test_new_invocations_unmarked_requests_and_reads_reach_moto_each_time() -> None:
     moto = CountingApp()
     app = ResentRequests(moto)
     answers = [request(app, "inv-1"), request(app, "inv-2"), request(app, None), request(app, None)]
-    assert [body for _, body in answers] == [b"answer 1", b"answer 2", b"answer 3", b"answer 4"]
+    answers += [request(app, "inv-3", method="GET"), request(app, "inv-3", attempt=2, method="GET")]
+    assert [body for _, body in answers] == [f"answer {n}".encode() for n in range(1, 7)]
     assert app.replayed == []
 
 
