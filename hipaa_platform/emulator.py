@@ -196,15 +196,16 @@ class ResentRequests:
 
 def _resend(environ: dict, first: _Answer) -> Resend:
     """The re-sent call's service (from its signature's scope) and operation (its JSON target, or the
-    query protocol's Action), for the run's report."""
+    query protocol's Action), for the run's report. Its body is read in full either way: moto never
+    sees this request, and unread bytes would be left on a kept-alive connection."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length).decode(errors="replace") if length else ""
     scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", environ.get("HTTP_AUTHORIZATION", ""))
     operation = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")[2]
     if not operation:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length).decode(errors="replace") if length else ""
         path = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
         operation = parse_qs(body).get("Action", [""])[0] or path
     return Resend(scope.group(1) if scope else "?", operation, first.status, time.monotonic() - first.answered_at)
