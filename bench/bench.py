@@ -20,47 +20,24 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 BARE_IMPORT = "import cdktf, cdktf_cdktf_provider_aws.provider, cdktf_cdktf_provider_aws.vpc"
-SYNTH = (
-    "import sys; from pathlib import Path;"
-    "from hipaa_platform.app import synthesize; from hipaa_platform.loader import load_environment;"
-    "from hipaa_platform.targets import Target;"
-    "directory = Path(sys.argv[3]) if len(sys.argv) > 3 else None;"
-    "synthesize(load_environment(sys.argv[1], directory), Target(local_state_root=Path(sys.argv[2]) / 'state'),"
-    " Path(sys.argv[2]))"
-)
-# The same synthesis in a child that writes how long `synthesize` itself took, in wall and in CPU
-# seconds of the process and its jsii node process (the provider import left out: it varies by a
-# second or more between processes, as much as 25 services cost), to the file in argv[4].
-TIMED_SYNTH = "import sys; from bench.bench import timed_synthesis; timed_synthesis(*sys.argv[1:])"
+# A synthesis as `make synth` runs it, in a child process (bench.synthesis); the scaling rows also
+# have it write how long `synthesize` itself took, in wall and in CPU seconds of the process tree
+# (the provider import left out: it varies by a second or more between processes, as much as 25
+# services cost).
+SYNTH = "import sys; from bench.bench import synthesis; synthesis(*sys.argv[1:])"
 
 
-def _tree_cpu_seconds(root: int) -> float:
-    """User plus system CPU seconds of a process and its children (the jsii node process), from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # after the command: state, ppid, ...; utime and stime are fields 14 and 15 of the whole line
-        if int(entry.name) == root or int(fields[1]) == root:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
-
-
-def timed_synthesis(environment: str, outdir: str, directory: str, result_file: str) -> None:
+def synthesis(environment: str, outdir: str, directory: str = "", result_file: str = "") -> None:
     from hipaa_platform.app import synthesize
     from hipaa_platform.loader import load_environment
     from hipaa_platform.targets import Target
 
-    loaded = load_environment(environment, Path(directory))
+    loaded = load_environment(environment, Path(directory) if directory else None)
     started, cpu_before = time.monotonic(), _tree_cpu_seconds(os.getpid())
     synthesize(loaded, Target(local_state_root=Path(outdir) / "state"), Path(outdir))
     wall, cpu = time.monotonic() - started, _tree_cpu_seconds(os.getpid()) - cpu_before
-    Path(result_file).write_text(f"{wall} {cpu}")
+    if result_file:
+        Path(result_file).write_text(f"{wall} {cpu}")
 
 
 SCALE_BASE = "medisync-prod"
@@ -69,27 +46,35 @@ SCALE_SERVICE_COUNTS = (5, 25, 100)
 SCALE_RUNS = 3
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and all its descendants (Python plus jsii's node), from /proc."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+def _process_tree(root: int) -> list[list[str]]:
+    """/proc/<pid>/stat of a process and all its descendants (Python plus jsii's node), each as its
+    fields after the command: state, ppid, ... (field n of the whole line is at n - 3)."""
+    stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            status = (entry / "status").read_text()
+            stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        parents[int(entry.name)] = int(fields["PPid"])
-        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
     tree, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        children = [pid for pid, fields in stats.items() if int(fields[1]) == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(pid, 0) for pid in tree)
+    return [stats[pid] for pid in tree if pid in stats]
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident memory of a process tree (rss, field 24, in pages)."""
+    page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+    return sum(int(fields[21]) * page_kib for fields in _process_tree(root))
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """User plus system CPU seconds of a process tree (utime and stime, fields 14 and 15)."""
+    return sum(int(fields[11]) + int(fields[12]) for fields in _process_tree(root)) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(code: str, *args: str) -> tuple[float, float]:
@@ -139,7 +124,7 @@ def scaling_rows() -> list[tuple[str, str, str]]:
             result_file = directory / "synthesis-seconds"
             runs = []
             for _ in range(SCALE_RUNS):
-                wall, memory = measure(TIMED_SYNTH, SCALE_BASE, str(directory / "cdktf.out"), str(directory),
+                wall, memory = measure(SYNTH, SCALE_BASE, str(directory / "cdktf.out"), str(directory),
                                        str(result_file))  # fmt: skip
                 synthesis_wall, synthesis_cpu = (float(x) for x in result_file.read_text().split())
                 runs.append((synthesis_wall, synthesis_cpu, wall, memory))
