@@ -120,7 +120,7 @@ test-fast: setup
 	.venv/bin/pytest -n 2 --dist loadgroup -m "not emulator and not validate"
 
 bench: setup
-	.venv/bin/python bench/bench.py --env $(ENV)
+	.venv/bin/python bench/bench.py --env $(ENV) $(if $(JSII_OWN_RUNTIME),--jsii-own-runtime)
 
 demo: setup synth scan validate deploy-local
 

@@ -3,7 +3,8 @@ bare import of the provider bindings (the floor jsii imposes on a real synthesis
 checkov gate's wall time, `make synth` with changed and with unchanged inputs (the cache); then the
 full platform (medisync-prod) synthesized with 5, 25 and 100 services, and the time per added
 service (from the synthesis alone, the provider import left out, best of three runs). Every synthesis runs as `make`
-runs it (python -O). Figures only; nothing passes or fails."""
+runs it (python -O), on the direct jsii runtime unless --jsii-own-runtime. Figures only; nothing
+passes or fails."""
 
 from __future__ import annotations
 
@@ -144,12 +145,28 @@ def scaling_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def jsii_own_runtime(directory: Path) -> Path:
+    """jsii's runtime files laid out as jsii itself lays them out, for comparing with the direct
+    runtime (hipaa_platform/jsii_runtime.py)."""
+    import jsii._embedded.jsii as embedded
+
+    for packaged, name in embedded.EMBEDDED_FILES.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_bytes((Path(embedded.__file__).parent / packaged).read_bytes())
+    return directory / embedded.EMBEDDED_FILES[embedded.ENTRYPOINT]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--env", default="intakeiq")
+    parser.add_argument("--jsii-own-runtime", action="store_true",
+                        help="run the bindings on jsii's own runtime (kernel behind a relay process)")  # fmt: skip
     args = parser.parse_args()
     os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    own_runtime = tempfile.TemporaryDirectory()  # removed when main returns
+    if args.jsii_own_runtime:
+        os.environ["JSII_RUNTIME"] = str(jsii_own_runtime(Path(own_runtime.name)))
 
     bare_wall, bare_mem = measure(BARE_IMPORT)
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,6 +193,7 @@ def main() -> None:
     ]
     rows += scaling_rows()
     width = max(len(r[0]) for r in rows)
+    print("jsii runtime:", "jsii's own (kernel behind a relay process)" if args.jsii_own_runtime else "direct")
     print(f"{'measurement':{width}}  {'wall':>8}  {'peak memory':>11}")
     for name, wall, memory in rows:
         print(f"{name:{width}}  {wall:>8}  {memory:>11}")
