@@ -47,8 +47,8 @@ SCALE_SERVICE_COUNTS = (5, 25, 100)
 SCALE_RUNS = 3
 
 
-def _process_tree(root: int) -> list[list[str]]:
-    """/proc/<pid>/stat of a process and all its descendants (Python plus jsii's node), each as its
+def process_tree(root: int) -> dict[int, list[str]]:
+    """/proc/<pid>/stat of a process and all its descendants (Python plus jsii's node), by pid: its
     fields after the command: state, ppid, ... (field n of the whole line is at n - 3)."""
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
@@ -64,18 +64,18 @@ def _process_tree(root: int) -> list[list[str]]:
         children = [pid for pid, fields in stats.items() if int(fields[1]) == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    return [stats[pid] for pid in tree if pid in stats]
+    return {pid: stats[pid] for pid in tree if pid in stats}
 
 
 def _tree_rss_kib(root: int) -> int:
     """Resident memory of a process tree (rss, field 24, in pages)."""
     page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
-    return sum(int(fields[21]) * page_kib for fields in _process_tree(root))
+    return sum(int(fields[21]) * page_kib for fields in process_tree(root).values())
 
 
 def _tree_cpu_seconds(root: int) -> float:
     """User plus system CPU seconds of a process tree (utime and stime, fields 14 and 15)."""
-    return sum(int(fields[11]) + int(fields[12]) for fields in _process_tree(root)) / os.sysconf("SC_CLK_TCK")
+    return sum(int(fields[11]) + int(fields[12]) for fields in process_tree(root).values()) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(code: str, *args: str) -> tuple[float, float]:
@@ -164,8 +164,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    own_runtime = tempfile.TemporaryDirectory()  # removed when main returns
     if args.jsii_own_runtime:
+        own_runtime = tempfile.TemporaryDirectory()  # removed when main returns
         os.environ["JSII_RUNTIME"] = str(jsii_own_runtime(Path(own_runtime.name)))
 
     bare_wall, bare_mem = measure(BARE_IMPORT)

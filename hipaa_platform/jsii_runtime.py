@@ -11,7 +11,6 @@ otherwise jsii's own runtime runs as before.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from pathlib import Path
@@ -25,18 +24,19 @@ API_CHANNEL = b"readFD:3,writeFD:3"
 
 
 def use_direct_runtime(cache: Path) -> bool:
-    """Point jsii at the direct runtime, with the kernel files copied under `cache` once per kernel
-    (by content). Returns whether it did; call before the first import of a binding."""
+    """Point jsii at the direct runtime, with the kernel files copied under `cache` once per
+    installed kernel file (by its size and modification time, so a start-up reads no more than its
+    metadata). Returns whether it did; call before the first import of a binding."""
+    if "JSII_RUNTIME" in os.environ:
+        return False
     embedded = _packaged_kernel()
-    if "JSII_RUNTIME" in os.environ or embedded is None:
+    if embedded is None:
         return False
     try:
-        program = (embedded / "lib__program.js").read_bytes()
-        if API_CHANNEL not in program:
+        packaged = (embedded / "lib__program.js").stat()
+        kernel = cache / f"{packaged.st_size}-{packaged.st_mtime_ns}" / "program.js"
+        if not kernel.exists() and not _copy_kernel(embedded, kernel.parent):
             return False
-        kernel = cache / hashlib.sha256(program).hexdigest()[:16] / "program.js"
-        if not kernel.exists():
-            _copy_kernel(embedded, kernel.parent)
     except OSError:
         return False
     os.environ[KERNEL_VARIABLE] = str(kernel)
@@ -44,14 +44,18 @@ def use_direct_runtime(cache: Path) -> bool:
     return True
 
 
-def _copy_kernel(embedded: Path, directory: Path) -> None:
-    """program.js last, so that its presence means a whole copy; each file renamed into place, so
-    that test workers starting side by side never read a partial one."""
+def _copy_kernel(embedded: Path, directory: Path) -> bool:
+    """Copy the kernel files, refusing a kernel whose API channel is not the one the launcher knows;
+    program.js last, so that its presence means a whole copy; each file renamed into place, so that
+    test workers starting side by side never read a partial one."""
+    if API_CHANNEL not in (embedded / "lib__program.js").read_bytes():
+        return False
     directory.mkdir(parents=True, exist_ok=True)
     for packaged, name in KERNEL_FILES.items():
         partial = directory / f".{name}.{os.getpid()}"
         partial.write_bytes((embedded / packaged).read_bytes())
         partial.replace(directory / name)
+    return True
 
 
 def _packaged_kernel() -> Path | None:

@@ -26,24 +26,12 @@ fs.writeSync(3, Buffer.from(`answer to ${request.subarray(0, read).toString().tr
 """
 
 KERNEL_PROCESSES = """
-import os, sys, time
+import os
 import hipaa_platform, cdktf
+from bench.bench import process_tree
 cdktf.App()
-children = {}
-for entry in os.listdir("/proc"):
-    if entry.isdigit():
-        try:
-            stat = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
-            command = open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\\0", b" ").decode()
-        except OSError:
-            continue
-        children.setdefault(int(stat[1]), []).append((int(entry), command))
-tree, frontier = [], [os.getpid()]
-while frontier:
-    for pid, command in children.get(frontier.pop(), []):
-        tree.append(command)
-        frontier.append(pid)
-print("\\n".join(tree))
+for pid in process_tree(os.getpid()).keys() - {os.getpid()}:
+    print(open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\\0", b" ").decode())
 """
 
 
