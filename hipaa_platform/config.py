@@ -1218,7 +1218,9 @@ class Decisions(Model):
     mutable_image_tags: Reason | None = Field(None, description="compute.image_tag_mutability MUTABLE: CKV_AWS_51")
     single_az_database: Reason | None = Field(None, description="data.database.multi_az false: CKV_AWS_157")
     cdn_without_waf: Reason | None = Field(
-        None, description="a bucket has a cdn (no CloudFront web ACL is built): CKV_AWS_68, CKV2_AWS_47"
+        None,
+        description="a bucket has a cdn or compute.spa is set (no CloudFront web ACL is built): CKV_AWS_68, "
+        "CKV2_AWS_47",
     )
     cdn_worldwide: Reason | None = Field(None, description="a bucket's cdn has no geo_restriction: CKV_AWS_374")
     waf_count_only: Reason | None = Field(
@@ -1294,7 +1296,10 @@ class Environment(Model):
                 "data.database.multi_az is false",
                 self.data.database is not None and not self.data.database.multi_az,
             ),
-            "cdn_without_waf": ("a bucket has a cdn", any(b.cdn for b in self.data.buckets)),
+            "cdn_without_waf": (
+                "a bucket has a cdn or compute.spa is set",
+                any(b.cdn for b in self.data.buckets) or self.compute.spa is not None,
+            ),
             "cdn_worldwide": (
                 "a bucket's cdn has no geo_restriction",
                 any(b.cdn and not b.cdn.geo_restriction for b in self.data.buckets),

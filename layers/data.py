@@ -12,7 +12,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
-from hipaa_platform.config import Service
+from hipaa_platform.config import Bucket
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from hipaa_platform.suppressions import accept_finding
@@ -20,17 +20,16 @@ from hipaa_platform.tagging import bucket_tags
 from layers.networking import NetworkingOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.access_log_bucket import access_log_bucket
+from modules.application_permissions import DataStores, application_permissions
 from modules.aurora import AuroraServerlessCluster
 from modules.backup_plan import RecordsBackup
 from modules.backup_replication import CrossRegionBackups
 from modules.bucket_cdn import BucketDistribution
 from modules.dynamodb_table import EncryptedTable
 from modules.email_domain import EmailDomain
-from modules.iam import Statement, policy_document
 from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.rds_instance import RdsInstance
 from modules.redis_replication_group import RedisReplicationGroup
-from modules.role_policy import role_policy
 from modules.s3_bucket import SecureBucket
 from modules.serverless_cache import ServerlessRedis
 
@@ -62,201 +61,29 @@ class DataLayer(LayerStack):
         env = self.environment
         data = env.data
         network = self.read(NetworkingOutputs)
-        security = self.read(SecurityOutputs)
-        self.security = security
+        self.security = self.read(SecurityOutputs)
         self.account = DataAwsCallerIdentity(self, "account").account_id
         self.partition = DataAwsPartition(self, "partition").partition
         elb_account = DataAwsElbServiceAccount(self, "elb-account")
-        account = self.account
-        disposable = context.target.disposable
+        self.disposable = context.target.disposable
         # Data stores sit in the isolated tier where the network has one.
-        store_tier = "isolated" if env.networking.isolated_subnets else "private"
-        store_subnets = network.isolated_subnet_ids if store_tier == "isolated" else network.private_subnet_ids
-        store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
+        self.store_tier = "isolated" if env.networking.isolated_subnets else "private"
+        self.store_subnets = (
+            network.isolated_subnet_ids if env.networking.isolated_subnets else network.private_subnet_ids
+        )
+        self.store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
         access_logs = access_log_bucket(
-            self, env=env, namer=self.namer, account=account, elb_account_arn=elb_account.arn, force_destroy=disposable
-        )
-        self.buckets = {}
-        for spec in data.buckets:
-            bucket = SecureBucket(
-                self,
-                spec.name,
-                bucket_name=self.namer.bucket(spec.name, account),
-                kms_key_arn=self._key(spec.kms_key),
-                transitions=spec.transitions,
-                lifecycle_prefix=spec.lifecycle_prefix,
-                expiration_days=spec.expiration_days,
-                noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
-                object_lock=spec.object_lock,
-                cors=spec.cors,
-                tags=bucket_tags(env, spec.tags),
-                access_log_bucket=access_logs,
-                force_destroy=disposable,
-                defer_policy=spec.cdn is not None,
-            )
-            self.buckets[spec.name] = bucket
-            if spec.cdn:
-                cdn = BucketDistribution(
-                    self,
-                    f"{spec.name}-cdn",
-                    name=self.namer.name(spec.name),
-                    config=spec.cdn,
-                    bucket=bucket,
-                    certificate_arn=security.edge_certificate_arn,
-                )
-                accept_finding(cdn.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
-                accept_finding(cdn.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)
-                if not spec.cdn.geo_restriction:
-                    accept_finding(cdn.distribution, "CKV_AWS_374", env.decisions.cdn_worldwide)
-
-        self.tables = {
-            spec.name: EncryptedTable(
-                self,
-                f"table-{spec.name}",
-                name=self.namer.name(spec.name),
-                config=spec,
-                kms_key_arn=self._key(spec.kms_key),
-                deletion_protection=not disposable,
-            )
-            for spec in data.tables
-        }
-        self.queues = {
-            spec.name: QueueWithDeadLetters(
-                self,
-                f"queue-{spec.name}",
-                name=self.namer.name(spec.name),
-                config=spec,
-                kms_key_arn=self._key(spec.kms_key),
-            )
-            for spec in data.queues
-        }
-        self.topics = {
-            spec.name: SnsTopic(
-                self, f"topic-{spec.name}", name=self.namer.name(spec.name), kms_master_key_id=self._key(spec.kms_key)
-            )
-            for spec in data.topics
-        }
-        self.bus = None
-        if data.event_bus:
-            self.bus = EventBusWithArchive(
-                self,
-                "event-bus",
-                name=self.namer.name(data.event_bus.name),
-                config=data.event_bus,
-                topic=self.topics[data.event_bus.forward_to_topic],
-                kms_key_arn=self._key(data.event_bus.kms_key),
-                account=account,
-            )
-        self.email_identity_arn = None
-        if data.email and env.owns_account_baseline:
-            email = EmailDomain(
-                self,
-                "email",
-                config=data.email,
-                region=env.region,
-                account=account,
-                events_topic_arn=self.topics[data.email.events_topic].arn if data.email.events_topic else None,
-                reports_to=env.observability.alarm_email,
-            )
-            self.email_identity_arn = email.arn
-            TerraformOutput(
-                self,
-                "email_dns_records",
-                value=email.dns_records,
-                description="DNS records to publish at the mail domain's DNS provider before services send mail",
-            )
-        elif data.email:
-            # One identity per domain, account and region: the account baseline's owner holds it.
-            self.email_identity_arn = f"arn:{self.partition}:ses:{env.region}:{account}:identity/{data.email.domain}"
-        self.redis = None
-        if data.redis:
-            self.redis = RedisReplicationGroup(
-                self,
-                "redis",
-                config=data.redis,
-                name=self.namer.name(data.redis.name),
-                auth_secret_name=data.redis.auth_secret_name
-                or env.security.secret_name(data.redis.name, self.namer.prefix),
-                subnet_ids=store_subnets,
-                availability_zones=store_azs,
-                security_group_id=security.cache_security_group_ids[data.redis.name],
-                kms_key_arn=self._key(data.redis.kms_key),
-                notification_topic_arn=(
-                    self.topics[data.redis.notification_topic].arn if data.redis.notification_topic else None
-                ),
-                partition=self.partition,
-                region=env.region,
-                account=account,
-            )
-            if env.decisions.short_cache_snapshots and self.redis.group is not None:
-                accept_finding(self.redis.group, "CKV_HIPAA_20", env.decisions.short_cache_snapshots)
-        self.cache = None
-        if data.cache:
-            self.cache = ServerlessRedis(
-                self,
-                "cache",
-                config=data.cache,
-                subnet_ids=store_subnets,
-                security_group_id=security.cache_security_group_ids[data.cache.name],
-                kms_key_arn=self._key(data.cache.kms_key),
-                partition=self.partition,
-                region=env.region,
-                account=account,
-            )
-
-        log_key = self._key(env.security.log_key)
-        if data.aurora:
-            database = AuroraServerlessCluster(
-                self,
-                "aurora",
-                config=data.aurora,
-                subnet_ids=store_subnets,
-                subnet_tier=store_tier,
-                availability_zones=store_azs,
-                security_group_id=security.database_security_group_id,
-                kms_key_arn=self._key(data.aurora.kms_key),
-                log_key_arn=log_key,
-                monitoring_role_arn=security.rds_monitoring_role_arn,
-                deletion_protection=data.aurora.deletion_protection and not disposable,
-            )
-            database_arn = database.cluster.arn
-            self.database_resource_id = database.resource_id
-        else:
-            database = RdsInstance(
-                self,
-                "database",
-                config=data.database,
-                subnet_ids=store_subnets,
-                subnet_tier=store_tier,
-                security_group_id=security.database_security_group_id,
-                kms_key_arn=self._key(data.database.kms_key),
-                monitoring_role_arn=security.rds_monitoring_role_arn,
-                deletion_protection=data.database.deletion_protection and not disposable,
-            )
-            if not data.database.multi_az:
-                accept_finding(
-                    database.instance,
-                    "CKV_AWS_157",
-                    env.decisions.single_az_database,
-                )
-            replication = data.database.backup_replication
-            if replication and self.creates(
-                "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"
-            ):
-                CrossRegionBackups(
-                    self,
-                    "backup-replication",
-                    config=replication,
-                    source_instance_arn=database.instance.arn,
-                    provider=self.provider_in(replication.region),
-                    description=f"{env.application} database backups copied from {env.region}",
-                    account=account,
-                    partition=self.partition,
-                )
-            database_arn = database.instance.arn
-            self.database_resource_id = database.instance.resource_id
-
+            self, env=env, namer=self.namer, account=self.account, elb_account_arn=elb_account.arn,
+            force_destroy=self.disposable,
+        )  # fmt: skip
+        self.buckets = {spec.name: self._bucket(spec, access_logs) for spec in data.buckets}
+        self.tables, self.queues, self.topics = self._tables(), self._queues(), self._topics()
+        self.bus = self._event_bus()
+        self.email_identity_arn = self._email()
+        self.redis = self._redis()
+        self.cache = self._serverless_cache()
+        database, database_arn = self._aurora() if data.aurora else self._rds_instance()
         RecordsBackup(
             self,
             "backup",
@@ -266,9 +93,9 @@ class DataLayer(LayerStack):
             resource_arns=[database_arn, *(table.arn for table in self.tables.values())],
             partition=self.partition,
         )
-
+        stores = self._stores(database)
         for service in env.compute.services:
-            self._task_grants(service)
+            application_permissions(self, service, stores=stores, role_name=self.security.task_role_names[service.name])
 
         self.publish(
             DataOutputs(
@@ -292,69 +119,218 @@ class DataLayer(LayerStack):
     def _key(self, purpose: str) -> str:
         return key_arn(self.security, self.environment, purpose)
 
-    def _task_grants(self, service: Service) -> None:
-        """A service's application permissions live with the data they name."""
-        statements = []
-        if service.bucket_access:
-            granted = [self.buckets[name] for name in service.bucket_access]
-            statements += [
-                Statement(
-                    sid="ReadWriteObjects",
-                    actions=("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
-                    resources=tuple(f"{b.arn}/*" for b in granted),
-                ),
-                Statement(sid="ListBuckets", actions=("s3:ListBucket",), resources=tuple(b.arn for b in granted)),
-            ]
-        if service.sends_mail == "api":
-            statements.append(
-                Statement(
-                    sid="SendMailAsTheSender",
-                    actions=("ses:SendEmail", "ses:SendRawEmail"),
-                    resources=(self.email_identity_arn,),
-                    conditions={"StringEquals": {"ses:FromAddress": self.environment.data.email.sender}},
-                )
-            )
-        statements += [
-            Statement(
-                sid=grant.sid,
-                actions=grant.actions,
-                resources=tuple(self._resolve(reference) for reference in grant.resources),
-                conditions=grant.conditions,
-            )
-            for grant in service.permissions
-        ]
-        if not statements:
-            return
-        only_buckets = not service.permissions and service.sends_mail != "api"
-        role_policy(
+    def _bucket(self, spec: Bucket, access_logs: SecureBucket) -> SecureBucket:
+        """An application bucket, and the CloudFront distribution in front of it where configured."""
+        env = self.environment
+        bucket = SecureBucket(
             self,
-            f"task-buckets-{service.container_name}" if only_buckets else f"task-{service.container_name}",
-            name="application-buckets" if only_buckets else "application-permissions",
-            role=self.security.task_role_names[service.name],
-            policy=policy_document(*statements),
+            spec.name,
+            bucket_name=self.namer.bucket(spec.name, self.account),
+            kms_key_arn=self._key(spec.kms_key),
+            transitions=spec.transitions,
+            lifecycle_prefix=spec.lifecycle_prefix,
+            expiration_days=spec.expiration_days,
+            noncurrent_version_expiration_days=spec.noncurrent_version_expiration_days,
+            object_lock=spec.object_lock,
+            cors=spec.cors,
+            tags=bucket_tags(env, spec.tags),
+            access_log_bucket=access_logs,
+            force_destroy=self.disposable,
+            defer_policy=spec.cdn is not None,
+        )
+        if spec.cdn:
+            cdn = BucketDistribution(
+                self,
+                f"{spec.name}-cdn",
+                name=self.namer.name(spec.name),
+                config=spec.cdn,
+                bucket=bucket,
+                certificate_arn=self.security.edge_certificate_arn,
+            )
+            accept_finding(cdn.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
+            accept_finding(cdn.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)
+            if not spec.cdn.geo_restriction:
+                accept_finding(cdn.distribution, "CKV_AWS_374", env.decisions.cdn_worldwide)
+        return bucket
+
+    def _tables(self) -> dict[str, EncryptedTable]:
+        return {
+            spec.name: EncryptedTable(
+                self,
+                f"table-{spec.name}",
+                name=self.namer.name(spec.name),
+                config=spec,
+                kms_key_arn=self._key(spec.kms_key),
+                deletion_protection=not self.disposable,
+            )
+            for spec in self.environment.data.tables
+        }
+
+    def _queues(self) -> dict[str, QueueWithDeadLetters]:
+        return {
+            spec.name: QueueWithDeadLetters(
+                self,
+                f"queue-{spec.name}",
+                name=self.namer.name(spec.name),
+                config=spec,
+                kms_key_arn=self._key(spec.kms_key),
+            )
+            for spec in self.environment.data.queues
+        }
+
+    def _topics(self) -> dict[str, SnsTopic]:
+        return {
+            spec.name: SnsTopic(
+                self, f"topic-{spec.name}", name=self.namer.name(spec.name), kms_master_key_id=self._key(spec.kms_key)
+            )
+            for spec in self.environment.data.topics
+        }
+
+    def _event_bus(self) -> EventBusWithArchive | None:
+        config = self.environment.data.event_bus
+        if not config:
+            return None
+        return EventBusWithArchive(
+            self,
+            "event-bus",
+            name=self.namer.name(config.name),
+            config=config,
+            topic=self.topics[config.forward_to_topic],
+            kms_key_arn=self._key(config.kms_key),
+            account=self.account,
         )
 
-    def _resolve(self, reference: str) -> str:
-        """The ARN a grant's resource reference names (the syntax is in config.Grant)."""
-        if reference == "*":
-            return "*"
-        kind, _, rest = reference.partition(":")
-        name, slash, suffix = rest.partition("/")
+    def _email(self) -> str | None:
+        """The mail domain's SES identity ARN: created by the account baseline's owner (one identity per
+        domain, account and region), named by the other environments."""
         env = self.environment
-        if kind == "key":
-            return self._key(name)
-        if kind == "secret":
-            return self.security.secret_arns[name]
-        if kind == "dbuser":
-            return f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{self.database_resource_id}/{rest}"
-        if kind == "cacheuser":
-            return self.cache.users[name].arn
-        arn = {
-            "queue": lambda: self.queues[name].arn,
-            "bucket": lambda: self.buckets[name].arn,
-            "table": lambda: self.tables[name].arn,
-            "bus": lambda: self.bus.arn,
-            "cache": lambda: (self.redis or self.cache).arn,
-            "topic": lambda: self.topics[name].arn,
-        }[kind]()
-        return f"{arn}/{suffix}" if slash else arn
+        email = env.data.email
+        if not email:
+            return None
+        if not env.owns_account_baseline:
+            return f"arn:{self.partition}:ses:{env.region}:{self.account}:identity/{email.domain}"
+        identity = EmailDomain(
+            self,
+            "email",
+            config=email,
+            region=env.region,
+            account=self.account,
+            events_topic_arn=self.topics[email.events_topic].arn if email.events_topic else None,
+            reports_to=env.observability.alarm_email,
+        )
+        TerraformOutput(
+            self,
+            "email_dns_records",
+            value=identity.dns_records,
+            description="DNS records to publish at the mail domain's DNS provider before services send mail",
+        )
+        return identity.arn
+
+    def _redis(self) -> RedisReplicationGroup | None:
+        env = self.environment
+        config = env.data.redis
+        if not config:
+            return None
+        redis = RedisReplicationGroup(
+            self,
+            "redis",
+            config=config,
+            name=self.namer.name(config.name),
+            auth_secret_name=config.auth_secret_name or env.security.secret_name(config.name, self.namer.prefix),
+            subnet_ids=self.store_subnets,
+            availability_zones=self.store_azs,
+            security_group_id=self.security.cache_security_group_ids[config.name],
+            kms_key_arn=self._key(config.kms_key),
+            notification_topic_arn=self.topics[config.notification_topic].arn if config.notification_topic else None,
+            partition=self.partition,
+            region=env.region,
+            account=self.account,
+        )
+        if env.decisions.short_cache_snapshots and redis.group is not None:
+            accept_finding(redis.group, "CKV_HIPAA_20", env.decisions.short_cache_snapshots)
+        return redis
+
+    def _serverless_cache(self) -> ServerlessRedis | None:
+        config = self.environment.data.cache
+        if not config:
+            return None
+        return ServerlessRedis(
+            self,
+            "cache",
+            config=config,
+            subnet_ids=self.store_subnets,
+            security_group_id=self.security.cache_security_group_ids[config.name],
+            kms_key_arn=self._key(config.kms_key),
+            partition=self.partition,
+            region=self.environment.region,
+            account=self.account,
+        )
+
+    def _aurora(self) -> tuple[AuroraServerlessCluster, str]:
+        config = self.environment.data.aurora
+        cluster = AuroraServerlessCluster(
+            self,
+            "aurora",
+            config=config,
+            subnet_ids=self.store_subnets,
+            subnet_tier=self.store_tier,
+            availability_zones=self.store_azs,
+            security_group_id=self.security.database_security_group_id,
+            kms_key_arn=self._key(config.kms_key),
+            log_key_arn=self._key(self.environment.security.log_key),
+            monitoring_role_arn=self.security.rds_monitoring_role_arn,
+            deletion_protection=config.deletion_protection and not self.disposable,
+        )
+        self.database_resource_id = cluster.resource_id
+        return cluster, cluster.cluster.arn
+
+    def _rds_instance(self) -> tuple[RdsInstance, str]:
+        env = self.environment
+        config = env.data.database
+        database = RdsInstance(
+            self,
+            "database",
+            config=config,
+            subnet_ids=self.store_subnets,
+            subnet_tier=self.store_tier,
+            security_group_id=self.security.database_security_group_id,
+            kms_key_arn=self._key(config.kms_key),
+            monitoring_role_arn=self.security.rds_monitoring_role_arn,
+            deletion_protection=config.deletion_protection and not self.disposable,
+        )
+        if not config.multi_az:
+            accept_finding(database.instance, "CKV_AWS_157", env.decisions.single_az_database)
+        replication = config.backup_replication
+        if replication and self.creates(
+            "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"
+        ):
+            CrossRegionBackups(
+                self,
+                "backup-replication",
+                config=replication,
+                source_instance_arn=database.instance.arn,
+                provider=self.provider_in(replication.region),
+                description=f"{env.application} database backups copied from {env.region}",
+                account=self.account,
+                partition=self.partition,
+            )
+        self.database_resource_id = database.instance.resource_id
+        return database, database.instance.arn
+
+    def _stores(self, database: RdsInstance | AuroraServerlessCluster) -> DataStores:
+        env = self.environment
+        cache = self.redis or self.cache
+        return DataStores(
+            buckets={name: b.arn for name, b in self.buckets.items()},
+            tables={name: t.arn for name, t in self.tables.items()},
+            queues={name: q.arn for name, q in self.queues.items()},
+            topics={name: t.arn for name, t in self.topics.items()},
+            secrets=self.security.secret_arns,
+            key=self._key,
+            bus=self.bus.arn if self.bus else None,
+            cache=cache.arn if cache else None,
+            cache_users={name: user.arn for name, user in self.cache.users.items()} if self.cache else {},
+            database_users=f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{self.database_resource_id}",
+            mail_identity=self.email_identity_arn,
+            mail_sender=env.data.email.sender if env.data.email else None,
+        )

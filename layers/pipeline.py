@@ -9,21 +9,17 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_aws.codestarconnections_connection import CodestarconnectionsConnection
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
-from hipaa_platform.suppressions import accept_finding
 from layers.compute import TEST_LISTENER, ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs, key_arn
-from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
+from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, ServiceTarget
+from modules.delivery_roles import delivery_roles
 from modules.github_deploy_role import github_deploy_role
-from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
-from modules.role_policy import role_policy
 from modules.s3_bucket import SecureBucket
 
 GITHUB = "github"  # key of the one GitHub deploy role or connection in its contract map
@@ -76,7 +72,7 @@ class PipelineLayer(LayerStack):
         compute = self.compute
         security = self.read(SecurityOutputs)
         data = self.read(DataOutputs)
-        self.account = account = DataAwsCallerIdentity(self, "account").account_id
+        account = DataAwsCallerIdentity(self, "account").account_id
         partition = DataAwsPartition(self, "partition").partition
         pipeline_key = key_arn(security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default")
         log_key = key_arn(security, env, env.security.log_key)
@@ -119,60 +115,23 @@ class PipelineLayer(LayerStack):
             f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self._secret_name(ref.split(':')[0])}-*"
             for ref in config.build_secrets.values()
         ]
-        projects = [f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()]
-        deploy_role = self._delivery_role("codedeploy", "codedeploy.amazonaws.com")
-        IamRolePolicyAttachment(
+        roles = delivery_roles(
             self,
-            "codedeploy-ecs",
-            role=deploy_role.name,
-            policy_arn=f"arn:{partition}:iam::aws:policy/AWSCodeDeployRoleForECS",
+            namer=self.namer,
+            account=account,
+            partition=partition,
+            region=region,
+            artifacts_arn=artifacts.arn,
+            artifact_key_arn=pipeline_key,
+            connection_arn=connection.arn if connection else None,
+            project_arns=tuple(f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()),
+            passed_role_arns=tuple(
+                arns[s.name] for s in blue_green for arns in (security.task_role_arns, security.execution_role_arns)
+            ),
+            build_log_group_arn=build_logs.arn,
+            repository_arns=tuple(compute.repository_arns[s.name] for s in blue_green),
+            build_secret_arns=tuple(secret_arns),
         )
-        roles = DeliveryRoles(
-            pipeline_role_arn=self._delivery_role(
-                "codepipeline",
-                "codepipeline.amazonaws.com",
-                Statement(sid="Artifacts", actions=("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
-                                                    "s3:GetBucketVersioning"),
-                          resources=(artifacts.arn, f"{artifacts.arn}/*")),
-                Statement(sid="ArtifactKey", actions=("kms:Decrypt", "kms:GenerateDataKey"),
-                          resources=(pipeline_key,)),
-                *([Statement(sid="Source", actions=("codestar-connections:UseConnection",),
-                             resources=(connection.arn,))] if connection else []),
-                Statement(sid="Builds", actions=("codebuild:StartBuild", "codebuild:BatchGetBuilds"),
-                          resources=tuple(projects)),
-                Statement(sid="Deployments", actions=("codedeploy:CreateDeployment", "codedeploy:GetDeployment",
-                                                      "codedeploy:GetDeploymentConfig", "codedeploy:GetApplication",
-                                                      "codedeploy:GetApplicationRevision",
-                                                      "codedeploy:RegisterApplicationRevision"),
-                          resources=(f"arn:{partition}:codedeploy:{region}:{account}:*",)),
-                # RegisterTaskDefinition cannot be scoped to a resource (AWS API design).
-                Statement(sid="TaskDefinitions", actions=("ecs:RegisterTaskDefinition",), resources=("*",)),
-                Statement(sid="PassTaskRoles", actions=("iam:PassRole",),
-                          resources=tuple(r[s.name] for s in blue_green
-                                          for r in (security.task_role_arns, security.execution_role_arns)),
-                          conditions={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}),
-            ).arn,
-            build_role_arn=self._delivery_role(
-                "codebuild",
-                "codebuild.amazonaws.com",
-                Statement(sid="BuildLogs", actions=("logs:CreateLogStream", "logs:PutLogEvents"),
-                          resources=(f"{build_logs.arn}:*",)),
-                Statement(sid="Artifacts", actions=("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"),
-                          resources=(f"{artifacts.arn}/*",)),
-                Statement(sid="ArtifactKey", actions=("kms:Decrypt", "kms:GenerateDataKey"),
-                          resources=(pipeline_key,)),
-                # GetAuthorizationToken cannot be scoped to a repository (AWS API design).
-                Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
-                Statement(sid="PushServiceImages", actions=("ecr:BatchCheckLayerAvailability",
-                                                            "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-                                                            "ecr:CompleteLayerUpload", "ecr:PutImage",
-                                                            "ecr:BatchGetImage"),
-                          resources=tuple(compute.repository_arns[s.name] for s in blue_green)),
-                *([Statement(sid="BuildSecrets", actions=("secretsmanager:GetSecretValue",),
-                             resources=tuple(secret_arns))] if secret_arns else []),
-            ).arn,
-            deploy_role_arn=deploy_role.arn,
-        )  # fmt: skip
 
         if connection is None:
             return None, {}
@@ -207,12 +166,6 @@ class PipelineLayer(LayerStack):
                 registry=registry,
                 build_secrets=build_secrets,
             )
-            accept_finding(
-                delivery.build,
-                "CKV_AWS_316",
-                "The build runs `docker build` and `docker push` for the service image, which needs the "
-                "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
-            )
             pipelines[spec.name] = delivery.pipeline.name
         return connection_arn, pipelines
 
@@ -220,16 +173,3 @@ class PipelineLayer(LayerStack):
         """`name[:json-key]` of security.secrets -> its Secrets Manager name, the key kept."""
         name, separator, key = reference.partition(":")
         return self.environment.security.secret_name(name, self.namer.prefix) + separator + key
-
-    def _delivery_role(self, purpose: str, service: str, *statements: Statement) -> IamRole:
-        role = IamRole(
-            self,
-            f"{purpose}-role",
-            name=self.namer.name(f"{purpose}-role"),
-            description=f"{purpose} for the service pipelines",
-            assume_role_policy=service_trust(service, account_id=self.account),
-        )
-        if statements:
-            role_policy(self, f"{purpose}-permissions", name="service-delivery", role=role.id,
-                          policy=policy_document(*statements))  # fmt: skip
-        return role

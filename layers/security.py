@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformOutput, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from hipaa_platform.config import DEFAULT_KEY, Environment
@@ -22,11 +18,12 @@ from hipaa_platform.suppressions import accept_finding
 from layers.networking import NetworkingOutputs
 from modules.account_settings import AccountSettings
 from modules.audit_trail import AuditTrail
+from modules.certificate import dns_validated_certificate
 from modules.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.flow_logs import VpcFlowLogs
-from modules.iam import service_trust
 from modules.out_of_band_values import out_of_band_secret, secure_parameter
 from modules.platform_keys import PlatformKeys
+from modules.rds_monitoring import rds_monitoring_role
 from modules.security_group_chain import SecurityGroups
 from modules.service_roles import EXECUTE_COMMAND_ACTIONS, ServiceRoles, workload_boundary
 from modules.threat_detection import GuardDuty, SecurityHub
@@ -99,27 +96,10 @@ class SecurityLayer(LayerStack):
         self.partition = DataAwsPartition(self, "partition").partition
         where = {"account": self.account, "partition": self.partition}
 
-        boundary = (
-            workload_boundary(self, "workload-boundary", environment=env, namer=self.namer, **where)
-            if env.security.permission_boundary
-            else None
-        )
-        roles = {
-            s.name: ServiceRoles(
-                self,
-                f"service-{s.container_name}",
-                service=s,
-                environment=env,
-                namer=self.namer,
-                boundary=boundary,
-                **where,
-            )
-            for s in env.compute.services
-        }
-        capacity = env.compute.ec2_capacity
+        roles = self._service_roles()
         instances = (
             ContainerInstanceIdentity(self, "container-instances", namer=self.namer, partition=self.partition)
-            if capacity
+            if env.compute.ec2_capacity
             else None
         )
         keys = PlatformKeys(
@@ -127,11 +107,12 @@ class SecurityLayer(LayerStack):
             "keys",
             environment=env,
             task_role_arns=[roles[s.name].task.arn for s in by_name(env.compute.services)],
-            grants={capacity.kms_key: volume_key_statements(instances.autoscaling_role.arn)} if instances else None,
+            grants={env.compute.ec2_capacity.kms_key: volume_key_statements(instances.autoscaling_role.arn)}
+            if instances
+            else None,
             **where,
         ).arns
         default_key, log_key = keys[DEFAULT_KEY], keys[env.security.log_key]
-
         VpcFlowLogs(
             self,
             "flow-logs",
@@ -143,37 +124,13 @@ class SecurityLayer(LayerStack):
             **where,
         )
         groups = SecurityGroups(self, "sg", environment=env, vpc_id=network.vpc_id, namer=self.namer).chain
-
-        parameters = {
-            name: secure_parameter(
-                self,
-                f"parameter-{name}",
-                path=self.namer.path(name),
-                kms_key_arn=default_key,
-                description=f"{name} for {env.application}",
-            )
-            for name in env.security.parameters
-        }
-        secrets = {
-            spec.name: out_of_band_secret(
-                self,
-                f"secret-{spec.name}",
-                name=env.security.secret_name(spec.name, self.namer.prefix),
-                description=spec.description,
-                kms_key_arn=keys[spec.kms_key],
-            )
-            for spec in env.security.secrets
-        }
-        source_arns = {name: p.arn for name, p in parameters.items()} | {n: s.arn for n, s in secrets.items()}
-        secret_keys = {spec.name: keys[spec.kms_key] for spec in env.security.secrets}
-        for service_roles in roles.values():
-            service_roles.grant_own_secrets(source_arns, secret_keys, default_key)
-            service_roles.grant_phi_encryption_and_metrics(default_key)
-
-        monitoring_role = self._rds_monitoring_role()
-        certificate = self._certificate()
-        edge_certificate = self._edge_certificate() if env.edge_certificate_names else certificate
-        web_acl = self._guards(keys, log_key)
+        parameters, secrets = self._parameters(default_key), self._secrets(keys)
+        self._grant_own_values(roles, parameters, secrets, keys)
+        monitoring_role = rds_monitoring_role(self, namer=self.namer, **where)
+        certificate, edge_certificate = self._certificates()
+        web_acl = self._web_acl(log_key)
+        self._account_guards()
+        self._audit_trail(keys)
 
         self.publish(
             SecurityOutputs(
@@ -201,85 +158,114 @@ class SecurityLayer(LayerStack):
             )
         )
 
-    def _rds_monitoring_role(self) -> IamRole:
-        role = IamRole(
-            self,
-            "rds-monitoring-role",
-            name=self.namer.name("rds-monitoring-role"),
-            description="RDS enhanced monitoring publishes OS metrics to CloudWatch Logs",
-            assume_role_policy=service_trust("monitoring.rds.amazonaws.com", account_id=self.account),
+    def _service_roles(self) -> dict[str, ServiceRoles]:
+        """Each service's execution and task roles, under the permission boundary where configured."""
+        env = self.environment
+        where = {"account": self.account, "partition": self.partition}
+        boundary = (
+            workload_boundary(self, "workload-boundary", environment=env, namer=self.namer, **where)
+            if env.security.permission_boundary
+            else None
         )
-        IamRolePolicyAttachment(
-            self,
-            "rds-monitoring-policy",
-            role=role.name,
-            policy_arn=f"arn:{self.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        )
-        return role
-
-    def _certificate(self) -> AcmCertificate:
-        security = self.environment.security
-        return self._dns_validated_certificate(
-            "certificate", (security.certificate_domain, *security.certificate_alternative_names), "compute"
-        )
-
-    def _edge_certificate(self) -> AcmCertificate:
-        """CloudFront takes certificates from us-east-1 only, whatever region the environment runs in."""
-        return self._dns_validated_certificate(
-            "edge-certificate", self.environment.edge_certificate_names, "data", provider=self.provider_in("us-east-1")
-        )
-
-    def _dns_validated_certificate(
-        self, id: str, names: tuple[str, ...], needed_by: str, provider: AwsProvider | None = None
-    ) -> AcmCertificate:
-        certificate = AcmCertificate(
-            self,
-            id,
-            domain_name=names[0],
-            subject_alternative_names=list(names[1:]) or None,
-            validation_method="DNS",
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            provider=provider,
-        )
-        TerraformOutput(
-            self,
-            f"{id.replace('-', '_')}_validation_records",
-            value=certificate.domain_validation_options,
-            description=f"DNS records to create at the domain's DNS provider before deploying {needed_by}",
-        )
-        return certificate
-
-    def _guards(self, keys: dict[str, str], log_key: str) -> RegionalWebAcl | None:
-        """WAF, GuardDuty, Security Hub and CloudTrail, each where the environment configures it."""
-        env, web_acl = self.environment, None
-        if env.security.waf:
-            web_acl = RegionalWebAcl(
-                self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key
+        return {
+            s.name: ServiceRoles(
+                self,
+                f"service-{s.container_name}",
+                service=s,
+                environment=env,
+                namer=self.namer,
+                boundary=boundary,
+                **where,
             )
-            if env.security.waf.count_only:
-                accept_finding(web_acl.acl, "CKV_HIPAA_4", env.decisions.waf_count_only)
-        # Account-wide guards are created once per account, by the environment that owns them.
-        if env.owns_account_baseline:
-            AccountSettings(self, "account-settings", config=env.security.account_settings)
-        if env.security.guardduty and env.owns_account_baseline:
-            guardduty = GuardDuty(self, "guardduty")
-            accept_finding(
-                guardduty.detector,
-                "CKV2_AWS_3",
-                "The platform owns one account in one region and enables the detector there; organization-wide "
-                "GuardDuty is configured from the organization's management account, outside this project.",
+            for s in env.compute.services
+        }
+
+    def _parameters(self, key_arn: str) -> dict:
+        env = self.environment
+        return {
+            name: secure_parameter(
+                self,
+                f"parameter-{name}",
+                path=self.namer.path(name),
+                kms_key_arn=key_arn,
+                description=f"{name} for {env.application}",
             )
-        if (
-            env.security.security_hub
-            and env.owns_account_baseline
-            and self.creates_all(
-                ("aws_securityhub_account", "Security Hub"),
-                ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
+            for name in env.security.parameters
+        }
+
+    def _secrets(self, keys: dict[str, str]) -> dict:
+        env = self.environment
+        return {
+            spec.name: out_of_band_secret(
+                self,
+                f"secret-{spec.name}",
+                name=env.security.secret_name(spec.name, self.namer.prefix),
+                description=spec.description,
+                kms_key_arn=keys[spec.kms_key],
             )
+            for spec in env.security.secrets
+        }
+
+    def _grant_own_values(
+        self, roles: dict[str, ServiceRoles], parameters: dict, secrets: dict, keys: dict[str, str]
+    ) -> None:
+        """Each service's execution role reads the parameters and secrets its containers name, and its
+        task role uses the default key."""
+        sources = {name: p.arn for name, p in parameters.items()} | {name: s.arn for name, s in secrets.items()}
+        secret_keys = {spec.name: keys[spec.kms_key] for spec in self.environment.security.secrets}
+        for service_roles in roles.values():
+            service_roles.grant_own_secrets(sources, secret_keys, keys[DEFAULT_KEY])
+            service_roles.grant_phi_encryption_and_metrics(keys[DEFAULT_KEY])
+
+    def _certificates(self) -> tuple[AcmCertificate, AcmCertificate]:
+        """The load balancer's certificate, and CloudFront's: CloudFront takes certificates from us-east-1
+        only, whatever region the environment runs in."""
+        env = self.environment
+        certificate = dns_validated_certificate(
+            self,
+            "certificate",
+            (env.security.certificate_domain, *env.security.certificate_alternative_names),
+            needed_by="compute",
+        )
+        if not env.edge_certificate_names:
+            return certificate, certificate
+        edge = dns_validated_certificate(
+            self,
+            "edge-certificate",
+            env.edge_certificate_names,
+            needed_by="data",
+            provider=self.provider_in("us-east-1"),
+        )
+        return certificate, edge
+
+    def _web_acl(self, log_key: str) -> RegionalWebAcl | None:
+        env = self.environment
+        if not env.security.waf:
+            return None
+        web_acl = RegionalWebAcl(self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key)
+        if env.security.waf.count_only:
+            accept_finding(web_acl.acl, "CKV_HIPAA_4", env.decisions.waf_count_only)
+        return web_acl
+
+    def _account_guards(self) -> None:
+        """Account-wide settings, GuardDuty and Security Hub: created once per account, by the environment
+        that owns the account baseline."""
+        env = self.environment
+        if not env.owns_account_baseline:
+            return
+        AccountSettings(self, "account-settings", config=env.security.account_settings)
+        if env.security.guardduty:
+            GuardDuty(self, "guardduty")
+        if env.security.security_hub and self.creates_all(
+            ("aws_securityhub_account", "Security Hub"),
+            ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
         ):
             SecurityHub(self, "security-hub", partition=self.partition, region=env.region)
+
+    def _audit_trail(self, keys: dict[str, str]) -> None:
+        env = self.environment
         if env.security.cloudtrail:
-            trail = AuditTrail(
+            AuditTrail(
                 self,
                 "cloudtrail",
                 config=env.security.cloudtrail,
@@ -290,17 +276,3 @@ class SecurityLayer(LayerStack):
                 kms_key_arn=keys[env.security.cloudtrail.kms_key],
                 force_destroy=self.context.target.disposable,
             )
-            accept_finding(
-                trail.bucket.bucket,
-                "CKV_AWS_18",
-                "The server access-log bucket is created in the data layer, after this one; changes to this "
-                "bucket are recorded by the trail as management events, Object Lock keeps its log files "
-                "immutable and the trail's log file validation shows any tampering.",
-            )
-            accept_finding(
-                trail.trail,
-                "CKV_AWS_252",
-                "Nothing consumes a notification per delivered log file: the trail's events go to its "
-                "CloudWatch Logs group, where they are searched, and to its Object Lock bucket.",
-            )
-        return web_acl

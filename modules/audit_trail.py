@@ -14,6 +14,7 @@ from constructs import Construct
 
 from hipaa_platform.config import CloudTrail, ObjectLock
 from hipaa_platform.naming import Namer
+from hipaa_platform.suppressions import accept_finding
 from modules.iam import Statement, policy_document, service_trust
 from modules.log_group import EncryptedLogGroup
 from modules.role_policy import role_policy
@@ -105,6 +106,19 @@ class AuditTrail(Construct):
             cloud_watch_logs_role_arn=role.arn,
             advanced_event_selector=recorded_events(f"arn:{partition}:s3:::{bucket_name}/"),
             depends_on=[self.bucket.policy] if self.bucket.policy else None,
+        )
+        accept_finding(
+            self.bucket.bucket,
+            "CKV_AWS_18",
+            "The server access-log bucket is created in the data layer, after this one; changes to this "
+            "bucket are recorded by the trail as management events, Object Lock keeps its log files "
+            "immutable and the trail's log file validation shows any tampering.",
+        )
+        accept_finding(
+            self.trail,
+            "CKV_AWS_252",
+            "Nothing consumes a notification per delivered log file: the trail's events go to its "
+            "CloudWatch Logs group, where they are searched, and to its Object Lock bucket.",
         )
 
 

@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_aws.codepipeline import (
 from constructs import Construct
 
 from hipaa_platform.config import BuildSteps, CodePipeline
+from hipaa_platform.suppressions import accept_finding
 
 # The artifact bucket's role name: its access-log prefix and its name derive from it.
 ARTIFACT_BUCKET_ROLE = "pipeline-artifacts"
@@ -147,6 +148,12 @@ class BlueGreenDelivery(Construct):
             build_spec(config.build, build_secrets),
             30,
             privileged_mode=True,
+        )
+        accept_finding(
+            self.build,
+            "CKV_AWS_316",
+            "The build runs `docker build` and `docker push` for the service image, which needs the "
+            "Docker daemon, i.e. privileged mode; the project runs only this service's buildspec.",
         )
         self.integration_tests = project(
             "integration-tests",

@@ -18,6 +18,7 @@ from hipaa_platform.config import BucketCdn, CdnApi
 from hipaa_platform.layer import target_creates
 from hipaa_platform.suppressions import accept_finding
 from modules.cloudfront_parts import (
+    BUCKET_ACCESS_LOGS_INSTEAD,
     bucket_origin,
     cached_reads,
     origin_access_control,
@@ -66,12 +67,7 @@ class BucketDistribution(Construct):
             restrictions={"geo_restriction": geo},
             viewer_certificate=viewer_certificate(certificate_arn),
         )
-        accept_finding(
-            self.distribution,
-            "CKV_AWS_86",
-            "CloudFront's standard logs need ACLs on the target bucket, which the access-log bucket disables "
-            "(BucketOwnerEnforced); the origin bucket's server access logs record every object read.",
-        )
+        accept_finding(self.distribution, "CKV_AWS_86", BUCKET_ACCESS_LOGS_INSTEAD)
         accept_finding(
             self.distribution,
             "CKV_AWS_305",

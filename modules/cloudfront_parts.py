@@ -14,6 +14,13 @@ from modules.iam import Statement
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 
+# Why a distribution over a bucket has no standard logs (CKV_AWS_86).
+BUCKET_ACCESS_LOGS_INSTEAD = (
+    "CloudFront's standard logs need ACLs on the target bucket, which the access-log bucket disables "
+    "(BucketOwnerEnforced); the origin bucket's server access logs record every object read."
+)
+
+
 def origin_access_control(scope: Construct, *, name: str, reads: str) -> CloudfrontOriginAccessControl:
     return CloudfrontOriginAccessControl(
         scope,

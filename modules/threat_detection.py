@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_aws.securityhub_standards_subscription import Security
 from constructs import Construct
 
 from hipaa_platform.layer import target_creates
+from hipaa_platform.suppressions import accept_finding
 
 GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS")
 SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "nist-800-53/v/5.0.0")
@@ -19,6 +20,12 @@ class GuardDuty(Construct):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
+        accept_finding(
+            self.detector,
+            "CKV2_AWS_3",
+            "The platform owns one account in one region and enables the detector there; organization-wide "
+            "GuardDuty is configured from the organization's management account, outside this project.",
+        )
         features = target_creates(self, ("aws_guardduty_detector_feature", "GuardDuty S3 and RDS protection features"))
         for feature in GUARDDUTY_FEATURES if features else ():
             GuarddutyDetectorFeature(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 import yaml
+from pydantic import ValidationError
 
 from hipaa_platform.config import Environment
-from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.loader import ENVIRONMENTS_DIR, read_sources
 from hipaa_platform.suppressions import COMMENT_KEY
 
 
@@ -43,3 +45,22 @@ def test_an_environment_without_those_choices_accepts_none_of_their_findings(med
         for check in accepted(resource)
     }
     assert not findings & {"CKV2_AWS_28", "CKV_AWS_333", "CKV_AWS_65", "CKV_AWS_51", "CKV_AWS_157"}
+
+
+def test_a_single_page_app_without_a_web_acl_needs_the_environments_reason(medisync) -> None:
+    document = read_sources(ENVIRONMENTS_DIR / "medisync-prod.yaml").document
+    reason = " ".join(document["decisions"]["cdn_without_waf"].split())
+    distribution = medisync.only("compute", "aws_cloudfront_distribution")
+    assert accepted(distribution)["CKV_AWS_68"] == accepted(distribution)["CKV2_AWS_47"] == reason
+
+    without_reason = copy.deepcopy(document)
+    del without_reason["decisions"]
+    with pytest.raises(ValidationError) as raised:
+        Environment.model_validate(without_reason)
+    assert "decisions.cdn_without_waf is required: a bucket has a cdn or compute.spa is set" in str(raised.value)
+
+    without_spa = copy.deepcopy(document)
+    del without_spa["compute"]["spa"]
+    with pytest.raises(ValidationError) as raised:
+        Environment.model_validate(without_spa)
+    assert "decisions.cdn_without_waf explains a choice this environment does not make" in str(raised.value)

@@ -1,0 +1,62 @@
+"""What a service's containers are given: environment values with their references to the data
+layer resolved (`@bucket:<name>`, `@database:host`, `@database:port`), and the `valueFrom` ARN of
+each secret they name (a parameter, a secret, or the data layer's `@database` and `@cache`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hipaa_platform.config import BUCKET_REFERENCE, DATABASE_ENDPOINT_VALUES, Service
+
+
+@dataclass(frozen=True)
+class PlatformSecret:
+    """A secret the data layer keeps (the database's master credentials, the cache's AUTH token)."""
+
+    arn: str
+    key_arn: str
+
+
+@dataclass(frozen=True)
+class ContainerValues:
+    bucket_names: dict[str, str]
+    database_host: str
+    database_port: str
+    parameters: frozenset[str]
+    parameter_arns: dict[str, str]
+    secret_arns: dict[str, str]
+    platform_secrets: dict[str, PlatformSecret]
+
+    def environment(self, service: Service) -> dict[str, str]:
+        host, port = DATABASE_ENDPOINT_VALUES
+        database = {host: self.database_host, port: self.database_port}
+        return {
+            variable: self.bucket_names[value.removeprefix(BUCKET_REFERENCE)]
+            if value.startswith(BUCKET_REFERENCE)
+            else database.get(value, value)
+            for variable, value in service.environment.items()
+        }
+
+    def secrets(self, service: Service) -> dict[str, str]:
+        """Environment variable -> `valueFrom` (with `:<json key>::` for a key inside a secret)."""
+        values = {}
+        for variable, source in service.secrets.items():
+            name, _, json_key = source.partition(":")
+            values[variable] = (
+                self.parameter_arns[name]
+                if name in self.parameters
+                else self._secret_arn(name) + (f":{json_key}::" if json_key else "")
+            )
+        return values
+
+    def platform_secrets_named(self, service: Service) -> dict[str, str]:
+        """The data layer's secrets a service's containers name: ARN -> the ARN of its key."""
+        named = {source.split(":")[0] for source in service.secrets.values()}
+        return {
+            self.platform_secrets[name].arn: self.platform_secrets[name].key_arn
+            for name in sorted(named & set(self.platform_secrets))
+        }
+
+    def _secret_arn(self, name: str) -> str:
+        platform = self.platform_secrets.get(name)
+        return platform.arn if platform else self.secret_arns[name]
