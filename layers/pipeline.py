@@ -11,12 +11,13 @@ from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdent
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from constructs import Construct
 
+from hipaa_platform.config import Service
 from hipaa_platform.contracts import LayerOutputs, by_name, described
 from hipaa_platform.layer import BuildContext, LayerStack
 from layers.compute import TEST_LISTENER, ComputeOutputs
 from layers.data import DataOutputs
 from layers.security import SecurityOutputs, key_arn
-from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, ServiceTarget
+from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
 from modules.delivery_roles import delivery_roles
 from modules.github_deploy_role import github_deploy_role
 from modules.log_group import EncryptedLogGroup
@@ -67,36 +68,37 @@ class PipelineLayer(LayerStack):
         )
 
     def _codepipelines(self) -> tuple[str | None, dict[str, str]]:
+        """One blue-green delivery per blue-green service, on a source connection, an artifact bucket, a
+        build log group and three roles they share."""
         env = self.environment
         config = env.pipeline.codepipeline
-        compute = self.compute
-        security = self.read(SecurityOutputs)
-        data = self.read(DataOutputs)
-        account = DataAwsCallerIdentity(self, "account").account_id
-        partition = DataAwsPartition(self, "partition").partition
-        pipeline_key = key_arn(security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default")
-        log_key = key_arn(security, env, env.security.log_key)
-
-        # On a target that cannot create these, the roles, artifact bucket and build logs remain.
-        delivery = self.creates_all(
-            ("aws_codestarconnections_connection", "GitHub source connection"),
-            ("aws_codebuild_project", "build and integration-test projects per blue-green service"),
-            ("aws_codedeploy_app", "CodeDeploy application per blue-green service"),
-            ("aws_codedeploy_deployment_group", "CodeDeploy deployment group per blue-green service"),
-            ("aws_codepipeline", "CodePipeline per blue-green service"),
+        self.security = self.read(SecurityOutputs)
+        self.account = DataAwsCallerIdentity(self, "account").account_id
+        self.partition = DataAwsPartition(self, "partition").partition
+        self.pipeline_key = key_arn(
+            self.security, env, "pipeline" if "pipeline" in env.security.key_purposes else "default"
         )
-        connection = None
-        if delivery:
-            connection = CodestarconnectionsConnection(
+        # On a target that cannot create these, the roles, artifact bucket and build logs remain.
+        connection = (
+            CodestarconnectionsConnection(
                 self, "source-connection", name=self.namer.name("github"), provider_type="GitHub"
             )
+            if self.creates_all(
+                ("aws_codestarconnections_connection", "GitHub source connection"),
+                ("aws_codebuild_project", "build and integration-test projects per blue-green service"),
+                ("aws_codedeploy_app", "CodeDeploy application per blue-green service"),
+                ("aws_codedeploy_deployment_group", "CodeDeploy deployment group per blue-green service"),
+                ("aws_codepipeline", "CodePipeline per blue-green service"),
+            )
+            else None
+        )
         artifacts = SecureBucket(
             self,
             ARTIFACT_BUCKET_ROLE,
-            bucket_name=self.namer.bucket(ARTIFACT_BUCKET_ROLE, account),
-            kms_key_arn=pipeline_key,
+            bucket_name=self.namer.bucket(ARTIFACT_BUCKET_ROLE, self.account),
+            kms_key_arn=self.pipeline_key,
             noncurrent_version_expiration_days=config.artifact_retention_days,
-            access_log_bucket=data.access_log_bucket_name,
+            access_log_bucket=self.read(DataOutputs).access_log_bucket_name,
             force_destroy=self.context.target.disposable,
         )
         build_logs = EncryptedLogGroup(
@@ -104,70 +106,92 @@ class PipelineLayer(LayerStack):
             "build-logs",
             name=self.namer.log_group("codebuild"),
             retention_days=env.networking.flow_log_retention_days,
-            kms_key_arn=log_key,
+            kms_key_arn=key_arn(self.security, env, env.security.log_key),
         )
-
         blue_green = [s for s in by_name(env.compute.services) if s.deployment == "blue_green"]
-        names = {s.name: self.namer.bounded(self.namer.for_service(s.container_name), 64) for s in blue_green}
-        region = env.region
-        build_secrets = {variable: self._secret_name(reference) for variable, reference in config.build_secrets.items()}
-        secret_arns = [
-            f"arn:{partition}:secretsmanager:{region}:{account}:secret:{self._secret_name(ref.split(':')[0])}-*"
-            for ref in config.build_secrets.values()
-        ]
-        roles = delivery_roles(
+        self.pipeline_names = {
+            s.name: self.namer.bounded(self.namer.for_service(s.container_name), 64) for s in blue_green
+        }
+        roles = self._delivery_roles(blue_green, artifacts.arn, build_logs.arn, connection)
+        if connection is None:
+            return None, {}
+        # read once: every service's pipeline names them (each read is a round trip into the bindings)
+        shared = {
+            "roles": roles,
+            "connection_arn": connection.arn,
+            "artifact_bucket": artifacts.name,
+            "build_log_group": build_logs.name,
+        }
+        return shared["connection_arn"], {spec.name: self._delivery(spec, **shared) for spec in blue_green}
+
+    def _delivery_roles(
+        self,
+        blue_green: list[Service],
+        artifacts_arn: str,
+        build_logs_arn: str,
+        connection: CodestarconnectionsConnection | None,
+    ) -> DeliveryRoles:
+        env, security, compute = self.environment, self.security, self.compute
+        partition, region, account = self.partition, env.region, self.account
+        secret_names = (
+            self._secret_name(ref.split(":")[0]) for ref in env.pipeline.codepipeline.build_secrets.values()
+        )
+        return delivery_roles(
             self,
             namer=self.namer,
             account=account,
             partition=partition,
             region=region,
-            artifacts_arn=artifacts.arn,
-            artifact_key_arn=pipeline_key,
+            artifacts_arn=artifacts_arn,
+            artifact_key_arn=self.pipeline_key,
             connection_arn=connection.arn if connection else None,
-            project_arns=tuple(f"arn:{partition}:codebuild:{region}:{account}:project/{n}-*" for n in names.values()),
+            project_arns=tuple(
+                f"arn:{partition}:codebuild:{region}:{account}:project/{name}-*"
+                for name in self.pipeline_names.values()
+            ),
             passed_role_arns=tuple(
                 arns[s.name] for s in blue_green for arns in (security.task_role_arns, security.execution_role_arns)
             ),
-            build_log_group_arn=build_logs.arn,
+            build_log_group_arn=build_logs_arn,
             repository_arns=tuple(compute.repository_arns[s.name] for s in blue_green),
-            build_secret_arns=tuple(secret_arns),
+            build_secret_arns=tuple(
+                f"arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-*" for name in secret_names
+            ),
         )
 
-        if connection is None:
-            return None, {}
-        registry = f"{account}.dkr.ecr.{region}.amazonaws.com"
-        # read once: every service's pipeline names them (each read is a round trip into the bindings)
-        connection_arn, artifact_bucket, build_log_group = connection.arn, artifacts.name, build_logs.name
-        pipelines = {}
-        for spec in blue_green:
-            delivery = BlueGreenDelivery(
-                self,
-                f"delivery-{spec.container_name}",
-                name=names[spec.name],
-                container_name=spec.container_name,
-                config=config,
-                target=ServiceTarget(
-                    cluster_name=compute.cluster_name,
-                    service_name=compute.service_names[spec.name],
-                    repository_name=self.namer.repository(spec),
-                    prod_listener_arn=compute.https_listener_arn,
-                    test_listener_arn=compute.test_listener_arns[TEST_LISTENER],
-                    blue_target_group=compute.blue_target_group_names[spec.name],
-                    green_target_group=compute.green_target_group_names[spec.name],
-                    rollback_alarms=tuple(
-                        self.namer.service_alarm(spec.container_name, kind) for kind in ("5xx-rate", "p99-latency")
-                    ),
+    def _delivery(
+        self, spec: Service, *, roles: DeliveryRoles, connection_arn: str, artifact_bucket: str, build_log_group: str
+    ) -> str:
+        """The service's pipeline; returns its name."""
+        env, compute = self.environment, self.compute
+        config = env.pipeline.codepipeline
+        delivery = BlueGreenDelivery(
+            self,
+            f"delivery-{spec.container_name}",
+            name=self.pipeline_names[spec.name],
+            container_name=spec.container_name,
+            config=config,
+            target=ServiceTarget(
+                cluster_name=compute.cluster_name,
+                service_name=compute.service_names[spec.name],
+                repository_name=self.namer.repository(spec),
+                prod_listener_arn=compute.https_listener_arn,
+                test_listener_arn=compute.test_listener_arns[TEST_LISTENER],
+                blue_target_group=compute.blue_target_group_names[spec.name],
+                green_target_group=compute.green_target_group_names[spec.name],
+                rollback_alarms=tuple(
+                    self.namer.service_alarm(spec.container_name, kind) for kind in ("5xx-rate", "p99-latency")
                 ),
-                roles=roles,
-                connection_arn=connection_arn,
-                artifact_bucket=artifact_bucket,
-                kms_key_arn=pipeline_key,
-                build_log_group=build_log_group,
-                registry=registry,
-                build_secrets=build_secrets,
-            )
-            pipelines[spec.name] = delivery.pipeline.name
-        return connection_arn, pipelines
+            ),
+            roles=roles,
+            connection_arn=connection_arn,
+            artifact_bucket=artifact_bucket,
+            kms_key_arn=self.pipeline_key,
+            build_log_group=build_log_group,
+            registry=f"{self.account}.dkr.ecr.{env.region}.amazonaws.com",
+            build_secrets={variable: self._secret_name(ref) for variable, ref in config.build_secrets.items()},
+        )
+        return delivery.pipeline.name
 
     def _secret_name(self, reference: str) -> str:
         """`name[:json-key]` of security.secrets -> its Secrets Manager name, the key kept."""
