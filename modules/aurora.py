@@ -19,6 +19,7 @@ from constructs import Construct
 
 from hipaa_platform.config import Aurora
 from hipaa_platform.tagging import data_tags
+from modules.final_snapshot import final_snapshot
 from modules.log_group import POSTGRES_TLS_AND_LOGGING, database_log_groups
 from modules.master_secret_rotation import master_secret_rotation
 
@@ -93,8 +94,7 @@ class AuroraServerlessCluster(Construct):
             preferred_maintenance_window=config.maintenance_window,
             copy_tags_to_snapshot=True,
             deletion_protection=deletion_protection,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{config.identifier}-final",
+            **final_snapshot(config.identifier),
             enabled_cloudwatch_logs_exports=list(EXPORTED_LOGS),
             depends_on=log_groups,
             tags=data_tags(backup="daily", encryption="kms"),

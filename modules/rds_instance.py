@@ -15,6 +15,7 @@ from constructs import Construct
 
 from hipaa_platform.config import Database
 from hipaa_platform.tagging import data_tags
+from modules.final_snapshot import final_snapshot
 from modules.log_group import MYSQL_TLS_AND_LOGGING, POSTGRES_TLS_AND_LOGGING, database_log_groups
 from modules.master_secret_rotation import master_secret_rotation
 
@@ -109,8 +110,7 @@ class RdsInstance(Construct):
             maintenance_window=config.maintenance_window,
             copy_tags_to_snapshot=True,
             deletion_protection=deletion_protection,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{config.identifier}-final",
+            **final_snapshot(config.identifier),
             auto_minor_version_upgrade=True,
             performance_insights_enabled=True,
             performance_insights_kms_key_id=kms_key_arn,

@@ -145,7 +145,7 @@ def test_database_matches_the_seed(intakeiq) -> None:
         "port": 5432,
     }
     assert {k: db[k] for k in expected} == expected
-    assert db["final_snapshot_identifier"] == "intakeiq-db-final"
+    assert db["final_snapshot_identifier"].startswith("intakeiq-db-final-")
     assert "password" not in db
     parameters = {p["name"]: p["value"] for p in intakeiq.only("data", "aws_db_parameter_group")["parameter"]}
     assert parameters["rds.force_ssl"] == "1"
