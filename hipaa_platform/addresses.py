@@ -52,8 +52,10 @@ def readable_addresses(stack_json: dict) -> dict:
     DuplicateAddress when two paths give one name."""
     renamed: dict[str, str] = {}  # "type.old" or "data.type.old" -> new name
     for block, prefix in (("resource", ""), ("data", "data.")):
+        # One name per resource across types too: checkov's resource checks name a resource
+        # `resource.<name>`, and the gate matches a finding to its acceptance by that name.
+        paths: dict[str, str] = {}
         for kind, elements in stack_json.get(block, {}).items():
-            paths: dict[str, str] = {}
             for old, body in elements.items():
                 path = body.get("//", {}).get("metadata", {}).get("path")
                 if not path:

@@ -141,7 +141,10 @@ def check_results(reports: list[dict]) -> Iterator[dict]:
             yield from results.get(outcome, [])
 
 
-def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
+def evaluate(
+    reports: list[dict], acceptances: list[Acceptance], addresses: dict[tuple[str, str], str] | None = None
+) -> GateResult:
+    """Findings against acceptances; `addresses` (resource_addresses) names each failure by its type."""
     gate = GateResult()
     declared = by_key(acceptances)
     matched: set[tuple[str, str, str]] = set()
@@ -150,7 +153,7 @@ def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
         gate.passed += report.get("summary", report)["passed"]
         results = report.get("results", {})
         for check in results.get("failed_checks", []):
-            finding = _finding(check)
+            finding = _finding(check, addresses)
             key = _key(finding)
             if key in declared:
                 matched.add(key)
@@ -158,7 +161,7 @@ def evaluate(reports: list[dict], acceptances: list[Acceptance]) -> GateResult:
                 gate.failures.append(finding)
         # checkov skips only what it is told to skip, and the gate tells it nothing: a skip is a
         # suppression from elsewhere, which this project did not declare.
-        gate.failures += [_finding(check) for check in results.get("skipped_checks", [])]
+        gate.failures += [_finding(check, addresses) for check in results.get("skipped_checks", [])]
     gate.accepted = [a for key, a in declared.items() if key in matched]
     gate.stale = [a for key, a in declared.items() if key not in matched]
     return gate
@@ -175,16 +178,19 @@ def _key(finding: Finding) -> tuple[str, str, str]:
     return finding.layer, finding.resource.split(".", 1)[1], finding.check_id
 
 
-def _finding(check: dict) -> Finding:
+def _finding(check: dict, addresses: dict[tuple[str, str], str] | None = None) -> Finding:
     layer = check["file_path"].strip("/").split("/")[0]
-    return Finding(layer, check["resource"], check["check_id"], check.get("check_name", ""))
+    resource = check["resource"]
+    if addresses and resource.startswith("resource."):
+        resource = addresses.get((layer, resource.split(".", 1)[1]), resource)
+    return Finding(layer, resource, check["check_id"], check.get("check_name", ""))
 
 
 def run_gate(outdir: Path, report_dir: Path) -> GateResult:
     acceptances = collect_acceptances(outdir)
     report_dir.mkdir(parents=True, exist_ok=True)
     reports = run_checkov(outdir / "stacks", report_dir)
-    gate = evaluate(reports, acceptances)
+    gate = evaluate(reports, acceptances, resource_addresses(outdir))
     gate.reports = {
         "json": report_dir / "results_json.json",
         "junit": report_dir / "results_junitxml.xml",

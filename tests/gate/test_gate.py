@@ -41,6 +41,8 @@ def test_an_unaccepted_failure_fails_the_gate(tmp_path: Path) -> None:
     gate = run_gate(write_layers(tmp_path / "out", log_group(kms=False)), tmp_path / "reports")
     assert not gate.ok
     assert [(f.layer, f.check_id) for f in gate.failures] == [("security", "CKV_AWS_158")]
+    # checkov names it `resource.logs`; the gate names its type, as a plan and ALLOW_REPLACE do
+    assert gate.failures[0].resource == "aws_cloudwatch_log_group.logs"
     assert (tmp_path / "reports" / "results_sarif.sarif").is_file()
     assert (tmp_path / "reports" / "results_junitxml.xml").is_file()
 

@@ -66,6 +66,26 @@ def test_two_constructs_that_would_share_an_address_fail_the_synthesis() -> None
         readable_addresses(_stack_json(build))
 
 
+def test_two_resources_of_different_types_cannot_share_a_name() -> None:
+    """checkov names a resource `resource.<name>`, without its type, and the gate matches on that."""
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+    from cdktf_cdktf_provider_aws.sqs_queue import SqsQueue
+    from constructs import Construct
+
+    def build(stack) -> None:
+        SnsTopic(Construct(stack, "orders"), "events", name="a")
+        SqsQueue(stack, "orders-events", name="b")
+
+    with pytest.raises(DuplicateAddress, match="would share the address orders-events"):
+        readable_addresses(_stack_json(build))
+
+    def apart(stack) -> None:
+        SnsTopic(stack, "orders-topic", name="a")
+        SqsQueue(stack, "orders-queue", name="b")
+
+    assert set(readable_addresses(_stack_json(apart))["resource"]) == {"aws_sns_topic", "aws_sqs_queue"}
+
+
 def test_a_renamed_resource_is_referred_to_by_its_new_name() -> None:
     """cdktf's hashed id goes from the address and from every reference: values, depends_on, outputs."""
     from cdktf import TerraformOutput
