@@ -136,6 +136,9 @@ def test_drift_runs_daily_for_every_environment_and_keeps_one_issue_each() -> No
     assert document["permissions"]["issues"] == "write"
     script = steps(job)
     assert 'make drift ENV="$ENVIRONMENT"' in script
+    # each environment is read with its own account's read-only role, as its pull-request plans are
+    (credentials,) = [s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")]
+    assert credentials["with"]["role-to-assume"] == "${{ fromJSON(vars.PLAN_ROLE_ARNS)[matrix.environment] }}"
     # exit 2 opens or updates the issue, exit 0 closes it, anything else fails the job
     assert "gh issue create" in script and "gh issue edit" in script and "gh issue close" in script
     assert "exit 1" in script
