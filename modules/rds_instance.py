@@ -8,12 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.db_option_group import (
+    DbOptionGroup,
+    DbOptionGroupOption,
+    DbOptionGroupOptionOptionSettings,
+)
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from constructs import Construct
 
 from hipaa_platform.config import Database
+from hipaa_platform.layer import target_creates
 from hipaa_platform.tagging import data_tags
 from modules.final_snapshot import final_snapshot
 from modules.log_group import MYSQL_TLS_AND_LOGGING, POSTGRES_TLS_AND_LOGGING, database_log_groups
@@ -39,9 +46,40 @@ class EngineProfile:
 
 ENGINES = {
     "postgres": EngineProfile(POSTGRES_TLS_AND_LOGGING, ("postgresql", "upgrade")),
-    # MySQL's audit log needs an option-group plugin (docs/environments.md); errors and slow queries do not.
-    "mysql": EngineProfile(MYSQL_TLS_AND_LOGGING, ("error", "slowquery")),
+    # MySQL's audit log is written by the MariaDB audit plugin of its option group (mysql_audit_plugin).
+    "mysql": EngineProfile(MYSQL_TLS_AND_LOGGING, ("audit", "error", "slowquery")),
 }
+# What the audit log records: every connection and disconnection (who, from where, when) and every
+# statement that changes the schema or privileges. Not data statements: their values would copy the
+# stored records (PII, PHI) into the logs, as the general log would.
+MYSQL_AUDIT_EVENTS = "CONNECT,QUERY_DDL,QUERY_DCL"
+
+
+def mysql_audit_plugin(scope: Construct, *, identifier: str, engine_version: str) -> DbOptionGroup | None:
+    """An option group with the MariaDB audit plugin; None where the target cannot create one."""
+    if not target_creates(scope, ("aws_db_option_group", f"{identifier}'s MySQL audit plugin")):
+        return None
+    major = ".".join(engine_version.split(".")[:2])
+    return DbOptionGroup(
+        scope,
+        "audit-options",
+        # A new group comes before the old one goes: RDS refuses to delete a group a database uses.
+        name_prefix=f"{identifier}-audit-",
+        option_group_description=f"Audit log (connections, DDL, DCL) of {identifier}",
+        engine_name="mysql",
+        major_engine_version=major,
+        option=[
+            DbOptionGroupOption(
+                option_name="MARIADB_AUDIT_PLUGIN",
+                option_settings=[
+                    DbOptionGroupOptionOptionSettings(name="SERVER_AUDIT_EVENTS", value=MYSQL_AUDIT_EVENTS),
+                    # RDS's own maintenance user would fill the log with its housekeeping.
+                    DbOptionGroupOptionOptionSettings(name="SERVER_AUDIT_EXCL_USERS", value="rdsadmin"),
+                ],
+            )
+        ],
+        lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+    )
 
 
 class RdsInstance(Construct):
@@ -75,6 +113,11 @@ class RdsInstance(Construct):
             description=f"TLS-only connections and statement logging for {config.identifier}",
             parameter=[{"name": n, "value": v} for n, v in engine.parameters],
         )
+        audit = (
+            mysql_audit_plugin(self, identifier=config.identifier, engine_version=config.engine_version)
+            if config.engine == "mysql"
+            else None
+        )
         log_groups = database_log_groups(
             self,
             path=f"/aws/rds/instance/{config.identifier}",
@@ -104,6 +147,7 @@ class RdsInstance(Construct):
             db_subnet_group_name=subnets.name,
             vpc_security_group_ids=[security_group_id],
             parameter_group_name=parameters.name,
+            option_group_name=audit.name if audit else None,
             publicly_accessible=False,
             backup_retention_period=config.backup_retention_days,
             backup_window=config.backup_window,

@@ -225,7 +225,7 @@ def test_mysql_requires_tls_and_copies_its_backups_to_another_region(secure_port
     assert (database["engine"], database["engine_version"], database["port"]) == ("mysql", "8.4", 3306)
     assert database["manage_master_user_password"] is True and "password" not in database
     assert database["storage_encrypted"] is True and database["multi_az"] is True
-    assert database["enabled_cloudwatch_logs_exports"] == ["error", "slowquery"]
+    assert database["enabled_cloudwatch_logs_exports"] == ["audit", "error", "slowquery"]
     assert "isolated_subnet_ids" in secure_portal.only("data", "aws_db_subnet_group")["subnet_ids"]
     parameters = secure_portal.only("data", "aws_db_parameter_group")
     assert parameters["family"] == "mysql8.4"
@@ -284,3 +284,52 @@ def test_a_mysql_database_listens_on_mysqls_port_unless_told_otherwise() -> None
     database = load_environment("secure-portal").data.database.model_dump(mode="json", exclude={"port"})
     assert Database.model_validate(database).port == 3306
     assert Database.model_validate(database | {"engine": "postgres"}).port == 5432
+
+
+def mysql_audit_problems(database: dict, option_groups: dict, log_groups: dict) -> list[str]:
+    """What keeps a MySQL database from writing and keeping an audit log."""
+    problems = []
+    name = database.get("option_group_name", "")
+    group = option_groups.get(name.removeprefix("${aws_db_option_group.").removesuffix(".name}"), {})
+    plugin = {o["option_name"]: o for o in group.get("option", [])}.get("MARIADB_AUDIT_PLUGIN")
+    if plugin is None:
+        problems.append("no option group with the MariaDB audit plugin")
+    else:
+        settings = {s["name"]: s["value"] for s in plugin.get("option_settings", [])}
+        if not {"CONNECT", "QUERY_DDL", "QUERY_DCL"} <= set(settings.get("SERVER_AUDIT_EVENTS", "").split(",")):
+            problems.append("the plugin does not record connections, DDL and DCL")
+    if "audit" not in database.get("enabled_cloudwatch_logs_exports", []):
+        problems.append("the audit log is not exported")
+    path = f"/aws/rds/instance/{database['identifier']}/audit"
+    if not any(g["name"] == path and g.get("kms_key_id") for g in log_groups.values()):
+        problems.append(f"no encrypted log group {path}")
+    return problems
+
+
+def test_mysql_writes_an_audit_log_of_connections_and_schema_and_privilege_changes(secure_portal) -> None:
+    database = secure_portal.only("data", "aws_db_instance")
+    options = secure_portal.resources("data", "aws_db_option_group")
+    log_groups = secure_portal.resources("data", "aws_cloudwatch_log_group")
+    assert mysql_audit_problems(database, options, log_groups) == []
+    (group,) = options.values()
+    assert (group["engine_name"], group["major_engine_version"]) == ("mysql", "8.4")
+    assert group["lifecycle"]["create_before_destroy"] is True
+    (plugin,) = group["option"]
+    # no data statements: their values would copy the registrations into the log
+    assert {s["name"]: s["value"] for s in plugin["option_settings"]} == {
+        "SERVER_AUDIT_EVENTS": "CONNECT,QUERY_DDL,QUERY_DCL",
+        "SERVER_AUDIT_EXCL_USERS": "rdsadmin",
+    }
+    assert log_groups["database-log-audit"]["retention_in_days"] == 2557
+    assert "aws_cloudwatch_log_group.database-log-audit" in database["depends_on"]
+
+    without_plugin = {k: v for k, v in database.items() if k != "option_group_name"}
+    not_exported = database | {"enabled_cloudwatch_logs_exports": ["error", "slowquery"]}
+    missing_plugin = ["no option group with the MariaDB audit plugin"]
+    assert mysql_audit_problems(without_plugin, options, log_groups) == missing_plugin
+    assert mysql_audit_problems(not_exported, options, log_groups) == ["the audit log is not exported"]
+
+
+def test_a_postgresql_database_has_no_mysql_audit_plugin(intakeiq) -> None:
+    assert intakeiq.resources("data", "aws_db_option_group") == {}
+    assert "option_group_name" not in intakeiq.only("data", "aws_db_instance")
