@@ -83,14 +83,14 @@ class DataLayer(LayerStack):
         self.email_identity_arn = self._email()
         self.redis = self._redis()
         self.cache = self._serverless_cache()
-        database, database_arn = self._aurora() if data.aurora else self._rds_instance()
+        database = self._aurora() if data.aurora else self._rds_instance()
         RecordsBackup(
             self,
             "backup",
             config=data.backup,
             namer=self.namer,
             kms_key_arn=self._key(data.backup.kms_key),
-            resource_arns=[database_arn, *(table.arn for table in self.tables.values())],
+            resource_arns=[database.arn, *(table.arn for table in self.tables.values())],
             partition=self.partition,
         )
         stores = self._stores(database)
@@ -266,7 +266,7 @@ class DataLayer(LayerStack):
             account=self.account,
         )
 
-    def _aurora(self) -> tuple[AuroraServerlessCluster, str]:
+    def _aurora(self) -> AuroraServerlessCluster:
         config = self.environment.data.aurora
         cluster = AuroraServerlessCluster(
             self,
@@ -281,10 +281,9 @@ class DataLayer(LayerStack):
             monitoring_role_arn=self.security.rds_monitoring_role_arn,
             deletion_protection=config.deletion_protection and not self.disposable,
         )
-        self.database_resource_id = cluster.resource_id
-        return cluster, cluster.cluster.arn
+        return cluster
 
-    def _rds_instance(self) -> tuple[RdsInstance, str]:
+    def _rds_instance(self) -> RdsInstance:
         env = self.environment
         config = env.data.database
         database = RdsInstance(
@@ -314,8 +313,7 @@ class DataLayer(LayerStack):
                 account=self.account,
                 partition=self.partition,
             )
-        self.database_resource_id = database.instance.resource_id
-        return database, database.instance.arn
+        return database
 
     def _stores(self, database: RdsInstance | AuroraServerlessCluster) -> DataStores:
         env = self.environment
@@ -330,7 +328,7 @@ class DataLayer(LayerStack):
             bus=self.bus.arn if self.bus else None,
             cache=cache.arn if cache else None,
             cache_users={name: user.arn for name, user in self.cache.users.items()} if self.cache else {},
-            database_users=f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{self.database_resource_id}",
+            database_users=f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{database.resource_id}",
             mail_identity=self.email_identity_arn,
             mail_sender=env.data.email.sender if env.data.email else None,
         )

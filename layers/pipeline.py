@@ -27,6 +27,18 @@ GITHUB = "github"  # key of the one GitHub deploy role or connection in its cont
 
 
 @dataclass(frozen=True)
+class _SharedDelivery:
+    """What every service's delivery uses alike."""
+
+    roles: DeliveryRoles
+    connection_arn: str
+    artifact_bucket: str
+    build_log_group: str
+    registry: str
+    build_secrets: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PipelineOutputs(LayerOutputs):
     LAYER = "pipeline"
     deploy_role_arns: dict[str, str] = described(
@@ -116,13 +128,15 @@ class PipelineLayer(LayerStack):
         if connection is None:
             return None, {}
         # read once: every service's pipeline names them (each read is a round trip into the bindings)
-        shared = {
-            "roles": roles,
-            "connection_arn": connection.arn,
-            "artifact_bucket": artifacts.name,
-            "build_log_group": build_logs.name,
-        }
-        return shared["connection_arn"], {spec.name: self._delivery(spec, **shared) for spec in blue_green}
+        shared = _SharedDelivery(
+            roles=roles,
+            connection_arn=connection.arn,
+            artifact_bucket=artifacts.name,
+            build_log_group=build_logs.name,
+            registry=f"{self.account}.dkr.ecr.{env.region}.amazonaws.com",
+            build_secrets={variable: self._secret_name(ref) for variable, ref in config.build_secrets.items()},
+        )
+        return shared.connection_arn, {spec.name: self._delivery(spec, shared) for spec in blue_green}
 
     def _delivery_roles(
         self,
@@ -159,12 +173,9 @@ class PipelineLayer(LayerStack):
             ),
         )
 
-    def _delivery(
-        self, spec: Service, *, roles: DeliveryRoles, connection_arn: str, artifact_bucket: str, build_log_group: str
-    ) -> str:
+    def _delivery(self, spec: Service, shared: _SharedDelivery) -> str:
         """The service's pipeline; returns its name."""
-        env, compute = self.environment, self.compute
-        config = env.pipeline.codepipeline
+        compute, config = self.compute, self.environment.pipeline.codepipeline
         delivery = BlueGreenDelivery(
             self,
             f"delivery-{spec.container_name}",
@@ -183,13 +194,13 @@ class PipelineLayer(LayerStack):
                     self.namer.service_alarm(spec.container_name, kind) for kind in ("5xx-rate", "p99-latency")
                 ),
             ),
-            roles=roles,
-            connection_arn=connection_arn,
-            artifact_bucket=artifact_bucket,
+            roles=shared.roles,
+            connection_arn=shared.connection_arn,
+            artifact_bucket=shared.artifact_bucket,
             kms_key_arn=self.pipeline_key,
-            build_log_group=build_log_group,
-            registry=f"{self.account}.dkr.ecr.{env.region}.amazonaws.com",
-            build_secrets={variable: self._secret_name(ref) for variable, ref in config.build_secrets.items()},
+            build_log_group=shared.build_log_group,
+            registry=shared.registry,
+            build_secrets=shared.build_secrets,
         )
         return delivery.pipeline.name
 

@@ -94,7 +94,7 @@ class SecurityLayer(LayerStack):
         network = self.read(NetworkingOutputs)
         self.account = DataAwsCallerIdentity(self, "account").account_id
         self.partition = DataAwsPartition(self, "partition").partition
-        where = {"account": self.account, "partition": self.partition}
+        self.where = where = {"account": self.account, "partition": self.partition}
 
         roles = self._service_roles()
         instances = (
@@ -160,8 +160,7 @@ class SecurityLayer(LayerStack):
 
     def _service_roles(self) -> dict[str, ServiceRoles]:
         """Each service's execution and task roles, under the permission boundary where configured."""
-        env = self.environment
-        where = {"account": self.account, "partition": self.partition}
+        env, where = self.environment, self.where
         boundary = (
             workload_boundary(self, "workload-boundary", environment=env, namer=self.namer, **where)
             if env.security.permission_boundary

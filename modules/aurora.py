@@ -124,6 +124,7 @@ class AuroraServerlessCluster(Construct):
             for number in range(1 + config.readers)
         ]
         self.identifier = self.cluster.cluster_identifier
+        self.arn = self.cluster.arn
         self.endpoint = self.cluster.endpoint
         self.port = self.cluster.port
         self.resource_id = self.cluster.cluster_resource_id

@@ -27,6 +27,11 @@ from modules.log_group import MYSQL_TLS_AND_LOGGING, POSTGRES_TLS_AND_LOGGING, d
 from modules.master_secret_rotation import master_secret_rotation
 
 
+def major_version(engine: str, version: str) -> str:
+    """RDS's major version of an engine version: `16` of PostgreSQL 16.4, `8.4` of MySQL 8.4.3."""
+    return version.split(".")[0] if engine == "postgres" else ".".join(version.split(".")[:2])
+
+
 @dataclass(frozen=True)
 class EngineProfile:
     """What differs between engines: parameter family and group name, parameters, exported logs."""
@@ -35,12 +40,11 @@ class EngineProfile:
     exported_logs: tuple[str, ...]
 
     def family(self, engine: str, version: str) -> str:
-        major = version.split(".")[0] if engine == "postgres" else ".".join(version.split(".")[:2])
-        return f"{engine}{major}"
+        return f"{engine}{major_version(engine, version)}"
 
     def group_name(self, identifier: str, engine: str, version: str) -> str:
         if engine == "postgres":
-            return f"{identifier}-pg{version.split('.')[0]}"
+            return f"{identifier}-pg{major_version(engine, version)}"
         return f"{identifier}-{self.family(engine, version).replace('.', '')}"
 
 
@@ -59,7 +63,6 @@ def mysql_audit_plugin(scope: Construct, *, identifier: str, engine_version: str
     """An option group with the MariaDB audit plugin; None where the target cannot create one."""
     if not target_creates(scope, ("aws_db_option_group", f"{identifier}'s MySQL audit plugin")):
         return None
-    major = ".".join(engine_version.split(".")[:2])
     return DbOptionGroup(
         scope,
         "audit-options",
@@ -67,7 +70,7 @@ def mysql_audit_plugin(scope: Construct, *, identifier: str, engine_version: str
         name_prefix=f"{identifier}-audit-",
         option_group_description=f"Audit log (connections, DDL, DCL) of {identifier}",
         engine_name="mysql",
-        major_engine_version=major,
+        major_engine_version=major_version("mysql", engine_version),
         option=[
             DbOptionGroupOption(
                 option_name="MARIADB_AUDIT_PLUGIN",
@@ -167,6 +170,8 @@ class RdsInstance(Construct):
             tags=data_tags(backup="daily", encryption="kms"),
         )
         self.identifier = self.instance.identifier
+        self.arn = self.instance.arn
+        self.resource_id = self.instance.resource_id
         self.endpoint = self.instance.address
         self.port = self.instance.port
         self.master_user_secret_arn = self.instance.master_user_secret.get(0).secret_arn
