@@ -323,7 +323,8 @@ def deploy_local(
         "--env",
         "-e",
         help="environment file name under environments/; several deploy side by side into one emulator "
-        "account, as stages that share an account do (their owner of the account baseline goes first)",
+        "account, as stages that share an account do (a layer reading what the owner of the account "
+        "baseline creates waits for the owner's layer that creates it)",
     ),
 ) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
@@ -359,7 +360,7 @@ def deploy_local(
                 f"state bucket: TLS-only policy not applied on the emulator ({TLS_POLICY_SKIPPED_ON_EMULATOR})"
             )
             if several:
-                owner = f"{account.owner} first (account_baseline: owner)" if account.owner else "no owner among them"
+                owner = f"{account.owner} (owner)" if account.owner else "no owner among them"
                 console.print(f"one account: {', '.join(names)}; account baseline: {owner}")
             on = {
                 e.name: prepared.enter_context(on_emulator(emulator, e, outdir_of(e.name) / "logs"))
@@ -370,6 +371,8 @@ def deploy_local(
             with console.status("synthesizing for the emulator"):
                 skips = synthesize_all_apart([(e, on[e.name].target, outdir_of(e.name)) for e in environments])
             skipped: dict[str, list[Skip]] = dict(zip(names, skips, strict=True))
+            for wait in account.depend_on({name: outdir_of(name) / "stacks" for name in names}):
+                console.print(wait)
             for name in names:
                 console.print(f"{prefix(name)}terraform output: {outdir_of(name) / 'logs'}/<layer>.log")
             started = time.monotonic()
@@ -424,8 +427,8 @@ def _report_emulator_run(name: str, runs: list, skipped: list) -> None:
         for output, value in run.outputs.items():
             console.print(f"  {output} = {value}", highlight=False, markup=False)
     console.print(f"{name}: skipped on the emulator: {len(skipped)} item(s), each one resource type")
-    for s in skipped:
-        console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}")
+    for s in skipped:  # one line each, however long: the terminal wraps it
+        console.print(f"  {s.layer}: {s.resource_type} ({s.what}): {s.reason}", soft_wrap=True)
 
 
 @app.command()

@@ -91,13 +91,20 @@ def test_what_the_missing_backup_apis_cause_is_accepted_for_emulator_plans_only(
 
 
 @pytest.mark.parametrize("environment", sorted(SYNTHESIZED))
-def test_every_environment_synthesizes_for_the_emulator(environment: str, tmp_path) -> None:
+def test_every_environment_synthesizes_for_the_emulator(environment: str, tmp_path, request) -> None:
     """deploy-local synthesizes for the emulator, where the unsupported types are left out; code
     that reaches for a resource the emulator synthesis leaves out fails here, not 20 minutes into
-    a deployment test."""
+    a deployment test. What it leaves out is what the real synthesis has of the unsupported types,
+    layer by layer, each reported with its reason (the deployment test checks the report)."""
     from tests.conftest import synthesize_environment
 
     synthesized = synthesize_environment(environment, tmp_path / "cdktf.out", on_emulator=True)
     assert synthesized.skipped, f"{environment}: every environment leaves something out on the emulator"
     assert not resource_types(synthesized) & set(UNSUPPORTED_ON_EMULATOR)
     assert all(refuses_other_hosts(provider) for provider in aws_providers(synthesized))  # aliases too
+    real = request.getfixturevalue(SYNTHESIZED[environment])
+    expected = {(layer, t) for layer, stack in real.stacks.items() for t in stack.get("resource", {})}
+    assert {(skip.layer, skip.resource_type) for skip in synthesized.skipped} == {
+        (layer, t) for layer, t in expected if t in UNSUPPORTED_ON_EMULATOR
+    }
+    assert all(skip.reason == UNSUPPORTED_ON_EMULATOR[skip.resource_type] for skip in synthesized.skipped)
