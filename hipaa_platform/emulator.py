@@ -219,7 +219,7 @@ def distinct_rds_resource_ids() -> None:
     touched. Idempotent: the server may start more than once in a process."""
     from moto.rds.models import DBInstance
 
-    if getattr(DBInstance.__init__, "distinct_resource_id", False):
+    if getattr(DBInstance, "_platform_distinct_resource_ids", False):  # a mark on the class: other wrappers follow
         return
     create_instance = DBInstance.__init__
 
@@ -228,8 +228,36 @@ def distinct_rds_resource_ids() -> None:
         alphabet = string.ascii_uppercase + string.digits
         self.dbi_resource_id = "db-" + "".join(secrets.choice(alphabet) for _ in range(26))
 
-    create_with_own_resource_id.distinct_resource_id = True  # type: ignore[attr-defined]
     DBInstance.__init__ = create_with_own_resource_id  # type: ignore[method-assign]
+    DBInstance._platform_distinct_resource_ids = True  # type: ignore[attr-defined]
+
+
+# The certificate authority AWS gives a new DB instance whose request names none (since January 2024).
+AWS_DEFAULT_RDS_CA = "rds-ca-rsa2048-g1"
+MOTO_DEFAULT_RDS_CA = "rds-ca-default"
+
+
+def aws_default_rds_ca() -> None:
+    """moto gives an instance created without a certificate authority `rds-ca-default`, AWS gives it
+    `rds-ca-rsa2048-g1`. The AWS provider creates an instance without one and then compares the
+    created instance's with `ca_cert_identifier`: on the emulator they always differed, so it
+    modified every database (and rebooted each Aurora instance), waiting for it after each step,
+    which AWS never makes it do: about 80 s more per RDS instance and 150 s per Aurora instance.
+    This gives a new instance AWS's default where moto would give its own; an authority the request
+    names is kept. Idempotent, like distinct_rds_resource_ids."""
+    from moto.rds.models import DBInstance
+
+    if getattr(DBInstance, "_platform_aws_default_ca", False):
+        return
+    create_instance = DBInstance.__init__
+
+    def create_with_aws_default_ca(self: DBInstance, *args: object, **kwargs: object) -> None:
+        create_instance(self, *args, **kwargs)
+        if self.ca_certificate_identifier in (None, MOTO_DEFAULT_RDS_CA):
+            self.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
+
+    DBInstance.__init__ = create_with_aws_default_ca  # type: ignore[method-assign]
+    DBInstance._platform_aws_default_ca = True  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -241,6 +269,7 @@ def running_emulator() -> Iterator[Emulator]:
     from werkzeug.serving import make_server
 
     distinct_rds_resource_ids()
+    aws_default_rds_ca()
     # moto answers unimplemented calls with a traceback per request; Terraform's own error names the call.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tls_dir:
