@@ -377,6 +377,10 @@ LAYER_CONTROLS = (
     LayerControl(
         "CKV2_AWS_16", "medisync", "data", "aws_dynamodb_table.table-audit", edit_subject(provisioned_without_scaling)
     ),
+    # the database on the default option group, which has no audit plugin
+    LayerControl(
+        "CKV2_HIPAA_27", "secure-portal", "data", "aws_db_instance.database", edit_subject(without("option_group_name"))
+    ),
 )  # fmt: skip
 
 

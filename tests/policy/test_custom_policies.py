@@ -110,6 +110,10 @@ CASES = [
     ("CKV_HIPAA_26", "iam_no_inline_policy/pass", 1, 0),
     # a role policy, a user policy, a group policy
     ("CKV_HIPAA_26", "iam_no_inline_policy/fail", 0, 3),
+    # MySQL with the plugin and the export, MariaDB with the plugin among other options, PostgreSQL
+    ("CKV2_HIPAA_27", "mysql_audit_log/pass", 3, 0),
+    # the audit log not exported, the default option group, an option group without the plugin
+    ("CKV2_HIPAA_27", "mysql_audit_log/fail", 0, 3),
 ]
 
 

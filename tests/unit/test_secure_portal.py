@@ -273,6 +273,20 @@ def test_on_the_emulator_the_group_keeps_its_own_ignored_count_and_drops_the_rol
     assert "aws_db_instance_automated_backups_replication" in {s.resource_type for s in on_emulator.skipped}
 
 
+def test_only_on_the_emulator_the_database_goes_without_its_audit_plugin(secure_portal, tmp_path) -> None:
+    """moto cannot create the MySQL 8.4 option group: the emulator's plans accept CKV2_HIPAA_27 (plan
+    scans only); the real database has the plugin and accepts nothing."""
+
+    def accepted(synthesized) -> list[tuple[str, str]]:
+        database = synthesized.only("data", "aws_db_instance")
+        return [(e["check_id"], e["scan"]) for e in database.get("//", {}).get("accepted_findings", [])]
+
+    on_emulator = synthesize_environment("secure-portal", tmp_path / "cdktf.out", on_emulator=True)
+    assert "option_group_name" not in on_emulator.only("data", "aws_db_instance")
+    assert ("CKV2_HIPAA_27", "plan") in accepted(on_emulator)
+    assert "CKV2_HIPAA_27" not in {check for check, _ in accepted(secure_portal)}
+
+
 def test_backups_are_copied_to_another_region_only() -> None:
     env = load_environment("secure-portal").model_dump(mode="json")
     env["data"]["database"]["backup_replication"]["region"] = "us-east-1"
