@@ -211,25 +211,35 @@ def _resend(environ: dict, first: _Answer) -> Resend:
     return Resend(scope.group(1) if scope else "?", operation, first.status, time.monotonic() - first.answered_at)
 
 
+def _adapt_created_db_instances(mark: str, adapt: Callable[[object], None]) -> None:
+    """Run `adapt` on every RDS instance moto creates, after moto's own constructor. `mark` goes on
+    the class, so a second call (the server may start more than once in a process) wraps nothing."""
+    from moto.rds.models import DBInstance
+
+    if getattr(DBInstance, mark, False):
+        return
+    create_instance = DBInstance.__init__
+
+    def create_and_adapt(self: DBInstance, *args: object, **kwargs: object) -> None:
+        create_instance(self, *args, **kwargs)
+        adapt(self)
+
+    DBInstance.__init__ = create_and_adapt  # type: ignore[method-assign]
+    setattr(DBInstance, mark, True)
+
+
 def distinct_rds_resource_ids() -> None:
     """moto gives every RDS instance the same `DbiResourceId`, and the AWS provider finds an
     instance by that id after each modify. With two stages' databases in one account it finds two
     and waits until it gives up (`couldn't find resource`). This gives each instance its own id, in
     AWS's form (`db-` and 26 upper-case letters or digits), when moto creates it; nothing else is
-    touched. Idempotent: the server may start more than once in a process."""
-    from moto.rds.models import DBInstance
+    touched."""
 
-    if getattr(DBInstance, "_platform_distinct_resource_ids", False):  # a mark on the class: other wrappers follow
-        return
-    create_instance = DBInstance.__init__
-
-    def create_with_own_resource_id(self: DBInstance, *args: object, **kwargs: object) -> None:
-        create_instance(self, *args, **kwargs)
+    def own_resource_id(instance) -> None:
         alphabet = string.ascii_uppercase + string.digits
-        self.dbi_resource_id = "db-" + "".join(secrets.choice(alphabet) for _ in range(26))
+        instance.dbi_resource_id = "db-" + "".join(secrets.choice(alphabet) for _ in range(26))
 
-    DBInstance.__init__ = create_with_own_resource_id  # type: ignore[method-assign]
-    DBInstance._platform_distinct_resource_ids = True  # type: ignore[attr-defined]
+    _adapt_created_db_instances("_platform_distinct_resource_ids", own_resource_id)
 
 
 # The certificate authority AWS gives a new DB instance whose request names none (since January 2024).
@@ -244,20 +254,13 @@ def aws_default_rds_ca() -> None:
     modified every database (and rebooted each Aurora instance), waiting for it after each step,
     which AWS never makes it do: about 80 s more per RDS instance and 150 s per Aurora instance.
     This gives a new instance AWS's default where moto would give its own; an authority the request
-    names is kept. Idempotent, like distinct_rds_resource_ids."""
-    from moto.rds.models import DBInstance
+    names is kept."""
 
-    if getattr(DBInstance, "_platform_aws_default_ca", False):
-        return
-    create_instance = DBInstance.__init__
+    def aws_default(instance) -> None:
+        if instance.ca_certificate_identifier in (None, MOTO_DEFAULT_RDS_CA):
+            instance.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
 
-    def create_with_aws_default_ca(self: DBInstance, *args: object, **kwargs: object) -> None:
-        create_instance(self, *args, **kwargs)
-        if self.ca_certificate_identifier in (None, MOTO_DEFAULT_RDS_CA):
-            self.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
-
-    DBInstance.__init__ = create_with_aws_default_ca  # type: ignore[method-assign]
-    DBInstance._platform_aws_default_ca = True  # type: ignore[attr-defined]
+    _adapt_created_db_instances("_platform_aws_default_ca", aws_default)
 
 
 @contextmanager

@@ -76,7 +76,7 @@ class SharedAccount:
     def depend_on(self, stacks: dict[str, Path]) -> list[str]:
         """From each environment's synthesized stacks folder, let each of the others' layers wait only
         for the owner's layers it reads; returns those waits, one line each. Call before the runs start."""
-        if self.owner is None:
+        if self.owner is None or not self._others:
             return []
         made_in: dict[str, list[str]] = {}  # resource type -> the owner's layers that create one
         for layer in LAYERS:

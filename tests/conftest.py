@@ -81,10 +81,22 @@ for _environment, _fixture in SYNTHESIZED.items():
 
 
 @pytest.fixture(scope="session")
-def medisync_on_emulator(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """MediSync as deploy-local synthesizes it (no server needed to synthesize)."""
-    outdir = tmp_path_factory.mktemp("medisync-emulator") / "cdktf.out"
-    return synthesize_environment("medisync-prod", outdir, on_emulator=True)
+def synthesized_on_emulator(tmp_path_factory: pytest.TempPathFactory):
+    """An environment as deploy-local synthesizes it (no server needed), once per session."""
+    done: dict[str, Synthesized] = {}
+
+    def synthesized(environment: str) -> Synthesized:
+        if environment not in done:
+            outdir = tmp_path_factory.mktemp(f"{environment}-emulator") / "cdktf.out"
+            done[environment] = synthesize_environment(environment, outdir, on_emulator=True)
+        return done[environment]
+
+    return synthesized
+
+
+@pytest.fixture(scope="session")
+def medisync_on_emulator(synthesized_on_emulator) -> Synthesized:
+    return synthesized_on_emulator("medisync-prod")
 
 
 @pytest.fixture

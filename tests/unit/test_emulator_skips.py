@@ -91,14 +91,12 @@ def test_what_the_missing_backup_apis_cause_is_accepted_for_emulator_plans_only(
 
 
 @pytest.mark.parametrize("environment", sorted(SYNTHESIZED))
-def test_every_environment_synthesizes_for_the_emulator(environment: str, tmp_path, request) -> None:
+def test_every_environment_synthesizes_for_the_emulator(environment: str, synthesized_on_emulator, request) -> None:
     """deploy-local synthesizes for the emulator, where the unsupported types are left out; code
     that reaches for a resource the emulator synthesis leaves out fails here, not 20 minutes into
     a deployment test. What it leaves out is what the real synthesis has of the unsupported types,
     layer by layer, each reported with its reason (the deployment test checks the report)."""
-    from tests.conftest import synthesize_environment
-
-    synthesized = synthesize_environment(environment, tmp_path / "cdktf.out", on_emulator=True)
+    synthesized = synthesized_on_emulator(environment)
     assert synthesized.skipped, f"{environment}: every environment leaves something out on the emulator"
     assert not resource_types(synthesized) & set(UNSUPPORTED_ON_EMULATOR)
     assert all(refuses_other_hosts(provider) for provider in aws_providers(synthesized))  # aliases too

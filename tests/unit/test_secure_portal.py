@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from hipaa_platform.config import Compute, Database, Environment, NetworkAcls
 from hipaa_platform.loader import load_environment
-from tests.conftest import synthesize_environment
 
 PRIVATE_TIERS = ("private", "isolated")
 
@@ -265,15 +264,17 @@ def test_a_database_value_in_the_environment_must_be_host_or_port() -> None:
         Environment.model_validate(env)
 
 
-def test_on_the_emulator_the_group_keeps_its_own_ignored_count_and_drops_the_role(tmp_path) -> None:
-    on_emulator = synthesize_environment("secure-portal", tmp_path / "cdktf.out", on_emulator=True)
+def test_on_the_emulator_the_group_keeps_its_own_ignored_count_and_drops_the_role(synthesized_on_emulator) -> None:
+    on_emulator = synthesized_on_emulator("secure-portal")
     group = on_emulator.only("compute", "aws_autoscaling_group")
     assert "service_linked_role_arn" not in group  # moto launches with its default role
     assert group["lifecycle"]["ignore_changes"] == ["desired_capacity", "service_linked_role_arn"]
     assert "aws_db_instance_automated_backups_replication" in {s.resource_type for s in on_emulator.skipped}
 
 
-def test_only_on_the_emulator_the_database_goes_without_its_audit_plugin(secure_portal, tmp_path) -> None:
+def test_only_on_the_emulator_the_database_goes_without_its_audit_plugin(
+    secure_portal, synthesized_on_emulator
+) -> None:
     """moto cannot create the MySQL 8.4 option group: the emulator's plans accept CKV2_HIPAA_27 (plan
     scans only); the real database has the plugin and accepts nothing."""
 
@@ -281,7 +282,7 @@ def test_only_on_the_emulator_the_database_goes_without_its_audit_plugin(secure_
         database = synthesized.only("data", "aws_db_instance")
         return [(e["check_id"], e["scan"]) for e in database.get("//", {}).get("accepted_findings", [])]
 
-    on_emulator = synthesize_environment("secure-portal", tmp_path / "cdktf.out", on_emulator=True)
+    on_emulator = synthesized_on_emulator("secure-portal")
     assert "option_group_name" not in on_emulator.only("data", "aws_db_instance")
     assert ("CKV2_HIPAA_27", "plan") in accepted(on_emulator)
     assert "CKV2_HIPAA_27" not in {check for check, _ in accepted(secure_portal)}
