@@ -34,7 +34,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance security-doc test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access security-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -96,6 +96,10 @@ bootstrap-state: setup
 # The HIPAA conformance pack rule by rule for ENV (build/reports/compliance/<env>/); exit 1 if a rule fails.
 compliance: synth
 	$(RUN) compliance --env $(ENV)
+
+# What ENV grants works end to end and nothing else is reachable (build/reports/access/<env>/); exit 1 on a finding.
+access: synth
+	$(RUN) access --env $(ENV)
 
 # docs/security.md's conformance pack section, from compliance/hipaa_pack.yaml (a test fails when it is stale).
 security-doc: setup

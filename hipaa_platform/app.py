@@ -13,7 +13,7 @@ from hipaa_platform.config import Environment
 from hipaa_platform.emulator_support import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from hipaa_platform.layer import BuildContext
 from hipaa_platform.stateful import STATEFUL_TYPES
-from hipaa_platform.suppressions import accept_finding
+from hipaa_platform.suppressions import accept_finding, is_accepted
 from hipaa_platform.targets import Target
 from layers import LAYER_CLASSES
 
@@ -66,7 +66,8 @@ def _adapt_to_emulator(app: App) -> None:
     """The documented emulator gaps (emulator_support.py), applied to an emulator synthesis only."""
     for resource in _resources(app):
         for finding in PLAN_FINDINGS_ON_EMULATOR:
-            if finding.resource_type == resource_type(resource):
+            # An environment's own acceptance (its reason) stands; the emulator's would repeat it.
+            if finding.resource_type == resource_type(resource) and not is_accepted(resource, finding.check_id):
                 accept_finding(resource, finding.check_id, finding.reason, scan="plan")
         gaps = gaps_for(resource_type(resource))
         for gap in gaps:

@@ -515,6 +515,45 @@ def compliance(
         raise typer.Exit(1)
 
 
+@app.command()
+def access(
+    env: str = EnvOption,
+    outdir: Path = typer.Option(DEFAULT_OUTDIR),
+    reports: Path = typer.Option(PROJECT_ROOT / "build/reports"),
+) -> None:
+    """The access check of one synthesized environment: every use it declares works end to end (keys
+    included), and no role reaches a bucket, key, secret or queue it does not declare."""
+    import json
+
+    from hipaa_platform.access.check import check_environment, write_markdown
+    from hipaa_platform.synth_cache import SynthInputs
+
+    try:
+        if not SynthInputs.of(env, Target.from_environment_variables()).is_current(outdir):
+            raise UserError(f"{outdir} does not hold the current synthesis of {env}; run `make synth ENV={env}` first")
+        environment = load_environment(env)
+        stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
+        with console.status(f"evaluating the policies of {env}"):
+            report = check_environment(environment, stacks)
+            written = write_markdown(report, reports / "access" / env)
+    except UserError as error:
+        _fail(error)
+    reach = Table(title=f"Who reaches what: {env}", show_lines=True)
+    for column in ("principal", "resources"):
+        reach.add_column(column, overflow="fold")
+    for who, resources in sorted(report.reach.items()):
+        reach.add_row(who, "\n".join(sorted(resources)))
+    console.print(reach)
+    for finding in report.findings:
+        errors.print(f"[red]{finding.side}[/]: {escape(finding.principal)} {escape(finding.action)} on "
+                     f"{escape(finding.resource)}: {escape(finding.detail)}", highlight=False)  # fmt: skip
+    allowed = sum(1 for _, ok, _ in report.uses if ok)
+    console.print(f"{allowed} of {len(report.uses)} declared uses work, {len(report.findings)} findings; "
+                  f"report: {_shown(written)}")  # fmt: skip
+    if not report.passed:
+        raise typer.Exit(1)
+
+
 @app.command("security-doc")
 def security_doc() -> None:
     """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""

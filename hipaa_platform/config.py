@@ -420,6 +420,9 @@ class Database(DatabaseOperations):
     max_allocated_storage_gb: int = Field(ge=20, le=65536)
     storage_type: Literal["gp3", "gp2", "io1", "io2"] = "gp3"
     multi_az: bool = True
+    performance_insights: bool = Field(
+        True, description="false where RDS offers none for the class (decisions.no_performance_insights says why)"
+    )
     backup_retention_days: int = 35
     backup_replication: BackupReplication | None = None
 
@@ -807,7 +810,12 @@ class ServiceNames(Model):
 class Service(Model):
     name: Name = Field(description="ECS service name")
     container_name: Name
-    image_tag: str = Field("latest", pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+    image_tag: str = Field(
+        "latest",
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
+        description="the tag the task definition Terraform owns runs; with IMMUTABLE repositories the first "
+        "release's, since each release is a new tag",
+    )
     capacity: Literal["fargate", "ec2"] = Field("fargate", description="ec2 needs compute.ec2_capacity")
     cpu: int
     memory: int
@@ -909,20 +917,12 @@ class Service(Model):
         return self
 
 
-# Network interfaces per instance type: an awsvpc task takes one, the instance keeps its primary.
-# https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html
-ENIS_BY_INSTANCE_TYPE: dict[str, int] = {
-    "t3.micro": 2, "t3.small": 3, "t3.medium": 3, "t3.large": 3, "t3.xlarge": 4,
-    "m6i.large": 3, "m6i.xlarge": 4, "m7i.large": 3, "c6i.large": 3, "c7i.large": 3, "r6i.large": 3,
-}  # fmt: skip
-
-
 class Ec2Capacity(Model):
     """ECS container instances: an Auto Scaling group of ECS-optimized Amazon Linux 2023 in the private
     subnets, behind a capacity provider with managed scaling. Tasks keep awsvpc networking, so each
     has its own security group."""
 
-    instance_type: str = Field(description="allowed: " + ", ".join(ENIS_BY_INSTANCE_TYPE))
+    instance_type: str = Field(description="an x86_64 EC2 instance type (the image is x86_64), e.g. t3.small")
     min_size: int = Field(ge=0, le=1000)
     max_size: int = Field(ge=1, le=1000)
     target_capacity_percent: int = Field(100, ge=1, le=100, description="managed scaling's target utilisation")
@@ -932,10 +932,10 @@ class Ec2Capacity(Model):
     @field_validator("instance_type")
     @classmethod
     def _known_type(cls, value: str) -> str:
-        if value not in ENIS_BY_INSTANCE_TYPE:
-            raise ValueError(
-                f"{value!r} is not a known instance type; allowed: {_listed(tuple(ENIS_BY_INSTANCE_TYPE))}"
-            )
+        from hipaa_platform.aws_limits import instance_types
+
+        if value not in instance_types():
+            raise ValueError(f"{value!r} is not an EC2 instance type; allowed: a type EC2 offers, e.g. t3.small")
         return value
 
     @model_validator(mode="after")
@@ -946,7 +946,10 @@ class Ec2Capacity(Model):
 
     @property
     def tasks_per_instance(self) -> int:
-        return ENIS_BY_INSTANCE_TYPE[self.instance_type] - 1
+        """An awsvpc task takes a network interface of its own; the instance keeps its primary one."""
+        from hipaa_platform.aws_limits import instance_types
+
+        return instance_types()[self.instance_type].network_interfaces - 1
 
 
 class LoadBalancer(Model):
@@ -997,6 +1000,7 @@ class Spa(Model):
 
 
 FIRST_ROUTE_PRIORITY = 100
+MOVING_TAG = "latest"  # the tag a release flow moves; an immutable repository takes it once
 
 
 class Compute(Model):
@@ -1131,6 +1135,11 @@ class Pipeline(Model):
     )
     github_branch: str = "main"
     codepipeline: CodePipeline | None = None
+    static_sites: tuple[Name, ...] = Field(
+        (),
+        description="data.buckets the GitHub deploy role ships a static website into (s3 sync --delete) and, "
+        "where the bucket has a cdn, whose distribution it invalidates",
+    )
 
     @model_validator(mode="after")
     def _one_way_to_ship(self) -> Pipeline:
@@ -1217,6 +1226,9 @@ class Decisions(Model):
     container_insights_off: Reason | None = Field(None, description="compute.container_insights false: CKV_AWS_65")
     mutable_image_tags: Reason | None = Field(None, description="compute.image_tag_mutability MUTABLE: CKV_AWS_51")
     single_az_database: Reason | None = Field(None, description="data.database.multi_az false: CKV_AWS_157")
+    no_performance_insights: Reason | None = Field(
+        None, description="data.database.performance_insights false: CKV_AWS_353"
+    )
     cdn_without_waf: Reason | None = Field(
         None,
         description="a bucket has a cdn or compute.spa is set (no CloudFront web ACL is built): CKV_AWS_68, "
@@ -1296,6 +1308,10 @@ class Environment(Model):
                 "data.database.multi_az is false",
                 self.data.database is not None and not self.data.database.multi_az,
             ),
+            "no_performance_insights": (
+                "data.database.performance_insights is false",
+                self.data.database is not None and not self.data.database.performance_insights,
+            ),
             "cdn_without_waf": (
                 "a bucket has a cdn or compute.spa is set",
                 any(b.cdn for b in self.data.buckets) or self.compute.spa is not None,
@@ -1326,6 +1342,29 @@ class Environment(Model):
         return self
 
     @model_validator(mode="after")
+    def _within_aws_limits(self) -> Environment:
+        from hipaa_platform.aws_limits import refusals
+
+        found = refusals(self)
+        if found:
+            raise ValueError("AWS refuses this combination: " + "; ".join(found))
+        return self
+
+    @model_validator(mode="after")
+    def _releases_can_ship(self) -> Environment:
+        if self.compute.image_tag_mutability != "IMMUTABLE":
+            return self
+        for index, service in enumerate(self.compute.services):
+            if service.image_tag == MOVING_TAG:
+                raise ValueError(
+                    f"compute.services[{index}].image_tag: {MOVING_TAG!r} in an IMMUTABLE repository can be pushed "
+                    "once, so no later release could ship under it; allowed: the tag of the first release (a "
+                    "version or commit SHA) that CI pushes before the compute layer is applied; later releases "
+                    "register task definitions that run their own tags (docs/ci.md)"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _cross_references(self) -> Environment:
         for subnet in self.networking.all_subnets:
             if not (subnet.az.startswith(self.region) and len(subnet.az) == len(self.region) + 1):
@@ -1344,6 +1383,21 @@ class Environment(Model):
         secret_sources = [*declared, *platform]
         buckets = {b.name for b in self.data.buckets}
         queues = {q.name for q in self.data.queues}
+        for site in self.pipeline.static_sites:
+            if site not in buckets:
+                raise ValueError(
+                    f"pipeline.static_sites: {site!r} is not a bucket; "
+                    f"allowed: {_listed(sorted(buckets)) or '(none declared in data.buckets)'}"
+                )
+            if not self.pipeline.github_repository:
+                raise ValueError(
+                    "pipeline.static_sites: the GitHub deploy role ships them; set pipeline.github_repository"
+                )
+            if next(b for b in self.data.buckets if b.name == site).cdn:
+                raise ValueError(
+                    f"pipeline.static_sites: {site!r} has a cdn; a release that invalidates its distribution is "
+                    "not built, so it would serve stale files; allowed: buckets without a cdn"
+                )
         for index, service in enumerate(self.compute.services):
             where = f"compute.services[{index}]"
             for variable, source in service.secrets.items():

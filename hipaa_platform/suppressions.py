@@ -22,6 +22,10 @@ _ATTRIBUTE = "_accepted_findings"  # kept on the resource object itself, so ever
 SCANS = ("both", "static", "plan")
 
 
+def is_accepted(resource: TerraformResource, check_id: str) -> bool:
+    return check_id in (getattr(resource, _ATTRIBUTE, None) or {})
+
+
 def accept_finding(resource: TerraformResource, check_id: str, reason: str, scan: str = "both") -> None:
     """Accept one checkov finding on one resource, with a reason a reviewer can judge.
 

@@ -210,6 +210,7 @@ class ComputeLayer(LayerStack):
             secret_values=self.values.secrets(spec),
             service_registry_arn=registry.arn if registry else None,
             capacity_provider=capacity.name if on_ec2 else None,
+            rolls_own_revisions=env.compute.image_tag_mutability == "IMMUTABLE",
             # ECS refuses a strategy naming a capacity provider the cluster does not have yet.
             depends_on=[self.cluster_capacity] if on_ec2 else (),
         )

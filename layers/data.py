@@ -95,7 +95,9 @@ class DataLayer(LayerStack):
         )
         stores = self._stores(database)
         for service in env.compute.services:
-            application_permissions(self, service, stores=stores, role_name=self.security.task_role_names[service.name])
+            application_permissions(
+                self, service, stores=stores, role_name=self.security.task_role_names[service.name], region=env.region
+            )
 
         self.publish(
             DataOutputs(
@@ -299,6 +301,8 @@ class DataLayer(LayerStack):
         )
         if not config.multi_az:
             accept_finding(database.instance, "CKV_AWS_157", env.decisions.single_az_database)
+        if not config.performance_insights:
+            accept_finding(database.instance, "CKV_AWS_353", env.decisions.no_performance_insights)
         replication = config.backup_replication
         if replication and self.creates(
             "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"
@@ -320,6 +324,7 @@ class DataLayer(LayerStack):
         cache = self.redis or self.cache
         return DataStores(
             buckets={name: b.arn for name, b in self.buckets.items()},
+            bucket_keys={spec.name: self._key(spec.kms_key) for spec in env.data.buckets},
             tables={name: t.arn for name, t in self.tables.items()},
             queues={name: q.arn for name, q in self.queues.items()},
             topics={name: t.arn for name, t in self.topics.items()},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from constructs import Construct
 
 from hipaa_platform.contracts import LayerOutputs, described
@@ -33,6 +34,7 @@ class NetworkingLayer(LayerStack):
             config=self.environment.networking,
             namer=self.namer,
             region=self.environment.region,
+            account=DataAwsCallerIdentity(self, "account").account_id,
         )
         accept_finding(
             network.vpc,

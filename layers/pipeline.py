@@ -19,7 +19,7 @@ from layers.data import DataOutputs
 from layers.security import SecurityOutputs, key_arn
 from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
 from modules.delivery_roles import delivery_roles
-from modules.github_deploy_role import github_deploy_role
+from modules.github_deploy_role import StaticSite, github_deploy_role
 from modules.log_group import EncryptedLogGroup
 from modules.s3_bucket import SecureBucket
 
@@ -59,12 +59,28 @@ class PipelineLayer(LayerStack):
         self.compute = self.read(ComputeOutputs)
         deploy_roles = {}
         if env.pipeline.github_repository:
+            # A release of an immutable tag registers a task definition naming the services' roles.
+            new_revisions = env.compute.image_tag_mutability == "IMMUTABLE"
+            security = self.read(SecurityOutputs) if new_revisions or env.pipeline.static_sites else None
+            data = self.read(DataOutputs) if env.pipeline.static_sites else None
             deploy_roles[GITHUB] = github_deploy_role(
                 self,
                 env=env,
                 namer=self.namer,
                 repository_arns=self.compute.repository_arns,
                 service_arns=self.compute.service_arns,
+                passed_role_arns=tuple(
+                    arns[s.name]
+                    for s in by_name(env.compute.services)
+                    for arns in (security.task_role_arns, security.execution_role_arns)
+                )
+                if new_revisions
+                else (),
+                static_sites=tuple(
+                    StaticSite(data.bucket_arns[spec.name], key_arn(security, env, spec.kms_key))
+                    for spec in env.data.buckets
+                    if spec.name in env.pipeline.static_sites
+                ),
             )
         pipelines: dict[str, str] = {}
         connections: dict[str, str] = {}
@@ -171,7 +187,15 @@ class PipelineLayer(LayerStack):
             build_secret_arns=tuple(
                 f"arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-*" for name in secret_names
             ),
+            build_secret_key_arns=tuple(
+                dict.fromkeys(security.kms_key_arns[spec.kms_key] for spec in self._build_secret_specs())
+            ),
         )
+
+    def _build_secret_specs(self) -> list:
+        """The security.secrets the builds read (each is decrypted with its own key)."""
+        referenced = {ref.split(":")[0] for ref in self.environment.pipeline.codepipeline.build_secrets.values()}
+        return [spec for spec in self.environment.security.secrets if spec.name in referenced]
 
     def _delivery(self, spec: Service, shared: _SharedDelivery) -> str:
         """The service's pipeline; returns its name."""

@@ -19,6 +19,7 @@ class DataStores:
     """The ARN of each store a grant can name, by kind and name."""
 
     buckets: Mapping[str, str]
+    bucket_keys: Mapping[str, str]  # the key each bucket's objects are encrypted with, by bucket name
     tables: Mapping[str, str]
     queues: Mapping[str, str]
     topics: Mapping[str, str]
@@ -55,7 +56,9 @@ class DataStores:
         return f"{arn}/{suffix}" if slash and kind != "secret" else arn
 
 
-def application_permissions(scope: Construct, service: Service, *, stores: DataStores, role_name: str) -> None:
+def application_permissions(
+    scope: Construct, service: Service, *, stores: DataStores, role_name: str, region: str
+) -> None:
     """The service's task-role policy; none when it uses no store."""
     statements = []
     if service.bucket_access:
@@ -67,6 +70,13 @@ def application_permissions(scope: Construct, service: Service, *, stores: DataS
                 resources=tuple(f"{arn}/*" for arn in granted),
             ),
             Statement(sid="ListBuckets", actions=("s3:ListBucket",), resources=tuple(granted)),
+            # SSE-KMS: writing an object needs a data key from the bucket's key, reading it needs a decrypt.
+            Statement(
+                sid="UseBucketKeys",
+                actions=("kms:Decrypt", "kms:GenerateDataKey"),
+                resources=tuple(dict.fromkeys(stores.bucket_keys[name] for name in service.bucket_access)),
+                conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            ),
         ]
     if service.sends_mail == "api":
         statements.append(

@@ -48,11 +48,13 @@ class ContainerService(Construct):
         secret_values: Mapping[str, str],
         service_registry_arn: str | None = None,
         capacity_provider: str | None = None,
+        rolls_own_revisions: bool = False,
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         """`environment_values`: variable -> value, references resolved; `secret_values`: variable -> the
         `valueFrom` ECS reads it from; `capacity_provider`: the EC2 capacity provider of a service with
-        capacity: ec2; `depends_on`: what the service must wait for (that provider's association)."""
+        capacity: ec2; `rolls_own_revisions`: releases register task definitions of their own
+        (immutable image tags); `depends_on`: what the service must wait for (that provider's association)."""
         super().__init__(scope, id)
         self.log_group = EncryptedLogGroup(
             self, "logs", name=log_group_name, retention_days=config.log_retention_days, kms_key_arn=kms_key_arn
@@ -122,7 +124,11 @@ class ContainerService(Construct):
         blue_green = config.deployment == "blue_green"
         # CodeDeploy owns the task definition and the target group during blue-green deployments;
         # application autoscaling owns the task count.
+        # With immutable tags every release registers its own revision (docs/ci.md), which a later
+        # apply must not roll back to the revision Terraform created.
         ignored = ["task_definition", "load_balancer"] if blue_green else []
+        if rolls_own_revisions and not blue_green:
+            ignored.append("task_definition")
         if config.autoscaling:
             ignored.append("desired_count")
         self.service = EcsService(

@@ -29,6 +29,7 @@ def delivery_roles(
     build_log_group_arn: str,
     repository_arns: tuple[str, ...],
     build_secret_arns: tuple[str, ...],
+    build_secret_key_arns: tuple[str, ...],
 ) -> DeliveryRoles:
     def role(purpose: str, service: str, *statements: Statement) -> IamRole:
         created = IamRole(
@@ -90,7 +91,11 @@ def delivery_roles(
                                                         "ecr:BatchGetImage"),
                       resources=repository_arns),
             *([Statement(sid="BuildSecrets", actions=("secretsmanager:GetSecretValue",),
-                         resources=build_secret_arns)] if build_secret_arns else []),
+                         resources=build_secret_arns),
+               # A secret's value is encrypted with its key: reading it needs that key too.
+               Statement(sid="DecryptBuildSecrets", actions=("kms:Decrypt",), resources=build_secret_key_arns,
+                         conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}})]
+              if build_secret_arns else []),
         ).arn,
         deploy_role_arn=deploy_role.arn,
     )  # fmt: skip

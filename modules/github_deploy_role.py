@@ -1,8 +1,11 @@
 """GitHub Actions deploys through OIDC: the account's GitHub identity provider (created, or read
 where another environment in the account owns it) and a deploy role that only the configured
-repository and branch can assume, allowed to push the service images and roll the services."""
+repository and branch can assume, allowed to push the service images, register the task definitions
+that run them, roll the services and sync the static sites (docs/ci.md shows each release path)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
@@ -17,10 +20,29 @@ from modules.iam import Statement, policy_document
 from modules.role_policy import role_policy
 
 
+@dataclass(frozen=True)
+class StaticSite:
+    """A bucket a release syncs a website into, and the key its objects are encrypted with."""
+
+    bucket_arn: str
+    key_arn: str
+
+
 def github_deploy_role(
-    scope: Construct, *, env: Environment, namer: Namer, repository_arns: dict[str, str], service_arns: dict[str, str]
+    scope: Construct,
+    *,
+    env: Environment,
+    namer: Namer,
+    repository_arns: dict[str, str],
+    service_arns: dict[str, str],
+    passed_role_arns: tuple[str, ...],
+    static_sites: tuple[StaticSite, ...],
 ) -> IamRole:
+    """`passed_role_arns`: the services' task and execution roles, which a new task definition names."""
     service_names = [s.name for s in by_name(env.compute.services)]
+    # An immutable repository takes each tag once, so every release is a new tag and a new task
+    # definition revision that runs it; a moving tag only needs the service rolled.
+    new_revisions = env.compute.image_tag_mutability == "IMMUTABLE"
     subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
     role = IamRole(
         scope,
@@ -67,9 +89,46 @@ def github_deploy_role(
                 actions=("ecs:UpdateService", "ecs:DescribeServices"),
                 resources=tuple(service_arns[name] for name in service_names),
             ),
+            *(_new_revision_statements(passed_role_arns) if new_revisions else ()),
+            *(_static_site_statements(static_sites, env.region) if static_sites else ()),
         ),
     )
     return role
+
+
+def _new_revision_statements(passed_role_arns: tuple[str, ...]) -> tuple[Statement, ...]:
+    return (
+        # Task definitions cannot be scoped to a resource (AWS API design).
+        Statement(
+            sid="RegisterTaskDefinitions",
+            actions=("ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"),
+            resources=("*",),
+        ),
+        Statement(
+            sid="PassServiceRoles",
+            actions=("iam:PassRole",),
+            resources=passed_role_arns,
+            conditions={"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}},
+        ),
+    )
+
+
+def _static_site_statements(sites: tuple[StaticSite, ...], region: str) -> tuple[Statement, ...]:
+    """`aws s3 sync --delete`: list the bucket, write and delete its objects under its key."""
+    return (
+        Statement(sid="ListSiteBuckets", actions=("s3:ListBucket",), resources=tuple(s.bucket_arn for s in sites)),
+        Statement(
+            sid="SyncSiteObjects",
+            actions=("s3:PutObject", "s3:DeleteObject"),
+            resources=tuple(f"{s.bucket_arn}/*" for s in sites),
+        ),
+        Statement(
+            sid="SiteBucketKeys",
+            actions=("kms:GenerateDataKey", "kms:Decrypt"),
+            resources=tuple(dict.fromkeys(s.key_arn for s in sites)),
+            conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        ),
+    )
 
 
 def github_oidc_provider_arn(scope: Construct, env: Environment) -> str:

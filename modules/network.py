@@ -20,6 +20,7 @@ from hipaa_platform.config import ACL_TIERS, Networking
 from hipaa_platform.config import Subnet as SubnetSpec
 from hipaa_platform.naming import Namer
 from hipaa_platform.suppressions import accept_finding
+from modules.iam import Statement, policy_document
 from modules.network_acls import tier_acl
 
 PUBLIC_TIER_ONLY = (
@@ -31,7 +32,9 @@ PUBLIC_TIER_ONLY = (
 
 
 class Network(Construct):
-    def __init__(self, scope: Construct, id: str, *, config: Networking, namer: Namer, region: str) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, config: Networking, namer: Namer, region: str, account: str
+    ) -> None:
         super().__init__(scope, id)
         self.vpc = Vpc(
             self,
@@ -122,6 +125,7 @@ class Network(Construct):
                 service_name=f"com.amazonaws.{region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[t.id for t in (*self.private_route_tables, *self.isolated_route_tables)],
+                policy=gateway_endpoint_policy(service, region=region, account=account),
             )
         if config.interface_endpoints:
             endpoint_sg = SecurityGroup(
@@ -172,3 +176,34 @@ class Network(Construct):
             map_public_ip_on_launch=False,
             tags={"Name": namer.name(tier, str(index + 1)), "Tier": tier},
         )
+
+
+# AWS-owned buckets reached through the S3 gateway endpoint: ECR's image layers
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html) and the Amazon Linux 2023
+# package repositories the container instances patch from
+# (https://docs.aws.amazon.com/linux/al2023/ug/s3-gateway-endpoint.html), both read 2026-12-07.
+AWS_OWNED_BUCKETS = ("prod-{region}-starport-layer-bucket", "al2023-repos-{region}-de612dc2")
+
+
+def gateway_endpoint_policy(service: str, *, region: str, account: str) -> str:
+    """Only this account's tables and buckets (and, for S3, the AWS-owned buckets the platform reads):
+    the endpoint cannot carry data to another account's bucket."""
+    statements = [
+        Statement(
+            sid="ThisAccountsResourcesOnly",
+            principals={"AWS": "*"},
+            actions=(f"{service}:*",),
+            resources=("*",),
+            conditions={"StringEquals": {"aws:ResourceAccount": account}},
+        )
+    ]
+    if service == "s3":
+        statements.append(
+            Statement(
+                sid="ReadAwsOwnedBuckets",
+                principals={"AWS": "*"},
+                actions=("s3:GetObject",),
+                resources=tuple(f"arn:aws:s3:::{b.format(region=region)}/*" for b in AWS_OWNED_BUCKETS),
+            )
+        )
+    return policy_document(*statements)

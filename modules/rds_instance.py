@@ -166,9 +166,11 @@ class RdsInstance(Construct):
             deletion_protection=deletion_protection,
             **final_snapshot(config.identifier),
             auto_minor_version_upgrade=True,
-            performance_insights_enabled=True,
-            performance_insights_kms_key_id=kms_key_arn,
-            performance_insights_retention_period=config.performance_insights_retention_days,
+            performance_insights_enabled=config.performance_insights,
+            performance_insights_kms_key_id=kms_key_arn if config.performance_insights else None,
+            performance_insights_retention_period=(
+                config.performance_insights_retention_days if config.performance_insights else None
+            ),
             monitoring_interval=config.monitoring_interval_seconds,
             monitoring_role_arn=monitoring_role_arn if config.monitoring_interval_seconds else None,
             enabled_cloudwatch_logs_exports=list(engine.exported_logs),

@@ -245,7 +245,10 @@ def test_roles_have_exactly_the_seed_permissions(intakeiq) -> None:
     assert security["phi-field-encryption-and-metrics"] == {
         "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "cloudwatch:PutMetricData"
     }  # fmt: skip
-    assert data["application-buckets"] == {"s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket"}
+    # the bucket's key through S3: an SSE-KMS object read or write needs it (tests/access/)
+    assert data["application-buckets"] == {
+        "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "kms:Decrypt", "kms:GenerateDataKey"
+    }  # fmt: skip
     assert compute["pull-image-and-write-logs"] == {
         "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
         "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",

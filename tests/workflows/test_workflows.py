@@ -92,6 +92,7 @@ def test_pull_request_gates_and_plans_each_affected_environment_in_its_own_comme
     assert "updateComment" in script and "platform-plan:${environment}" in script
     # the gate's line: the conformance pack's counts per status, and where the per-rule report is
     assert 'make compliance ENV="$ENVIRONMENT"' in steps(jobs["gate"])
+    assert 'make access ENV="$ENVIRONMENT"' in steps(jobs["gate"])
     kept = next(s for s in jobs["gate"]["steps"] if "upload-artifact" in s.get("uses", ""))
     fetched = next(s for s in plan["steps"] if "download-artifact" in s.get("uses", ""))
     assert kept["with"]["name"] == fetched["with"]["name"] == "compliance-${{ matrix.environment }}"

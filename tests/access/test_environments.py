@@ -1,0 +1,167 @@
+"""The access check over every environment's synthesized layers: every declared use works, nothing
+undeclared is reachable; and each defect it found stays fixed (a copy with the fix taken out fails)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from hipaa_platform.access.check import check_environment, check_shared_account, write_markdown
+from hipaa_platform.loader import load_environment
+from tests.conftest import SYNTHESIZED
+
+
+def report_for(name: str, synthesized, stacks: dict | None = None):
+    return check_environment(load_environment(name), stacks or synthesized.stacks)
+
+
+def findings(report) -> list[str]:
+    return [f"{f.side}: {f.principal} {f.action} {f.resource}: {f.detail}" for f in report.findings]
+
+
+@pytest.mark.parametrize(("name", "fixture"), SYNTHESIZED.items())
+def test_every_declared_use_works_and_nothing_else_is_reachable(name, fixture, request, tmp_path) -> None:
+    report = report_for(name, request.getfixturevalue(fixture))
+    assert findings(report) == []
+    assert len(report.uses) >= 30  # tasks, logs, trails, releases: never an empty model
+    markdown = write_markdown(report, tmp_path).read_text()
+    assert "## Who reaches what" in markdown and "DENIED" not in markdown
+
+
+def with_policy(stacks: dict, layer: str, resource_type: str, name: str, edit) -> dict:
+    """A copy of the layers with one resource's policy document edited."""
+    changed = copy.deepcopy(stacks)
+    resource = changed[layer]["resource"][resource_type][name]
+    document = json.loads(resource["policy"])
+    edit(document)
+    resource["policy"] = json.dumps(document)
+    return changed
+
+
+def without_statement(sid: str):
+    return lambda document: document.update(Statement=[s for s in document["Statement"] if s.get("Sid") != sid])
+
+
+def test_a_service_granted_a_bucket_can_use_the_buckets_key(clubapp) -> None:
+    statement = json.loads(clubapp.resources("data", "aws_iam_role_policy")["task-web"]["policy"])["Statement"]
+    assert "UseBucketKeys" in [s["Sid"] for s in statement]
+    broken = with_policy(clubapp.stacks, "data", "aws_iam_role_policy", "task-web", without_statement("UseBucketKeys"))
+    failed = findings(report_for("clubapp-dev", clubapp, broken))
+    assert any("kms:Decrypt on its key" in f and "clubapp-dev-assets" in f for f in failed), failed
+    assert any("kms:GenerateDataKey on its key" in f for f in failed), failed
+
+
+def test_the_presence_table_grant_has_the_seeds_scan(clubapp) -> None:
+    statements = json.loads(clubapp.resources("data", "aws_iam_role_policy")["task-web"]["policy"])["Statement"]
+    presence = next(s for s in statements if s["Sid"] == "PresenceCounts")
+    assert "dynamodb:Scan" in presence["Action"]
+
+
+@pytest.mark.parametrize("fixture", ["menotime_dev", "menotime_prod", "secure_portal"])
+def test_an_immutable_repository_ships_releases_as_new_task_definitions(fixture, request) -> None:
+    synthesized = request.getfixturevalue(fixture)
+    name = next(n for n, f in SYNTHESIZED.items() if f == fixture)
+    for task in synthesized.resources("compute", "aws_ecs_task_definition").values():
+        images = [c["image"] for c in json.loads(task["container_definitions"])]
+        assert not any(image.endswith(":latest") for image in images), images
+    for service in synthesized.resources("compute", "aws_ecs_service").values():
+        assert "task_definition" in service["lifecycle"]["ignore_changes"]
+    broken = with_policy(
+        synthesized.stacks,
+        "pipeline",
+        "aws_iam_role_policy",
+        "deploy-permissions",
+        without_statement("RegisterTaskDefinitions"),
+    )
+    assert any("ecs:RegisterTaskDefinition" in f for f in findings(report_for(name, synthesized, broken)))
+    broken = with_policy(
+        synthesized.stacks,
+        "pipeline",
+        "aws_iam_role_policy",
+        "deploy-permissions",
+        without_statement("PassServiceRoles"),
+    )
+    assert any("iam:PassRole" in f for f in findings(report_for(name, synthesized, broken)))
+
+
+def test_the_secure_portals_deploy_role_syncs_the_website(secure_portal) -> None:
+    report = report_for("secure-portal", secure_portal)
+    synced = {(u.action, u.resource.split("/")[0]) for u, ok, _ in report.uses if ok and "static site" in u.why}
+    assert {a for a, _ in synced} == {"s3:ListBucket", "s3:PutObject", "s3:DeleteObject"}
+    broken = with_policy(
+        secure_portal.stacks,
+        "pipeline",
+        "aws_iam_role_policy",
+        "deploy-permissions",
+        without_statement("SiteBucketKeys"),
+    )
+    assert any(
+        "kms:GenerateDataKey on its key" in f for f in findings(report_for("secure-portal", secure_portal, broken))
+    )
+
+
+def test_the_s3_endpoint_keeps_requests_in_the_account(secure_portal) -> None:
+    def failures_with(edit) -> list[str]:
+        changed = with_policy(secure_portal.stacks, "networking", "aws_vpc_endpoint", "network-endpoint-s3", edit)
+        return findings(report_for("secure-portal", secure_portal, changed))
+
+    broken = copy.deepcopy(secure_portal.stacks)
+    del broken["networking"]["resource"]["aws_vpc_endpoint"]["network-endpoint-s3"]["policy"]
+    assert any("has no policy" in f for f in findings(report_for("secure-portal", secure_portal, broken)))
+    assert any("another account" in f for f in failures_with(lambda d: d["Statement"][0].pop("Condition")))
+    assert any("ECR's image layers" in f for f in failures_with(without_statement("ReadAwsOwnedBuckets")))
+
+
+def test_the_build_role_can_decrypt_its_build_secrets(medisync) -> None:
+    broken = with_policy(
+        medisync.stacks,
+        "pipeline",
+        "aws_iam_role_policy",
+        "codebuild-permissions",
+        without_statement("DecryptBuildSecrets"),
+    )
+    failed = findings(report_for("medisync-prod", medisync, broken))
+    assert any("build secret NPM_TOKEN" in f and "kms:Decrypt" in f for f in failed), failed
+
+
+def test_an_undeclared_reach_is_found(intakeiq) -> None:
+    """A task role that could read the CloudTrail bucket, which nothing declares."""
+    extra = {"Sid": "TooWide", "Effect": "Allow", "Action": ["s3:GetObject", "kms:Decrypt"], "Resource": "*"}
+    broken = with_policy(
+        intakeiq.stacks,
+        "security",
+        "aws_iam_role_policy",
+        "service-intakeiq-task-kms-metrics",
+        lambda d: d["Statement"].append(extra),
+    )
+    failed = findings(report_for("intakeiq", intakeiq, broken))
+    assert any(f.startswith("undeclared access") and "cloudtrail" in f for f in failed), failed
+
+
+def test_menotime_stages_reach_nothing_of_each_other(menotime_dev, menotime_staging, menotime_prod) -> None:
+    stages = [
+        (load_environment(n), s.stacks)
+        for n, s in (
+            ("menotime-dev", menotime_dev),
+            ("menotime-staging", menotime_staging),
+            ("menotime-prod", menotime_prod),
+        )
+    ]
+    assert findings(check_shared_account(stages)) == []
+    prod_bucket = {
+        "Sid": "ReadsProd",
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::menotime-prod-*/*",
+    }
+    broken_dev = with_policy(
+        menotime_dev.stacks,
+        "security",
+        "aws_iam_role_policy",
+        "service-backend-task-kms-metrics",
+        lambda d: d["Statement"].append(prod_bucket),
+    )
+    failed = findings(check_shared_account([(stages[0][0], broken_dev), *stages[1:]]))
+    assert any("menotime-dev-backend-ecs-task-role" in f and "menotime-prod" in f for f in failed), failed
