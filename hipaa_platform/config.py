@@ -1227,7 +1227,9 @@ class Decisions(Model):
     mutable_image_tags: Reason | None = Field(None, description="compute.image_tag_mutability MUTABLE: CKV_AWS_51")
     single_az_database: Reason | None = Field(None, description="data.database.multi_az false: CKV_AWS_157")
     no_performance_insights: Reason | None = Field(
-        None, description="data.database.performance_insights false: CKV_AWS_353"
+        None,
+        description="data.database.performance_insights false (CKV_AWS_353 where the class offers it; where it "
+        "does not, the reason still says how the database is watched): CKV_AWS_353",
     )
     cdn_without_waf: Reason | None = Field(
         None,

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
+from hipaa_platform.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
 from hipaa_platform.config import Bucket
 from hipaa_platform.contracts import LayerOutputs, described
 from hipaa_platform.layer import BuildContext, LayerStack
@@ -301,7 +302,10 @@ class DataLayer(LayerStack):
         )
         if not config.multi_az:
             accept_finding(database.instance, "CKV_AWS_157", env.decisions.single_az_database)
-        if not config.performance_insights:
+        # Where RDS offers no Performance Insights for the class, checkov's CKV_AWS_353 does not ask for it.
+        if not config.performance_insights and config.instance_class not in PERFORMANCE_INSIGHTS_UNSUPPORTED.get(
+            config.engine, ()
+        ):
             accept_finding(database.instance, "CKV_AWS_353", env.decisions.no_performance_insights)
         replication = config.backup_replication
         if replication and self.creates(

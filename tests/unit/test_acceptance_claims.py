@@ -119,21 +119,6 @@ def ecs_cpu_and_memory_alarms(env: Synthesized, a: Accepted) -> str:
     return f"no ECS alarm on {', '.join(sorted(missing))}" if missing else ""
 
 
-def database_monitored_and_alarmed(env: Synthesized, a: Accepted) -> str:
-    """Enhanced Monitoring at the stated interval, and RDS alarms on CPU and connections."""
-    interval = int(re.search(r"Enhanced Monitoring every (\d+) s", a.reason).group(1))
-    database = env.resources(a.layer, a.resource_type)[a.name]
-    if database.get("monitoring_interval") != interval:
-        return f"monitoring_interval is {database.get('monitoring_interval')}, not {interval}"
-    watched = {
-        r["metric_name"]
-        for r in env.resources("observability", "aws_cloudwatch_metric_alarm").values()
-        if r.get("namespace") == "AWS/RDS"
-    }
-    missing = {"CPUUtilization", "DatabaseConnections"} - watched
-    return f"no RDS alarm on {', '.join(sorted(missing))}" if missing else ""
-
-
 def data_buckets_log_access(env: Synthesized, a: Accepted) -> str:
     """The origin buckets' server access logs: every data bucket but the access-log bucket logs."""
     unlogged = [
@@ -212,7 +197,6 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
     ("CKV_AWS_252", re.compile(r"the trail's events go to its CloudWatch Logs group"), trail_delivers_to_log_group),
     ("CKV_AWS_65", re.compile(r"observability layer alarms on CPU and memory"), ecs_cpu_and_memory_alarms),
     ("CKV_AWS_86", re.compile(r"origin bucket's server access logs"), data_buckets_log_access),
-    ("CKV_AWS_353", re.compile(r"Enhanced Monitoring every \d+ s"), database_monitored_and_alarmed),
     ("CKV_HIPAA_5", re.compile(r"inputs .* of the service's composite health alarm"), input_of_a_composite_alarm),
     ("CKV_HIPAA_5", re.compile(r"alarm on this queue's dead-letter queue"), dead_letter_queue_alarmed),
     ("CKV_HIPAA_20", re.compile(r"PostgreSQL, whose automated backups and AWS Backup plan"), database_backed_up),
@@ -313,17 +297,3 @@ def test_the_access_log_claim_fails_without_the_stages_log(medisync) -> None:
     assert claim_of(claim)(broken, claim) == ""
     del broken.stacks[claim.layer]["resource"][claim.resource_type][claim.name]["access_log_settings"]
     assert claim_of(claim)(broken, claim) == "the stage writes no access log to an encrypted log group"
-
-
-def test_the_monitoring_claim_fails_without_the_interval_or_the_alarms(secure_portal) -> None:
-    import copy
-
-    broken = copy.deepcopy(secure_portal)
-    (claim,) = [a for a in acceptances(broken) if a.check_id == "CKV_AWS_353"]
-    assert claim_of(claim)(broken, claim) == ""
-    for alarm in broken.stacks["observability"]["resource"]["aws_cloudwatch_metric_alarm"].values():
-        if alarm.get("metric_name") == "DatabaseConnections":
-            alarm["metric_name"] = "Other"
-    assert claim_of(claim)(broken, claim) == "no RDS alarm on DatabaseConnections"
-    broken.stacks["data"]["resource"]["aws_db_instance"]["database"]["monitoring_interval"] = 0
-    assert claim_of(claim)(broken, claim) == "monitoring_interval is 0, not 60"
