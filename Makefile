@@ -34,7 +34,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access security-doc test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access rehearse security-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -89,6 +89,10 @@ show: setup
 # ENV=a,b,c deploys several side by side into one emulator account (stages sharing an account).
 deploy-local: setup
 	$(RUN) deploy-local $(foreach e,$(subst $(comma), ,$(ENV)),--env $(e))
+
+# deploy-local, and before destroying, a release shipped and rolled back with the deploy roles (docs/ci.md).
+rehearse: setup
+	$(RUN) deploy-local --rehearse $(foreach e,$(subst $(comma), ,$(ENV)),--env $(e))
 
 bootstrap-state: setup
 	$(RUN) bootstrap-state --env $(ENV)

@@ -326,6 +326,9 @@ def deploy_local(
         "account, as stages that share an account do (a layer reading what the owner of the account "
         "baseline creates waits for the owner's layer that creates it)",
     ),
+    rehearse: bool = typer.Option(
+        False, "--rehearse", help="before destroying, rehearse a release with the deploy roles (docs/ci.md)"
+    ),
 ) -> None:
     """Deploy every layer to the local emulator in order, re-plan, print outputs, destroy."""
     from concurrent.futures import ThreadPoolExecutor
@@ -336,6 +339,7 @@ def deploy_local(
     from hipaa_platform.emulator import on_emulator, running_emulator, stand_in_account_baseline
     from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR, Skip
     from hipaa_platform.interrupts import forwarded_to_runs
+    from hipaa_platform.rehearsal import RehearsalTurns
     from hipaa_platform.shared_account import SharedAccount
     from hipaa_platform.synthesis_process import synthesize_all_apart
 
@@ -387,10 +391,14 @@ def deploy_local(
 
                     return step
 
+                # one line each, however long (the deployment test reads them)
+                said = lambda line: console.print(line, soft_wrap=True, markup=False, highlight=False)  # noqa: E731
+                rehearsals = RehearsalTurns(environments, emulator, said) if rehearse else None
                 with ThreadPoolExecutor(max_workers=len(names)) as pool:
                     futures = {
                         name: pool.submit(deploy_all, outdir_of(name), on[name].terraform_env, step_of(name),
-                                          turns=account.turns_of(name))
+                                          turns=account.turns_of(name),
+                                          between=rehearsals.between(name) if rehearsals else None)
                         for name in names
                     }  # fmt: skip
                     for name, future in futures.items():

@@ -120,9 +120,11 @@ def deploy_all(
     on_step: Callable[[str, str], None],
     layers: tuple[str, ...] = LAYERS,
     turns: Turns | None = None,
+    between: Callable[[list[LayerRun], bool], None] | None = None,
 ) -> list[LayerRun]:
     """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure.
-    `turns` holds the run to its order among environments in the same account (shared_account.py).
+    `turns` holds the run to its order among environments in the same account (shared_account.py);
+    `between(runs, all_applied)` runs after the last apply, before the first destroy, whatever happened.
 
     Terraform's output for each layer goes to <outdir>/logs/<layer>.log as it runs."""
     turns = turns or Turns()
@@ -145,6 +147,11 @@ def deploy_all(
             errors.append(str(error))
         finally:
             turns.applying_over()
+        if between is not None:
+            try:
+                between(runs, not errors and len(runs) == len(layers))
+            except UserError as error:
+                errors.append(str(error))
         for run in reversed(runs):
             turns.before_destroy(run.layer)
             on_step(run.layer, "destroy")

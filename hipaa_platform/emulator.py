@@ -263,6 +263,84 @@ def aws_default_rds_ca() -> None:
     _adapt_created_db_instances("_platform_aws_default_ca", aws_default)
 
 
+def authorize_on_resource_arns() -> None:
+    """With IAM enforcement on, moto authorizes an ECR or ECS call against the resource `*` (only S3,
+    SQS, IAM and STS name theirs), so a policy scoped to a repository or a service could never allow
+    it there. This names the repository of an ECR call and the service of an ECS service call, as
+    AWS does; every other call stays on `*` (as AWS's RegisterTaskDefinition and
+    GetAuthorizationToken are)."""
+    from moto.ecr.responses import ECRResponse
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    if getattr(ECRResponse, "_platform_resource_arns", False):
+        return
+
+    def repository(self) -> str:
+        name = self._get_param("repositoryName")
+        return f"arn:aws:ecr:{self.region}:{self.current_account}:repository/{name}" if name else "*"
+
+    def service(self) -> str:
+        if self._get_action() not in ("UpdateService", "DescribeServices"):
+            return "*"
+        cluster = (self._get_param("cluster") or "default").rsplit("/", 1)[-1]
+        named = self._get_param("service") or (self._get_param("services") or ["*"])[0]
+        return f"arn:aws:ecs:{self.region}:{self.current_account}:service/{cluster}/{named.rsplit('/', 1)[-1]}"
+
+    ECRResponse._determine_resource = repository  # type: ignore[attr-defined]
+    EC2ContainerServiceResponse._determine_resource = service  # type: ignore[attr-defined]
+    ECRResponse._platform_resource_arns = True  # type: ignore[attr-defined]
+
+
+def bucket_denies_with_their_conditions() -> None:
+    """moto checks every object request against the bucket's policy, but a statement whose condition
+    does not hold counts there as a deny: the platform's TLS-only statement (Deny unless
+    aws:SecureTransport) refused every object write over TLS. This evaluates a bucket policy's
+    denies with the project's own evaluator (access/policy.py), the request over TLS as every request
+    to this emulator is; allows stay with moto's caller checks, as before."""
+    from moto.iam.access_control import PermissionResult
+    from moto.s3.models import FakeBucket
+
+    from hipaa_platform.access.policy import Effect, Policy, Principal, Request
+
+    if getattr(FakeBucket, "_platform_bucket_denies", False):
+        return
+
+    def get_permission(self, action: str, resource: str):
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        policy = Policy.parse(f"bucket policy of {self.name}", self.policy.decode())
+        anyone = Principal(f"arn:aws:iam::{self.account_id}:role/any", self.account_id)
+        request = Request(anyone, action, resource, {"aws:SecureTransport": "true"})
+        denied = policy.matching(request, Effect.DENY, resource_policy=True)
+        return PermissionResult.DENIED if denied else PermissionResult.NEUTRAL
+
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+    FakeBucket._platform_bucket_denies = True  # type: ignore[attr-defined]
+
+
+@contextmanager
+def iam_enforcement(emulator: Emulator) -> Iterator[None]:
+    """moto's IAM enforcement for the block, switched through its own endpoint (/moto-api/reset-auth):
+    every request must then be signed by a known identity and allowed by its identity policies
+    (rehearsal.py says what moto does not evaluate). Off again afterwards, whatever happens."""
+    import urllib.request
+
+    tls = ssl.create_default_context(cafile=str(emulator.ca_bundle))
+
+    def switch(after_requests: str) -> None:
+        # A plain body: a form's would be parsed away before moto reads it.
+        request = urllib.request.Request(f"{emulator.endpoint}/moto-api/reset-auth", data=after_requests.encode(),
+                                         method="POST", headers={"Content-Type": "text/plain"})  # fmt: skip
+        with urllib.request.urlopen(request, context=tls, timeout=30) as answer:
+            answer.read()
+
+    switch("0")
+    try:
+        yield
+    finally:
+        switch("inf")
+
+
 @contextmanager
 def running_emulator() -> Iterator[Emulator]:
     """A moto server that lives exactly as long as the block, whatever happens inside it."""
@@ -273,6 +351,8 @@ def running_emulator() -> Iterator[Emulator]:
 
     distinct_rds_resource_ids()
     aws_default_rds_ca()
+    authorize_on_resource_arns()
+    bucket_denies_with_their_conditions()
     # moto answers unimplemented calls with a traceback per request; Terraform's own error names the call.
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tls_dir:

@@ -48,6 +48,7 @@ def check_environment(env: Environment, stacks: Mapping[str, dict]) -> AccessRep
     _declared_uses_work(model, uses, report)
     _nothing_undeclared(model, [uses], report, own=set(model.buckets) | set(model.keys))
     _endpoints_stay_in_the_account(env, model, report)
+    _waf_logs_reach_their_groups(model, report)
     for role in model.roles.values():
         for managed in role.unknown_managed:
             report.findings.append(
@@ -82,9 +83,7 @@ def check_shared_account(environments: Sequence[tuple[Environment, Mapping[str, 
 
 def _declared_uses_work(model: AccessModel, uses: DeclaredUses, report: AccessReport) -> None:
     for use in uses:
-        outcome = model.decide(use.who, use.action, use.resource, use.context)
-        if not use.implied_keys:
-            outcome = type(outcome)(outcome.action, outcome.resource, outcome.decision)
+        outcome = model.decide(use.who, use.action, use.resource, use.context, implied_keys=use.implied_keys)
         report.uses.append((use, outcome.allowed, outcome.why_not()))
         report.reach.setdefault(use.who, set()).add(use.resource)
         if not outcome.allowed:
@@ -105,7 +104,7 @@ def _declared(uses: Sequence[DeclaredUses], model: AccessModel) -> set[tuple[str
         # Every task role encrypts PHI fields with the default key (modules/service_roles.py).
         for service in declared.env.compute.services:
             role = declared.task_role(service)
-            pairs.add((role, declared._output("security", "kms_key_arns", "default")))
+            pairs.add((role, declared.output("security", "kms_key_arns", "default")))
     return pairs
 
 
@@ -194,6 +193,25 @@ def _endpoints_stay_in_the_account(env: Environment, model: AccessModel, report:
                     f"{policy.label} keeps ECR's image layers out: no image can be pulled",
                 )
             )
+
+
+def _waf_logs_reach_their_groups(model: AccessModel, report: AccessReport) -> None:
+    """WAF delivers to a CloudWatch Logs group only when its name starts with `aws-waf-logs-`
+    (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html, read 2026-12-07);
+    the group's key is checked with every encrypted log group."""
+    for logging in model.world.resources("aws_wafv2_web_acl_logging_configuration"):
+        for destination in model.world.value(logging, "log_destination_configs") or []:
+            name = str(destination).partition(":log-group:")[2]
+            if ":log-group:" in str(destination) and not name.startswith("aws-waf-logs-"):
+                report.findings.append(
+                    Finding(
+                        "declared use fails",
+                        "wafv2.amazonaws.com",
+                        "logging",
+                        destination,
+                        f"{logging.address}: WAF logs only to groups named aws-waf-logs-*",
+                    )
+                )
 
 
 def write_markdown(report: AccessReport, directory: Path) -> Path:

@@ -6,8 +6,6 @@ on the bucket's key)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hipaa_platform.access.managed_policies import MANAGED_POLICIES
@@ -195,7 +193,10 @@ class AccessModel:
         """A role's ARN, or a service principal (`cloudfront.amazonaws.com`)."""
         return Principal(who, self.account, service=not who.startswith("arn:"))
 
-    def decide(self, who: str, action: str, resource: str, context: dict | None = None) -> Outcome:
+    def decide(
+        self, who: str, action: str, resource: str, context: dict | None = None, *, implied_keys: bool = True
+    ) -> Outcome:
+        """`implied_keys`: False where the caller names its own key instead (CloudTrail's log files)."""
         principal = self.principal(who)
         context = {
             "aws:SecureTransport": "true",
@@ -208,7 +209,7 @@ class AccessModel:
         keys = []
         container = _container(resource)
         key = self.encryption.get(container)
-        if decision.allowed and key and action in _KEY_USE:
+        if implied_keys and decision.allowed and key and action in _KEY_USE:
             service = action.partition(":")[0]
             key_context = {
                 **context,
@@ -232,9 +233,6 @@ class AccessModel:
             resource_policy=resource_policy,
             kms=request.resource.startswith("arn:aws:kms:"),
         )
-
-    def role_named(self, address_suffix: str) -> Iterator[Role]:
-        return (r for r in self.roles.values() if r.address.endswith(address_suffix))
 
 
 def _role_name(value: str) -> str:
@@ -262,14 +260,3 @@ def _encryption_context(service: str, resource: str) -> dict[str, str]:
     if service == "secretsmanager":
         return {"kms:EncryptionContext:SecretARN": resource}
     return {}
-
-
-def describe(model: AccessModel) -> str:
-    """A compact listing of the model, for debugging a finding."""
-    return json.dumps(
-        {
-            r.address: [p.label for p in r.identity] + ([r.boundary.label] if r.boundary else [])
-            for r in model.roles.values()
-        },
-        indent=2,
-    )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hipaa_platform.access.model import AccessModel
-from hipaa_platform.access.world import ELB_ACCOUNTS, World
+from hipaa_platform.access.world import ELB_ACCOUNTS
 from hipaa_platform.config import Environment, Service
 
 SAMPLE = "sample"  # an object key, log stream or suffix a request names where the policy has a wildcard
@@ -61,7 +61,8 @@ class DeclaredUses:
         for action in (actions,) if isinstance(actions, str) else actions:
             self.uses.append(Use(who, action, resource, why, **kwargs))
 
-    def _output(self, layer: str, output: str, key: str | None = None):
+    def output(self, layer: str, output: str, key: str | None = None):
+        """A layer's published output (a key of it for a map), resolved."""
         reference = f"${{data.terraform_remote_state.{layer}.outputs.{output}{'.' + key if key else ''}}}"
         return self.world.resolve(reference, "observability")
 
@@ -114,13 +115,13 @@ class DeclaredUses:
 
     # -- what the environment file declares --------------------------------------------------------
     def task_role(self, service: Service) -> str:
-        return self._output("security", "task_role_arns", service.name)
+        return self.output("security", "task_role_arns", service.name)
 
     def _services(self) -> None:
         for service in self.env.compute.services:
             role, why = self.task_role(service), f"service {service.name}"
             for bucket in service.bucket_access:
-                arn = self._output("data", "bucket_arns", bucket)
+                arn = self.output("data", "bucket_arns", bucket)
                 self._add(
                     role,
                     ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
@@ -148,12 +149,12 @@ class DeclaredUses:
         kind, _, rest = reference.partition(":")
         name, slash, suffix = rest.partition("/")
         arn = {
-            "bucket": lambda: self._output("data", "bucket_arns", name),
-            "topic": lambda: self._output("data", "topic_arns", name),
-            "queue": lambda: self._arn("sqs", self._output("data", "queue_names", name)),
-            "table": lambda: self._arn("dynamodb", f"table/{self._output('data', 'table_names', name)}"),
-            "secret": lambda: self._output("security", "secret_arns", name),
-            "key": lambda: self._output("security", "kms_key_arns", name),
+            "bucket": lambda: self.output("data", "bucket_arns", name),
+            "topic": lambda: self.output("data", "topic_arns", name),
+            "queue": lambda: self._arn("sqs", self.output("data", "queue_names", name)),
+            "table": lambda: self._arn("dynamodb", f"table/{self.output('data', 'table_names', name)}"),
+            "secret": lambda: self.output("security", "secret_arns", name),
+            "key": lambda: self.output("security", "kms_key_arns", name),
         }.get(kind)
         if arn is None:
             return None
@@ -168,7 +169,7 @@ class DeclaredUses:
             if service.deployment == "blue_green":
                 continue  # shipped by CodePipeline (_pipelines)
             why = f"release of {service.name}"
-            repository = self._output("compute", "repository_arns", service.name)
+            repository = self.output("compute", "repository_arns", service.name)
             self._add(role, "ecr:GetAuthorizationToken", "*", f"{why}: registry login")
             self._add(role, PUSH_IMAGE, repository, f"{why}: push")
             if self.env.compute.image_tag_mutability == "IMMUTABLE":
@@ -183,22 +184,22 @@ class DeclaredUses:
                     self._add(
                         role,
                         "iam:PassRole",
-                        self._output("security", kind, service.name),
+                        self.output("security", kind, service.name),
                         f"{why}: the new revision's roles",
                         context={"iam:PassedToService": "ecs-tasks.amazonaws.com"},
                     )
             self._add(
                 role,
                 ("ecs:UpdateService", "ecs:DescribeServices"),
-                self._output("compute", "service_arns", service.name),
+                self.output("compute", "service_arns", service.name),
                 f"{why}: roll the service",
             )
         for site in self.env.pipeline.static_sites:
             why = f"release of the static site in bucket {site}"
-            arn = self._output("data", "bucket_arns", site)
+            arn = self.output("data", "bucket_arns", site)
             self._add(role, "s3:ListBucket", arn, f"{why}: s3 sync compares")
             self._add(role, ("s3:PutObject", "s3:DeleteObject"), f"{arn}/{SAMPLE}", f"{why}: s3 sync --delete")
-            distribution = self._output("data", "distribution_arns", site)
+            distribution = self.output("data", "distribution_arns", site)
             if isinstance(distribution, str) and distribution.startswith("arn:"):
                 self._add(role, "cloudfront:CreateInvalidation", distribution, f"{why}: invalidate")
 
@@ -306,17 +307,17 @@ class DeclaredUses:
         for role in ("codepipeline-role", "codebuild-role"):
             self._add(roles[role], ("s3:GetObject", "s3:PutObject"), f"{bucket}/{SAMPLE}", f"{role}: artifacts")
         for variable, reference in self.env.pipeline.codepipeline.build_secrets.items():
-            secret = self._output("security", "secret_arns", reference.split(":")[0])
+            secret = self.output("security", "secret_arns", reference.split(":")[0])
             self._add(roles["codebuild-role"], "secretsmanager:GetSecretValue", secret, f"build secret {variable}")
         for service in self.env.compute.services:
             if service.deployment == "blue_green":
-                repository = self._output("compute", "repository_arns", service.name)
+                repository = self.output("compute", "repository_arns", service.name)
                 self._add(roles["codebuild-role"], PUSH_IMAGE, repository, f"build of {service.name}: push")
                 for kind in ("task_role_arns", "execution_role_arns"):
                     self._add(
                         roles["codepipeline-role"],
                         "iam:PassRole",
-                        self._output("security", kind, service.name),
+                        self.output("security", kind, service.name),
                         f"deployment of {service.name}: the new revision's roles",
                         context={"iam:PassedToService": "ecs-tasks.amazonaws.com"},
                     )
@@ -334,7 +335,3 @@ def _grant_context(conditions: dict) -> dict:
 def decrypt_paths(region: str) -> tuple[dict, ...]:
     """The ways a principal can reach a key's plaintext: directly, or through a service that stores data."""
     return ({}, *({"kms:ViaService": f"{s}.{region}.amazonaws.com"} for s in ("s3", "secretsmanager", "sqs", "sns")))
-
-
-def world_of(env: Environment, stacks: dict) -> World:
-    return World(stacks, env.region)

@@ -165,3 +165,10 @@ def test_menotime_stages_reach_nothing_of_each_other(menotime_dev, menotime_stag
     )
     failed = findings(check_shared_account([(stages[0][0], broken_dev), *stages[1:]]))
     assert any("menotime-dev-backend-ecs-task-role" in f and "menotime-prod" in f for f in failed), failed
+
+
+def test_waf_logs_only_to_a_group_it_can_write(clubapp) -> None:
+    renamed = copy.deepcopy(clubapp.stacks)
+    renamed["security"]["resource"]["aws_cloudwatch_log_group"]["waf-logs"]["name"] = "/waf/clubapp"
+    failed = findings(report_for("clubapp-dev", clubapp, renamed))
+    assert any("WAF logs only to groups named aws-waf-logs-*" in f for f in failed), failed

@@ -21,10 +21,11 @@ pytestmark = pytest.mark.emulator
 
 
 def deploy_local(environments: tuple[str, ...], timeout: int) -> str:
-    """Run deploy-local; assert it passed, applied and destroyed every layer with clean re-plans."""
+    """Run deploy-local with the release rehearsal; assert it passed, applied, rehearsed and destroyed
+    every layer with clean re-plans."""
     arguments = [a for name in environments for a in ("--env", name)]
     result = subprocess.run(
-        [sys.executable, "-O", "-m", "hipaa_platform", "deploy-local", *arguments],  # as `make` runs it
+        [sys.executable, "-O", "-m", "hipaa_platform", "deploy-local", "--rehearse", *arguments],  # as `make rehearse`
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -40,6 +41,8 @@ def deploy_local(environments: tuple[str, ...], timeout: int) -> str:
             assert f"{mark}apply    {layer}" in output and f"{mark}destroy  {layer}" in output
     assert output.count("no changes") == len(LAYERS) * len(environments)
     assert "DRIFT" not in output
+    for name in environments:
+        assert f"{name}: rehearsal: IAM enforcement off" in output, f"{name} was not rehearsed"
     return output
 
 
@@ -53,18 +56,39 @@ def deployment_groups() -> list[tuple[str, ...]]:
     return [tuple(names) for names in groups.values()]
 
 
-# What a run must print besides the common checks, per environment.
+# What a run must print besides the common checks, per environment: its release rehearsal's steps
+# among them (docs/ci.md: immutable tags ship as new revisions and roll back; moving tags force a
+# new deployment; blue-green builds push and the pipeline registers; static sites sync).
 EXPECTED_OUTPUT = {
-    "medisync-prod": ("cluster_name = medisync-cluster",),
+    "medisync-prod": (
+        "cluster_name = medisync-cluster",
+        "medisync-prod: rehearsal: ingestion-service: arn:aws:iam::",
+        "CodeDeploy's traffic shift and its rollback are not on the emulator",
+    ),
     # outputs are printed verbatim, ARNs included
-    "clubapp-dev": ("cluster_name = clubapp-dev-ecs", "vpc_id = vpc-", ":secret:clubapp/dev/redis-", ":secret:rds!db-"),
+    "clubapp-dev": (
+        "cluster_name = clubapp-dev-ecs",
+        "vpc_id = vpc-",
+        ":secret:clubapp/dev/redis-",
+        ":secret:rds!db-",
+        "again (a moving tag) and forced a new deployment",
+    ),
     # staging and prod read the account's OIDC provider, which dev owns: only their pipelines wait for dev's
     "menotime-dev": (
         "one account: menotime-dev, menotime-prod, menotime-staging; account baseline: menotime-dev (owner)",
         "menotime-prod pipeline waits for menotime-dev pipeline (aws_iam_openid_connect_provider)",
         "menotime-staging pipeline waits for menotime-dev pipeline (aws_iam_openid_connect_provider)",
+        *(
+            f"menotime-{stage}: rehearsal: menotime-{stage}-backend: rolled back to menotime-{stage}-backend:1"
+            for stage in ("dev", "staging", "prod")
+        ),
     ),
-    "secure-portal": ("cluster_name = aws-sec-pillar-cluster", "aws_db_instance_automated_backups_replication"),
+    "secure-portal": (
+        "cluster_name = aws-sec-pillar-cluster",
+        "aws_db_instance_automated_backups_replication",
+        "secure-portal: rehearsal: backend-service: rolled back to backend-task:1",
+        "secure-portal: rehearsal: synced the static site into aws-sec-pillar-website-",
+    ),
 }
 
 

@@ -44,6 +44,7 @@ from hipaa_platform.config import Environment
 from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
 from hipaa_platform.drift import DriftStatus, check_drift
 from hipaa_platform.drift import text as drift_text
+from hipaa_platform.emulator import Emulator
 from hipaa_platform.errors import UserError
 from hipaa_platform.loader import ENVIRONMENTS_DIR
 from hipaa_platform.locks import current_lock, release
@@ -195,6 +196,8 @@ class Deployed:
 
     boto_kwargs: dict[str, str]
     cancelled: CancelledApply
+    emulator: Emulator
+    outputs: dict[str, dict[str, object]]  # by layer
 
     def synthesize(self, name: str, change) -> Path:
         from hipaa_platform.app import synthesize
@@ -249,7 +252,8 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
                 warnings.warn(f"deployment attempt {attempt} failed, retried:\n{traceback.format_exc()}", stacklevel=1)
                 continue
             try:
-                yield Deployed(target, tf_env, outdir, root, boto_kwargs, cancelled)
+                outputs = {run.layer: run.outputs for run in applied} | {"data": cancelled.rerun.outputs}
+                yield Deployed(target, tf_env, outdir, root, boto_kwargs, cancelled, emulator_run.emulator, outputs)
             finally:
                 for run in reversed(applied):
                     destroy_layer(outdir / "stacks" / run.layer, tf_env, run, log_path(outdir, run.layer))
@@ -457,3 +461,17 @@ def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> N
         terraform.init(stack, deployed.tf_env)
         exit_codes[layer] = plan_for_changes(stack, deployed.tf_env, log_path(second, layer)).returncode
     assert exit_codes == dict.fromkeys(LAYERS, 0), f"exit code 2 means changes; logs in {second / 'logs'}"
+
+
+def test_a_release_ships_with_the_deploy_roles_own_permissions(deployed: Deployed) -> None:
+    """IntakeIQ's release (a moving tag, docs/ci.md) with the deploy role's credentials and the
+    emulator's IAM enforcement on. Last in this module: it pushes images Terraform does not track."""
+    from hipaa_platform.emulator import iam_enforcement
+    from hipaa_platform.rehearsal import Outputs, rehearse
+
+    environment = Environment.model_validate(two_services())
+    done = rehearse(environment, Outputs(deployed.outputs), deployed.boto_kwargs,
+                    lambda: iam_enforcement(deployed.emulator))  # fmt: skip
+    pushed = [step for step in done.steps if "again (a moving tag) and forced a new deployment" in step]
+    assert len(pushed) == len(environment.compute.services) == 2
+    assert done.steps[-1] == "IAM enforcement off"
