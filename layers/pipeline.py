@@ -59,7 +59,8 @@ class PipelineLayer(LayerStack):
         self.compute = self.read(ComputeOutputs)
         deploy_roles = {}
         if env.pipeline.github_repository:
-            # A release of an immutable tag registers a task definition naming the services' roles.
+            # An immutable repository takes each tag once: every release is a new tag, run by a new
+            # task definition revision naming the services' roles; a moving tag only rolls the services.
             new_revisions = env.compute.image_tag_mutability == "IMMUTABLE"
             security = self.read(SecurityOutputs) if new_revisions or env.pipeline.static_sites else None
             data = self.read(DataOutputs) if env.pipeline.static_sites else None

@@ -38,11 +38,9 @@ def github_deploy_role(
     passed_role_arns: tuple[str, ...],
     static_sites: tuple[StaticSite, ...],
 ) -> IamRole:
-    """`passed_role_arns`: the services' task and execution roles, which a new task definition names."""
+    """`passed_role_arns`: the services' task and execution roles, which the task definitions a release
+    registers name; empty where releases move a tag and only roll the services."""
     service_names = [s.name for s in by_name(env.compute.services)]
-    # An immutable repository takes each tag once, so every release is a new tag and a new task
-    # definition revision that runs it; a moving tag only needs the service rolled.
-    new_revisions = env.compute.image_tag_mutability == "IMMUTABLE"
     subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
     role = IamRole(
         scope,
@@ -89,7 +87,7 @@ def github_deploy_role(
                 actions=("ecs:UpdateService", "ecs:DescribeServices"),
                 resources=tuple(service_arns[name] for name in service_names),
             ),
-            *(_new_revision_statements(passed_role_arns) if new_revisions else ()),
+            *(_new_revision_statements(passed_role_arns) if passed_role_arns else ()),
             *(_static_site_statements(static_sites, env.region) if static_sites else ()),
         ),
     )

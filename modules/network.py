@@ -179,9 +179,10 @@ class Network(Construct):
 
 
 # AWS-owned buckets reached through the S3 gateway endpoint: ECR's image layers
-# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html) and the Amazon Linux 2023
-# package repositories the container instances patch from
-# (https://docs.aws.amazon.com/linux/al2023/ug/s3-gateway-endpoint.html), both read 2026-12-07.
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html, read 2026-12-07) and the
+# Amazon Linux 2023 package repositories the container instances patch from (the bucket dnf resolves
+# its repositories to, al2023-repos-<region>-de612dc2.s3.dualstack.<region>.amazonaws.com, as a
+# public `dnf repolist -v` shows it; read 2026-12-07).
 AWS_OWNED_BUCKETS = ("prod-{region}-starport-layer-bucket", "al2023-repos-{region}-de612dc2")
 
 
