@@ -32,6 +32,7 @@ from hipaa_platform.errors import UserError
 from hipaa_platform.naming import Namer
 
 RELEASE_TAG = "3f1c2d4e5b6a7980"  # a commit SHA as CI would tag it
+PREVIOUS_TAG = "0a1b2c3d4e5f6071"  # the release before it
 GITHUB_KEY = "github"  # layers/pipeline.GITHUB: the deploy role's key in deploy_role_arns (not imported: the bindings)
 # What a task definition revision carries over from the one it replaces.
 _REGISTERABLE = ("family", "taskRoleArn", "executionRoleArn", "networkMode", "volumes", "placementConstraints",
@@ -115,9 +116,9 @@ class Release:
                 f"release rehearsal: {self.role} could not call {api} {operation}: {code}: {message}"
             ) from None
 
-    def push_image(self, repository: str, tag: str) -> str:
-        """A one-layer image, pushed as `docker push` does it; returns its digest."""
-        layer = f"release {tag}".encode()
+    def push_image(self, repository: str, tag: str, release: str = RELEASE_TAG) -> str:
+        """A one-layer image of `release`, pushed as `docker push` does it; returns its digest."""
+        layer = f"release {release}".encode()
         config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers"}}).encode()
         blobs = []
         for blob in (config, layer):
@@ -136,6 +137,12 @@ class Release:
         image = self.call("ecr", "put_image", repositoryName=repository, imageManifest=json.dumps(manifest),
                           imageTag=tag)["image"]  # fmt: skip
         return image["imageId"]["imageDigest"]
+
+    def retag(self, repository: str, tagged: str, tag: str) -> None:
+        """Put `tag` on the image tagged `tagged` (its manifest pushed again, as `docker tag` + push does)."""
+        image = self.call("ecr", "batch_get_image", repositoryName=repository, imageIds=[{"imageTag": tagged}])
+        self.call("ecr", "put_image", repositoryName=repository, imageManifest=image["images"][0]["imageManifest"],
+                  imageTag=tag)  # fmt: skip
 
     def register(self, current: Mapping, image: str) -> str:
         """A revision of the task definition `current` whose containers from the image's repository run
@@ -229,11 +236,15 @@ def _rehearse(env: Environment, outputs: Outputs, boto: Mapping[str, str], enfor
     done.did("IAM enforcement off")
 
 
-def _push(releaser: Release, url: str, tag: str, done: Rehearsal, boto: Mapping[str, str]) -> None:
+def _push(
+    releaser: Release, url: str, tag: str, done: Rehearsal, boto: Mapping[str, str], release: str = RELEASE_TAG
+) -> str:
+    """Push an image of `release` as `tag`; returns its digest. The image goes when the rehearsal ends."""
     repository = _repository_name(url)
-    releaser.push_image(repository, tag)
+    digest = releaser.push_image(repository, tag, release)
     ecr = boto3.client("ecr", region_name=releaser.session.region_name, **boto)
-    done.made.append(lambda: ecr.batch_delete_image(repositoryName=repository, imageIds=[{"imageTag": tag}]))
+    done.made.append(lambda: ecr.batch_delete_image(repositoryName=repository, imageIds=[{"imageDigest": digest}]))
+    return digest
 
 
 def _release_rolling(
@@ -244,9 +255,7 @@ def _release_rolling(
     service = outputs("compute", "service_names")[name]
     if env.compute.image_tag_mutability == "MUTABLE":
         tag = next(s.image_tag for s in env.compute.services if s.name == name)
-        _push(deployer, url, tag, done, boto)
-        deployer.call("ecs", "update_service", cluster=cluster, service=service, forceNewDeployment=True)
-        done.did(f"{name}: pushed {repository}:{tag} again (a moving tag) and forced a new deployment")
+        ship_moving_tag(name, tag, deployer, url, service, cluster, done, boto)
         return
     _push(deployer, url, RELEASE_TAG, done, boto)
     done.did(f"{name}: pushed {repository}:{RELEASE_TAG}")
@@ -259,6 +268,27 @@ def _release_rolling(
     done.did(f"{name}: registered {new.rsplit('/', 1)[1]}, the service runs it")
     deployer.roll(cluster, service, previous)
     done.did(f"{name}: rolled back to {previous.rsplit('/', 1)[1]}")
+
+
+def ship_moving_tag(
+    name: str, tag: str, deployer: Release, url: str, service: str, cluster: str, done: Rehearsal, boto
+) -> None:
+    """A moving tag: each release is pushed under its commit SHA and the moving tag is put on it, then
+    the service redeploys; a rollback puts the moving tag back on the previous release's SHA."""
+    repository = _repository_name(url)
+    # The release running before this one (on AWS it is already there; the emulator's repository starts empty).
+    previous = _push(deployer, url, PREVIOUS_TAG, done, boto, release="previous")
+    deployer.retag(repository, PREVIOUS_TAG, tag)
+    _push(deployer, url, RELEASE_TAG, done, boto)
+    deployer.retag(repository, RELEASE_TAG, tag)
+    deployer.call("ecs", "update_service", cluster=cluster, service=service, forceNewDeployment=True)
+    done.did(f"{name}: pushed {repository}:{RELEASE_TAG}, moved {tag} to it and forced a new deployment")
+    deployer.retag(repository, PREVIOUS_TAG, tag)
+    tagged = deployer.call("ecr", "batch_get_image", repositoryName=repository, imageIds=[{"imageTag": tag}])
+    if tagged["images"][0]["imageId"]["imageDigest"] != previous:
+        raise UserError(f"release rehearsal: {repository}:{tag} did not move back to {PREVIOUS_TAG}")
+    deployer.call("ecs", "update_service", cluster=cluster, service=service, forceNewDeployment=True)
+    done.did(f"{name}: rolled back: {tag} on {PREVIOUS_TAG} again, forced a new deployment")
 
 
 def _sync_site(deployer: Release, bucket: str, done: Rehearsal, boto: Mapping[str, str]) -> None:

@@ -71,7 +71,7 @@ EXPECTED_OUTPUT = {
         "vpc_id = vpc-",
         ":secret:clubapp/dev/redis-",
         ":secret:rds!db-",
-        "again (a moving tag) and forced a new deployment",
+        "clubapp-dev: rehearsal: clubapp-dev-svc: rolled back: latest on 0a1b2c3d4e5f6071 again",
     ),
     # staging and prod read the account's OIDC provider, which dev owns: only their pipelines wait for dev's
     "menotime-dev": (

@@ -472,6 +472,7 @@ def test_a_release_ships_with_the_deploy_roles_own_permissions(deployed: Deploye
     environment = Environment.model_validate(two_services())
     done = rehearse(environment, Outputs(deployed.outputs), deployed.boto_kwargs,
                     lambda: iam_enforcement(deployed.emulator))  # fmt: skip
-    pushed = [step for step in done.steps if "again (a moving tag) and forced a new deployment" in step]
-    assert len(pushed) == len(environment.compute.services) == 2
+    shipped = [step for step in done.steps if "moved latest to it and forced a new deployment" in step]
+    rolled_back = [step for step in done.steps if "rolled back: latest on" in step]
+    assert len(shipped) == len(rolled_back) == len(environment.compute.services) == 2
     assert done.steps[-1] == "IAM enforcement off"

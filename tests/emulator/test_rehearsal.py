@@ -12,7 +12,7 @@ import pytest
 
 from hipaa_platform.emulator import iam_enforcement, running_emulator
 from hipaa_platform.errors import UserError
-from hipaa_platform.rehearsal import RELEASE_TAG, Release, credentials_of
+from hipaa_platform.rehearsal import PREVIOUS_TAG, RELEASE_TAG, Rehearsal, Release, credentials_of, ship_moving_tag
 
 pytestmark = pytest.mark.emulator
 REGION = "us-east-1"
@@ -93,3 +93,37 @@ def test_a_bucket_policy_denies_by_its_conditions_on_the_emulator() -> None:
         with pytest.raises(Exception, match=r"AccessDenied|Forbidden|403"):
             s3.delete_object(Bucket="site", Key="index.html")
         assert s3.get_object(Bucket="site", Key="index.html")["Body"].read() == b"<p>over TLS</p>"
+
+
+def test_a_moving_tag_ships_and_rolls_back_and_leaves_nothing() -> None:
+    """IntakeIQ's and Club App's path: the tag moves to the new image and back to the previous one.
+    (moto keeps its state per process, so each test here names its own resources.)"""
+    with running_emulator() as emulator:
+        boto = emulator.boto_kwargs()
+        account = boto3.client("sts", region_name=REGION, **boto).get_caller_identity()["Account"]
+        ecr, ecs, iam = (boto3.client(s, region_name=REGION, **boto) for s in ("ecr", "ecs", "iam"))
+        ecr.create_repository(repositoryName="web", imageTagMutability="MUTABLE")
+        ecs.create_cluster(clusterName="moving")
+        container = {"name": "web", "image": f"{account}.dkr.ecr.{REGION}.amazonaws.com/web:latest", "memory": 512}
+        first = ecs.register_task_definition(family="web", containerDefinitions=[container])["taskDefinition"]
+        ecs.create_service(cluster="moving", serviceName="web", taskDefinition=first["taskDefinitionArn"],
+                           desiredCount=1)  # fmt: skip
+        deployer = role(
+            iam, "tag-mover",
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": [*PUSH, "ecr:BatchGetImage"],
+             "Resource": f"arn:aws:ecr:{REGION}:{account}:repository/web"},
+            {"Effect": "Allow", "Action": ["ecs:UpdateService", "ecs:DescribeServices"],
+             "Resource": f"arn:aws:ecs:{REGION}:{account}:service/moving/web"},
+        )  # fmt: skip
+        as_deployer = Release(deployer, credentials_of(deployer, boto, REGION, web_identity=True), boto, REGION)
+        done = Rehearsal("web")
+        with iam_enforcement(emulator):
+            ship_moving_tag("web", "latest", as_deployer, container["image"].rsplit(":", 1)[0], "web", "moving",
+                            done, boto)  # fmt: skip
+        assert [step.split(":")[1].strip().split(" ")[0] for step in done.steps] == ["pushed", "rolled"]
+        tags = sorted(sorted(i["imageTags"]) for i in ecr.describe_images(repositoryName="web")["imageDetails"])
+        assert tags == [[PREVIOUS_TAG, "latest"], [RELEASE_TAG]]  # latest back on the previous release
+        for undo in done.made:
+            undo()
+        assert ecr.describe_images(repositoryName="web")["imageDetails"] == []
