@@ -44,7 +44,15 @@ def delivery_roles(
                         policy=policy_document(*statements))  # fmt: skip
         return created
 
-    deploy_role = role("codedeploy", "codedeploy.amazonaws.com")
+    # AWS's AWSCodeDeployRoleForECS lets the role read every object in the account (s3:GetObject on
+    # `*`). An ECS deployment reads none: CodePipeline's role reads the artifacts and hands CodeDeploy
+    # their content (this role has no key to decrypt them with anyway).
+    deploy_role = role(
+        "codedeploy",
+        "codedeploy.amazonaws.com",
+        Statement(sid="ReadsNoObjects", effect="Deny", actions=("s3:GetObject", "s3:GetObjectVersion"),
+                  resources=("*",)),
+    )  # fmt: skip
     IamRolePolicyAttachment(
         scope,
         "codedeploy-ecs",

@@ -57,7 +57,7 @@ def check_environment(env: Environment, stacks: Mapping[str, dict]) -> AccessRep
                     role.address,
                     "-",
                     managed,
-                    "an attached AWS managed policy the access check does not know "
+                    "an attached AWS managed policy that moto's copy of AWS's policies does not hold "
                     "(hipaa_platform/access/managed_policies.py)",
                 )
             )

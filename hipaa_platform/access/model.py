@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hipaa_platform.access.managed_policies import MANAGED_POLICIES
+from hipaa_platform.access.managed_policies import managed_policy
 from hipaa_platform.access.policy import Decision, Policy, Principal, Request, evaluate
 from hipaa_platform.access.world import World
 
@@ -106,8 +106,8 @@ class AccessModel:
                 role.identity.append(
                     Policy.parse(policies[policy_arn].address, world.value(policies[policy_arn], "policy"))
                 )
-            elif managed in MANAGED_POLICIES:
-                role.identity.append(MANAGED_POLICIES[managed])
+            elif managed_policy(managed) is not None:
+                role.identity.append(managed_policy(managed))
             else:
                 role.unknown_managed.append(managed)
 

@@ -172,3 +172,24 @@ def test_waf_logs_only_to_a_group_it_can_write(clubapp) -> None:
     renamed["security"]["resource"]["aws_cloudwatch_log_group"]["waf-logs"]["name"] = "/waf/clubapp"
     failed = findings(report_for("clubapp-dev", clubapp, renamed))
     assert any("WAF logs only to groups named aws-waf-logs-*" in f for f in failed), failed
+
+
+def test_the_codedeploy_role_reads_no_objects_though_aws_policy_allows_it(medisync) -> None:
+    """AWS's AWSCodeDeployRoleForECS (as AWS publishes it) allows s3:GetObject on every bucket."""
+    broken = with_policy(
+        medisync.stacks,
+        "pipeline",
+        "aws_iam_role_policy",
+        "codedeploy-permissions",
+        without_statement("ReadsNoObjects"),
+    )
+    failed = findings(report_for("medisync-prod", medisync, broken))
+    assert any("codedeploy-role" in f and "AWSCodeDeployRoleForECS" in f for f in failed), failed
+
+
+def test_an_aws_managed_policy_the_check_cannot_read_is_a_finding(intakeiq) -> None:
+    changed = copy.deepcopy(intakeiq.stacks)
+    attachments = changed["security"]["resource"]["aws_iam_role_policy_attachment"]
+    next(iter(attachments.values()))["policy_arn"] = "arn:aws:iam::aws:policy/NoSuchManagedPolicy"
+    failed = findings(report_for("intakeiq", intakeiq, changed))
+    assert any(f.startswith("model:") and "NoSuchManagedPolicy" in f for f in failed), failed
