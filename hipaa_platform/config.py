@@ -1137,8 +1137,8 @@ class Pipeline(Model):
     codepipeline: CodePipeline | None = None
     static_sites: tuple[Name, ...] = Field(
         (),
-        description="data.buckets the GitHub deploy role ships a static website into (s3 sync --delete) and, "
-        "where the bucket has a cdn, whose distribution it invalidates",
+        description="data.buckets (without a cdn) the GitHub deploy role ships a static website into "
+        "(s3 sync --delete)",
     )
 
     @model_validator(mode="after")
