@@ -106,8 +106,8 @@ class AccessModel:
                 role.identity.append(
                     Policy.parse(policies[policy_arn].address, world.value(policies[policy_arn], "policy"))
                 )
-            elif managed_policy(managed) is not None:
-                role.identity.append(managed_policy(managed))
+            elif (published := managed_policy(managed)) is not None:
+                role.identity.append(published)
             else:
                 role.unknown_managed.append(managed)
 
