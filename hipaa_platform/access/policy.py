@@ -232,9 +232,6 @@ class Decision:
     reason: str
     policies: tuple[str, ...] = ()
 
-    def __bool__(self) -> bool:
-        return self.allowed
-
 
 def evaluate(
     request: Request,

@@ -10,10 +10,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-
-from hipaa_platform import LAYERS
 
 ACCOUNT = "111122223333"
 # Elastic Load Balancing's account per region, for access logs written by older regions' rules
@@ -50,11 +47,6 @@ class World:
 
     def __init__(self, stacks: Mapping[str, Mapping], region: str, account: str = ACCOUNT) -> None:
         self.stacks, self.region, self.account = stacks, region, account
-
-    @classmethod
-    def read(cls, outdir: Path, region: str) -> World:
-        stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
-        return cls(stacks, region)
 
     def resources(self, resource_type: str) -> Iterator[Resource]:
         for layer, stack in self.stacks.items():
