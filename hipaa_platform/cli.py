@@ -534,13 +534,14 @@ def access(
     import json
 
     from hipaa_platform.access.check import check_environment, write_markdown
+    from hipaa_platform.gate import stack_file
     from hipaa_platform.synth_cache import SynthInputs
 
     try:
         if not SynthInputs.of(env, Target.from_environment_variables()).is_current(outdir):
             raise UserError(f"{outdir} does not hold the current synthesis of {env}; run `make synth ENV={env}` first")
         environment = load_environment(env)
-        stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
+        stacks = {layer: json.loads(stack_file(outdir, layer).read_text()) for layer in LAYERS}
         with console.status(f"evaluating the policies of {env}"):
             report = check_environment(environment, stacks)
             written = write_markdown(report, reports / "access" / env)

@@ -85,12 +85,7 @@ class DeclaredUses:
                 logs = container.get("logConfiguration", {})
                 if logs.get("logDriver") == "awslogs":
                     group = self._arn("logs", f"log-group:{logs['options']['awslogs-group']}")
-                    self._add(
-                        execution,
-                        ("logs:CreateLogStream", "logs:PutLogEvents"),
-                        f"{group}:log-stream:{SAMPLE}",
-                        f"{why}: its log group",
-                    )
+                    self._delivers_to_log_group(execution, group, f"{why}: its log group")
                 for secret in container.get("secrets", []):
                     source = secret["valueFrom"]
                     if source.startswith("arn:aws:secretsmanager:"):
@@ -249,24 +244,18 @@ class DeclaredUses:
                 world.value(trail, "cloud_watch_logs_role_arn"),
             )
             if group and role:
-                self._add(
-                    role,
-                    ("logs:CreateLogStream", "logs:PutLogEvents"),
-                    f"{group.removesuffix(':*')}:log-stream:{SAMPLE}",
-                    f"{why} to CloudWatch Logs",
-                )
+                self._delivers_to_log_group(role, group.removesuffix(":*"), f"{why} to CloudWatch Logs")
+
+    def _delivers_to_log_group(self, role: str, group_arn: str, why: str) -> None:
+        """A role writing a service's records into a log group: a stream of its own, then its events."""
+        self._add(role, ("logs:CreateLogStream", "logs:PutLogEvents"), f"{group_arn}:log-stream:{SAMPLE}", why)
 
     def _flow_logs(self) -> None:
         world = self.world
         for flow_log in world.resources("aws_flow_log"):
             if world.value(flow_log, "log_destination_type") in (None, "cloud-watch-logs"):
-                group = world.value(flow_log, "log_destination")
-                self._add(
-                    world.value(flow_log, "iam_role_arn"),
-                    ("logs:CreateLogStream", "logs:PutLogEvents"),
-                    f"{group}:log-stream:{SAMPLE}",
-                    f"{flow_log.address} delivers",
-                )
+                role, group = world.value(flow_log, "iam_role_arn"), world.value(flow_log, "log_destination")
+                self._delivers_to_log_group(role, group, f"{flow_log.address} delivers")
 
     def _load_balancers(self) -> None:
         world = self.world

@@ -44,11 +44,16 @@ def without_statement(sid: str):
     return lambda document: document.update(Statement=[s for s in document["Statement"] if s.get("Sid") != sid])
 
 
+def findings_without(name: str, synthesized, layer: str, role_policy: str, sid: str) -> list[str]:
+    """The check's findings on a copy of the layers whose role policy lacks statement `sid`."""
+    changed = with_policy(synthesized.stacks, layer, "aws_iam_role_policy", role_policy, without_statement(sid))
+    return findings(report_for(name, synthesized, changed))
+
+
 def test_a_service_granted_a_bucket_can_use_the_buckets_key(clubapp) -> None:
     statement = json.loads(clubapp.resources("data", "aws_iam_role_policy")["task-web"]["policy"])["Statement"]
     assert "UseBucketKeys" in [s["Sid"] for s in statement]
-    broken = with_policy(clubapp.stacks, "data", "aws_iam_role_policy", "task-web", without_statement("UseBucketKeys"))
-    failed = findings(report_for("clubapp-dev", clubapp, broken))
+    failed = findings_without("clubapp-dev", clubapp, "data", "task-web", "UseBucketKeys")
     assert any("kms:Decrypt on its key" in f and "clubapp-dev-assets" in f for f in failed), failed
     assert any("kms:GenerateDataKey on its key" in f for f in failed), failed
 
@@ -68,38 +73,18 @@ def test_an_immutable_repository_ships_releases_as_new_task_definitions(fixture,
         assert not any(image.endswith(":latest") for image in images), images
     for service in synthesized.resources("compute", "aws_ecs_service").values():
         assert "task_definition" in service["lifecycle"]["ignore_changes"]
-    broken = with_policy(
-        synthesized.stacks,
-        "pipeline",
-        "aws_iam_role_policy",
-        "deploy-permissions",
-        without_statement("RegisterTaskDefinitions"),
-    )
-    assert any("ecs:RegisterTaskDefinition" in f for f in findings(report_for(name, synthesized, broken)))
-    broken = with_policy(
-        synthesized.stacks,
-        "pipeline",
-        "aws_iam_role_policy",
-        "deploy-permissions",
-        without_statement("PassServiceRoles"),
-    )
-    assert any("iam:PassRole" in f for f in findings(report_for(name, synthesized, broken)))
+    failed = findings_without(name, synthesized, "pipeline", "deploy-permissions", "RegisterTaskDefinitions")
+    assert any("ecs:RegisterTaskDefinition" in f for f in failed), failed
+    failed = findings_without(name, synthesized, "pipeline", "deploy-permissions", "PassServiceRoles")
+    assert any("iam:PassRole" in f for f in failed), failed
 
 
 def test_the_secure_portals_deploy_role_syncs_the_website(secure_portal) -> None:
     report = report_for("secure-portal", secure_portal)
     synced = {(u.action, u.resource.split("/")[0]) for u, ok, _ in report.uses if ok and "static site" in u.why}
     assert {a for a, _ in synced} == {"s3:ListBucket", "s3:PutObject", "s3:DeleteObject"}
-    broken = with_policy(
-        secure_portal.stacks,
-        "pipeline",
-        "aws_iam_role_policy",
-        "deploy-permissions",
-        without_statement("SiteBucketKeys"),
-    )
-    assert any(
-        "kms:GenerateDataKey on its key" in f for f in findings(report_for("secure-portal", secure_portal, broken))
-    )
+    failed = findings_without("secure-portal", secure_portal, "pipeline", "deploy-permissions", "SiteBucketKeys")
+    assert any("kms:GenerateDataKey on its key" in f for f in failed), failed
 
 
 def test_the_s3_endpoint_keeps_requests_in_the_account(secure_portal) -> None:
@@ -115,14 +100,7 @@ def test_the_s3_endpoint_keeps_requests_in_the_account(secure_portal) -> None:
 
 
 def test_the_build_role_can_decrypt_its_build_secrets(medisync) -> None:
-    broken = with_policy(
-        medisync.stacks,
-        "pipeline",
-        "aws_iam_role_policy",
-        "codebuild-permissions",
-        without_statement("DecryptBuildSecrets"),
-    )
-    failed = findings(report_for("medisync-prod", medisync, broken))
+    failed = findings_without("medisync-prod", medisync, "pipeline", "codebuild-permissions", "DecryptBuildSecrets")
     assert any("build secret NPM_TOKEN" in f and "kms:Decrypt" in f for f in failed), failed
 
 
@@ -176,14 +154,7 @@ def test_waf_logs_only_to_a_group_it_can_write(clubapp) -> None:
 
 def test_the_codedeploy_role_reads_no_objects_though_aws_policy_allows_it(medisync) -> None:
     """AWS's AWSCodeDeployRoleForECS (as AWS publishes it) allows s3:GetObject on every bucket."""
-    broken = with_policy(
-        medisync.stacks,
-        "pipeline",
-        "aws_iam_role_policy",
-        "codedeploy-permissions",
-        without_statement("ReadsNoObjects"),
-    )
-    failed = findings(report_for("medisync-prod", medisync, broken))
+    failed = findings_without("medisync-prod", medisync, "pipeline", "codedeploy-permissions", "ReadsNoObjects")
     assert any("codedeploy-role" in f and "AWSCodeDeployRoleForECS" in f for f in failed), failed
 
 
