@@ -4,10 +4,10 @@ import os
 import sys
 from pathlib import Path
 
-from hipaa_platform.app import synthesize
+from hipaa_platform.config.loader import load_environment
 from hipaa_platform.errors import UserError
-from hipaa_platform.loader import load_environment
-from hipaa_platform.synth_cache import SynthInputs
+from hipaa_platform.synth.app import synthesize
+from hipaa_platform.synth.cache import SynthInputs
 from hipaa_platform.targets import Target
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ SYNTH = "import sys; from bench.bench import synthesis; synthesis(*sys.argv[1:])
 
 
 def synthesis(environment: str, outdir: str, directory: str = "", result_file: str = "") -> None:
-    from hipaa_platform.app import synthesize
-    from hipaa_platform.loader import load_environment
+    from hipaa_platform.config.loader import load_environment
+    from hipaa_platform.synth.app import synthesize
     from hipaa_platform.targets import Target
 
     loaded = load_environment(environment, Path(directory) if directory else None)
@@ -147,7 +147,7 @@ def scaling_rows() -> list[tuple[str, str, str]]:
 
 def jsii_own_runtime(directory: Path) -> Path:
     """jsii's runtime files laid out as jsii itself lays them out, for comparing with the direct
-    runtime (hipaa_platform/jsii_runtime.py)."""
+    runtime (hipaa_platform/synth/jsii_runtime.py)."""
     import jsii._embedded.jsii as embedded
 
     for packaged, name in embedded.EMBEDDED_FILES.items():
@@ -177,7 +177,7 @@ def main() -> None:
         first_wall, _ = measure_command(*cli)
         cached_wall, cached_mem = measure_command(*cli)
         sys.path.insert(0, str(ROOT))
-        from hipaa_platform.gate import run_gate
+        from hipaa_platform.gate.scan import run_gate
 
         started = time.monotonic()
         gate = run_gate(outdir, Path(tmp) / "reports")

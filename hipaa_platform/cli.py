@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from hipaa_platform import LAYERS
+from hipaa_platform.config.loader import load_environment
 from hipaa_platform.errors import UserError
-from hipaa_platform.loader import load_environment
 from hipaa_platform.targets import PROJECT_ROOT, Target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
@@ -41,7 +41,7 @@ def synth(
     force: bool = typer.Option(False, "--force", help="synthesize even when no input changed"),
 ) -> None:
     """Synthesize the six layers to <outdir>/stacks/<layer>/cdk.tf.json (skipped when no input changed)."""
-    from hipaa_platform.synth_cache import SynthInputs
+    from hipaa_platform.synth.cache import SynthInputs
 
     try:
         target = Target.from_environment_variables()
@@ -53,7 +53,7 @@ def synth(
         environment = load_environment(env)
         with console.status(f"synthesizing {env} (loading the AWS provider bindings takes ~15 s)"):
             started = time.monotonic()
-            from hipaa_platform.app import synthesize
+            from hipaa_platform.synth.app import synthesize
 
             with inputs.recorded(outdir):
                 synthesize(environment, target, outdir)
@@ -68,7 +68,7 @@ def scan(
     outdir: Path = typer.Option(DEFAULT_OUTDIR), reports: Path = typer.Option(PROJECT_ROOT / "build/reports")
 ) -> None:
     """The checkov gate: fail on any unaccepted finding or stale acceptance."""
-    from hipaa_platform.gate import run_gate
+    from hipaa_platform.gate.scan import run_gate
 
     try:
         with console.status("checkov: scanning the six layers"):
@@ -95,7 +95,7 @@ def scan(
 @app.command()
 def validate(outdir: Path = typer.Option(DEFAULT_OUTDIR)) -> None:
     """terraform init (offline mirror when present) and terraform validate for every layer."""
-    from hipaa_platform import terraform
+    from hipaa_platform.operations import terraform
 
     failed = False
     with terraform.attached_provider(terraform.terraform_environment(), terraform.BUILD_DIR / "validate.log") as env:
@@ -127,9 +127,9 @@ def plan(
     outdir: Path = typer.Option(DEFAULT_OUTDIR),
 ) -> None:
     """Per-layer plans, a markdown summary for the PR, checkov on the plans, the data-loss guard."""
-    from hipaa_platform import plan as plans
-    from hipaa_platform import terraform
-    from hipaa_platform.allowances import allowed_replacements
+    from hipaa_platform.operations import plan as plans
+    from hipaa_platform.operations import terraform
+    from hipaa_platform.operations.allowances import allowed_replacements
 
     selected = tuple(name for name in LAYERS if not layer or name in layer)
     unknown = set(layer or ()) - set(LAYERS)
@@ -165,7 +165,7 @@ def affected(base: str = typer.Option(..., "--base", help="git ref the change is
     import json
     import subprocess
 
-    from hipaa_platform.affected import affected_environments
+    from hipaa_platform.operations.affected import affected_environments
 
     result = subprocess.run(
         ["git", "diff", "--name-only", f"{base}...HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
@@ -186,9 +186,9 @@ def apply(
     outdir: Path = typer.Option(DEFAULT_OUTDIR),
 ) -> None:
     """Apply one layer, then re-plan it (must be empty). Safe to cancel: see docs/operations.md."""
-    from hipaa_platform import terraform
-    from hipaa_platform.deploy import LayerRun, apply_layer, log_path
-    from hipaa_platform.synth_cache import SynthInputs
+    from hipaa_platform.operations import terraform
+    from hipaa_platform.operations.deploy import LayerRun, apply_layer, log_path
+    from hipaa_platform.synth.cache import SynthInputs
 
     if layer not in LAYERS:
         _fail(UserError(f"unknown layer {layer!r}; allowed: {', '.join(LAYERS)}"))
@@ -200,7 +200,7 @@ def apply(
         inputs = SynthInputs.of(env, target)
         if not inputs.is_current(outdir):
             with console.status(f"synthesizing {env}"):
-                from hipaa_platform.app import synthesize
+                from hipaa_platform.synth.app import synthesize
 
                 with inputs.recorded(outdir):
                     synthesize(load_environment(env), target, outdir)
@@ -224,8 +224,8 @@ def drift(
     outdir: Path = typer.Option(DEFAULT_OUTDIR),
 ) -> None:
     """Refresh-only plans: what changed outside Terraform. Exit 0 no drift, 2 drift, 1 could not check."""
-    from hipaa_platform import drift as drifts
-    from hipaa_platform import terraform
+    from hipaa_platform.operations import drift as drifts
+    from hipaa_platform.operations import terraform
 
     unknown = set(layer or ()) - set(LAYERS)
     if unknown:
@@ -260,7 +260,7 @@ def restore_state(
     list_only: bool = typer.Option(False, "--list", help="list the versions and restore nothing"),
 ) -> None:
     """Restore a layer's state from an earlier version in the versioned state bucket."""
-    from hipaa_platform.state_recovery import restore, state_versions
+    from hipaa_platform.operations.state_recovery import restore, state_versions
 
     try:
         s3, bucket, key = _state_object(env, layer)
@@ -289,7 +289,7 @@ def unlock(
     """Show a layer's state lock; with --lock-id, release it if no run can still hold it."""
     from datetime import UTC, datetime
 
-    from hipaa_platform.locks import current_lock, release
+    from hipaa_platform.operations.locks import current_lock, release
 
     try:
         s3, bucket, key = _state_object(env, layer)
@@ -307,7 +307,7 @@ def unlock(
 @app.command("bootstrap-state")
 def bootstrap_state(env: str = EnvOption) -> None:
     """Create the remote-state bucket of an environment in the current AWS account."""
-    from hipaa_platform.bootstrap import bootstrap_state_bucket
+    from hipaa_platform.operations.bootstrap import bootstrap_state_bucket
 
     try:
         bucket = bootstrap_state_bucket(load_environment(env))
@@ -334,14 +334,14 @@ def deploy_local(
     from concurrent.futures import ThreadPoolExecutor
     from contextlib import ExitStack
 
-    from hipaa_platform.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
-    from hipaa_platform.deploy import LayerRun, deploy_all
-    from hipaa_platform.emulator import on_emulator, running_emulator, stand_in_account_baseline
-    from hipaa_platform.emulator_support import ATTRIBUTE_GAPS_ON_EMULATOR, Skip
-    from hipaa_platform.interrupts import forwarded_to_runs
-    from hipaa_platform.rehearsal import RehearsalTurns
-    from hipaa_platform.shared_account import SharedAccount
-    from hipaa_platform.synthesis_process import synthesize_all_apart
+    from hipaa_platform.emulator.rehearsal import RehearsalTurns
+    from hipaa_platform.emulator.server import on_emulator, running_emulator, stand_in_account_baseline
+    from hipaa_platform.operations.bootstrap import TLS_POLICY_SKIPPED_ON_EMULATOR
+    from hipaa_platform.operations.deploy import LayerRun, deploy_all
+    from hipaa_platform.operations.interrupts import forwarded_to_runs
+    from hipaa_platform.operations.shared_account import SharedAccount
+    from hipaa_platform.synth.process import synthesize_all_apart
+    from hipaa_platform.targets.emulator_unsupported import ATTRIBUTE_GAPS_ON_EMULATOR, Skip
 
     names = [n for part in env for n in part.split(",") if n]  # `make deploy-local ENV=a,b` passes "a,b"
     names = list(dict.fromkeys(names))
@@ -444,7 +444,7 @@ def show(env: str = EnvOption) -> None:
     """Print an environment's effective configuration: its file merged over its base, with defaults."""
     import yaml
 
-    from hipaa_platform.loader import environment_files
+    from hipaa_platform.config.loader import environment_files
 
     try:
         files = environment_files(env)
@@ -459,7 +459,7 @@ def show(env: str = EnvOption) -> None:
 @app.command()
 def environments() -> None:
     """List the environments this project can build."""
-    from hipaa_platform.loader import available_environments
+    from hipaa_platform.config.loader import available_environments
 
     for name in available_environments():
         console.print(name)
@@ -474,7 +474,7 @@ def record_moves(
 ) -> None:
     """Record the addresses a refactor moved in moved/<env>.json; each layer then renders them as
     Terraform `moved` blocks, so deployments plan the rename instead of a replacement."""
-    from hipaa_platform.addresses import record_moves as record
+    from hipaa_platform.synth.addresses import record_moves as record
 
     for root in (before, after):
         if not list(root.glob("stacks/*/cdk.tf.json")):
@@ -494,8 +494,8 @@ def compliance(
 ) -> None:
     """The HIPAA conformance pack rule by rule for one synthesized environment: control ids, status
     (pass, accepted with its reason, fail, not applicable, gap) and the resources concerned."""
-    from hipaa_platform.compliance import VERDICT_ORDER, compliance_report
-    from hipaa_platform.synth_cache import SynthInputs
+    from hipaa_platform.gate.compliance import VERDICT_ORDER, compliance_report
+    from hipaa_platform.synth.cache import SynthInputs
 
     try:
         if not SynthInputs.of(env, Target.from_environment_variables()).is_current(outdir):
@@ -534,8 +534,8 @@ def access(
     import json
 
     from hipaa_platform.access.check import check_environment, write_markdown
-    from hipaa_platform.gate import stack_file
-    from hipaa_platform.synth_cache import SynthInputs
+    from hipaa_platform.gate.scan import stack_file
+    from hipaa_platform.synth.cache import SynthInputs
 
     try:
         if not SynthInputs.of(env, Target.from_environment_variables()).is_current(outdir):
@@ -566,7 +566,7 @@ def access(
 @app.command("security-doc")
 def security_doc() -> None:
     """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""
-    from hipaa_platform.compliance import SECURITY_DOC, load_pack, security_doc_with_pack
+    from hipaa_platform.gate.compliance import SECURITY_DOC, load_pack, security_doc_with_pack
 
     try:
         SECURITY_DOC.write_text(security_doc_with_pack(SECURITY_DOC.read_text(), load_pack()))

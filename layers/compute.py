@@ -13,62 +13,31 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssociation
 from constructs import Construct
 
+from hipaa_platform.building.layer_stack import BuildContext, LayerStack
 from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Service
-from hipaa_platform.contracts import LayerOutputs, described
-from hipaa_platform.layer import BuildContext, LayerStack
-from hipaa_platform.suppressions import accept_finding
-from layers.data import DataOutputs
-from layers.networking import NetworkingOutputs
-from layers.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs, key_arn
-from modules.container_repository import container_repository
-from modules.container_service import ContainerService
-from modules.container_values import ContainerValues, PlatformSecret
-from modules.ec2_capacity import Ec2CapacityProvider
-from modules.ecs_cluster import ecs_cluster
-from modules.http_api import HttpApiToLoadBalancer
-from modules.load_balancer import HttpsLoadBalancer
-from modules.service_autoscaling import ServiceAutoscaling
-from modules.service_discovery import discovery_namespace, discovery_service
-from modules.service_grants import data_secrets_grant, execute_command_grant, pull_and_log_grant
-from modules.service_routing import service_routing
-from modules.spa import SPA_BUCKET_ROLE, SinglePageApp
-
-# Keys of the contract maps that hold at most one item.
-TEST_LISTENER = "test"
-SPA = "spa"
-
+from hipaa_platform.contracts.compute import SPA, TEST_LISTENER, ComputeOutputs
+from hipaa_platform.contracts.data import DataOutputs
+from hipaa_platform.contracts.networking import NetworkingOutputs
+from hipaa_platform.contracts.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs, key_arn
+from hipaa_platform.gate.acceptances import accept_finding
+from modules.compute.container_repository import container_repository
+from modules.compute.container_service import ContainerService
+from modules.compute.container_values import ContainerValues, PlatformSecret
+from modules.compute.ec2_capacity import Ec2CapacityProvider
+from modules.compute.ecs_cluster import ecs_cluster
+from modules.compute.http_api import HttpApiToLoadBalancer
+from modules.compute.load_balancer import HttpsLoadBalancer
+from modules.compute.service_autoscaling import ServiceAutoscaling
+from modules.compute.service_discovery import discovery_namespace, discovery_service
+from modules.compute.service_grants import data_secrets_grant, execute_command_grant, pull_and_log_grant
+from modules.compute.service_routing import service_routing
+from modules.compute.spa import SPA_BUCKET_ROLE, SinglePageApp
 
 LOG4J_RULES = "AWSManagedRulesKnownBadInputsRuleSet"
 LOG4J_RULES_IN_SECURITY_LAYER = (
     "The web ACL associated here is built in the security layer with AWSManagedRulesKnownBadInputsRuleSet "
     "(the Log4j rules, blocking); checkov's per-file graph cannot follow the association across layers."
 )
-
-
-@dataclass(frozen=True)
-class ComputeOutputs(LayerOutputs):
-    LAYER = "compute"
-    cluster_name: str = described("ECS cluster name")
-    cluster_arn: str = described("ECS cluster ARN")
-    service_names: dict[str, str] = described("ECS service name by its name in compute.services")
-    service_arns: dict[str, str] = described("ECS service ARN by service name")
-    log_group_names: dict[str, str] = described("Application log group by service name")
-    repository_arns: dict[str, str] = described("ECR repository ARN by service name")
-    repository_urls: dict[str, str] = described("ECR repository URL by service name, for image pushes")
-    load_balancer_arn_suffix: str = described("ALB ARN suffix, the CloudWatch metric dimension")
-    load_balancer_dns_name: str = described("ALB DNS name; point the application's CNAME here")
-    https_listener_arn: str = described("Production HTTPS listener of the ALB")
-    test_listener_arns: dict[str, str] = described(
-        f"Blue-green test traffic listener under `{TEST_LISTENER}`; empty without blue-green services"
-    )
-    target_group_arn_suffixes: dict[str, str] = described("(Blue) target group ARN suffix by service, for metrics")
-    blue_target_group_names: dict[str, str] = described("Blue target group name by blue-green service name")
-    green_target_group_names: dict[str, str] = described("Green target group name by blue-green service name")
-    api_endpoints: dict[str, str] = described(f"API Gateway endpoint under `{API_GATEWAY}`; empty without an API")
-    spa_distribution_ids: dict[str, str] = described(
-        f"CloudFront distribution of the single-page app under `{SPA}`; empty without one"
-    )
-    spa_bucket_names: dict[str, str] = described(f"Bucket the single-page app is deployed to, under `{SPA}`")
 
 
 @dataclass

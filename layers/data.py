@@ -3,8 +3,6 @@ event bus, and each service's application permissions on them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
@@ -12,46 +10,27 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from constructs import Construct
 
-from hipaa_platform.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
+from hipaa_platform.building.layer_stack import BuildContext, LayerStack
+from hipaa_platform.building.tagging import bucket_tags
 from hipaa_platform.config import Bucket
-from hipaa_platform.contracts import LayerOutputs, described
-from hipaa_platform.layer import BuildContext, LayerStack
-from hipaa_platform.suppressions import accept_finding
-from hipaa_platform.tagging import bucket_tags
-from layers.networking import NetworkingOutputs
-from layers.security import SecurityOutputs, key_arn
-from modules.access_log_bucket import access_log_bucket
-from modules.application_permissions import DataStores, application_permissions
-from modules.aurora import AuroraServerlessCluster
-from modules.backup_plan import RecordsBackup
-from modules.backup_replication import CrossRegionBackups
-from modules.bucket_cdn import BucketDistribution
-from modules.dynamodb_table import EncryptedTable
-from modules.email_domain import EmailDomain
-from modules.messaging import EventBusWithArchive, QueueWithDeadLetters
-from modules.rds_instance import RdsInstance
-from modules.redis_replication_group import RedisReplicationGroup
-from modules.s3_bucket import SecureBucket
-from modules.serverless_cache import ServerlessRedis
-
-
-@dataclass(frozen=True)
-class DataOutputs(LayerOutputs):
-    LAYER = "data"
-    database_identifier: str = described("RDS instance or Aurora cluster identifier, for alarms and operations")
-    database_endpoint: str = described("Database endpoint host name (private; the Aurora writer endpoint)")
-    database_port: float = described("Database engine port")
-    database_master_secret_arn: str = described("Secrets Manager secret RDS keeps the master credentials in")
-    bucket_names: dict[str, str] = described("Application bucket name by its name in data.buckets")
-    bucket_arns: dict[str, str] = described("Application bucket ARN by its name in data.buckets")
-    access_log_bucket_name: str = described("Bucket receiving S3 server access logs and load balancer access logs")
-    queue_names: dict[str, str] = described("SQS queue name by its name in data.queues")
-    dead_letter_queue_names: dict[str, str] = described("Dead-letter queue name by its queue's name in data.queues")
-    topic_arns: dict[str, str] = described("SNS topic ARN by its name in data.topics")
-    table_names: dict[str, str] = described("DynamoDB table name by its name in data.tables")
-    database_secret_key_arn: str = described("KMS key of the master-credentials secret RDS manages")
-    cache_auth_secret_arn: str = described("Secret with data.redis's AUTH token, host, port and URL; empty without")
-    cache_auth_secret_key_arn: str = described("KMS key of that secret; empty without data.redis")
+from hipaa_platform.config.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
+from hipaa_platform.contracts.data import DataOutputs
+from hipaa_platform.contracts.networking import NetworkingOutputs
+from hipaa_platform.contracts.security import SecurityOutputs, key_arn
+from hipaa_platform.gate.acceptances import accept_finding
+from modules.data.application_permissions import DataStores, application_permissions
+from modules.data.aurora import AuroraServerlessCluster
+from modules.data.backup_plan import RecordsBackup
+from modules.data.backup_replication import CrossRegionBackups
+from modules.data.bucket_cdn import BucketDistribution
+from modules.data.dynamodb_table import EncryptedTable
+from modules.data.email_domain import EmailDomain
+from modules.data.messaging import EventBusWithArchive, QueueWithDeadLetters
+from modules.data.rds_instance import RdsInstance
+from modules.data.redis_replication_group import RedisReplicationGroup
+from modules.data.serverless_cache import ServerlessRedis
+from modules.shared.access_log_bucket import access_log_bucket
+from modules.shared.s3_bucket import SecureBucket
 
 
 class DataLayer(LayerStack):

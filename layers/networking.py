@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from constructs import Construct
 
-from hipaa_platform.contracts import LayerOutputs, described
-from hipaa_platform.layer import BuildContext, LayerStack
-from hipaa_platform.suppressions import accept_finding
-from modules.network import Network
-
-
-@dataclass(frozen=True)
-class NetworkingOutputs(LayerOutputs):
-    LAYER = "networking"
-    vpc_id: str = described("ID of the platform VPC")
-    vpc_cidr: str = described("IPv4 CIDR block of the platform VPC")
-    public_subnet_ids: list[str] = described("IDs of the public subnets (internet gateway route), one per AZ")
-    private_subnet_ids: list[str] = described("IDs of the private subnets (no inbound route from the internet)")
-    isolated_subnet_ids: list[str] = described("IDs of the isolated subnets (no route out of the VPC); may be empty")
+from hipaa_platform.building.layer_stack import BuildContext, LayerStack
+from hipaa_platform.contracts.networking import NetworkingOutputs
+from hipaa_platform.gate.acceptances import accept_finding
+from modules.networking.network import Network
 
 
 class NetworkingLayer(LayerStack):

@@ -3,38 +3,24 @@ for the full shape per-service composite alarms, X-Ray sampling and log metric f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from hipaa_platform.contracts import LayerOutputs, by_name, described
-from hipaa_platform.layer import BuildContext, LayerStack
-from layers.compute import ComputeOutputs
-from layers.data import DataOutputs
-from layers.security import SecurityOutputs
-from modules.alarms import database_dimensions, metric_alarm, platform_alarms
-from modules.budget import monthly_budget
-from modules.dashboards import alarm_panel, dashboard, dashboard_panels
-from modules.service_health import service_health_alarms
-from modules.threat_alerts import GuardDutyFindingAlerts
-from modules.xray_sampling import xray_sampling
-
-CRITICAL = "critical"  # key of the one critical topic in its contract map
-
-
-@dataclass(frozen=True)
-class ObservabilityOutputs(LayerOutputs):
-    LAYER = "observability"
-    alarm_topic_arn: str = described("KMS-encrypted SNS topic every alarm notifies")
-    dashboard_name: str = described("CloudWatch dashboard of the platform")
-    dashboard_names: dict[str, str] = described("Further dashboard name by its kind in observability.dashboards")
-    critical_topic_arns: dict[str, str] = described(
-        f"Topic the per-service composite alarms page, under `{CRITICAL}`; empty without service alarms"
-    )
+from hipaa_platform.building.layer_stack import BuildContext, LayerStack
+from hipaa_platform.contracts import by_name
+from hipaa_platform.contracts.compute import ComputeOutputs
+from hipaa_platform.contracts.data import DataOutputs
+from hipaa_platform.contracts.observability import CRITICAL, ObservabilityOutputs
+from hipaa_platform.contracts.security import SecurityOutputs
+from modules.observability.alarms import database_dimensions, metric_alarm, platform_alarms
+from modules.observability.budget import monthly_budget
+from modules.observability.dashboards import alarm_panel, dashboard, dashboard_panels
+from modules.observability.service_health import service_health_alarms
+from modules.observability.threat_alerts import GuardDutyFindingAlerts
+from modules.observability.xray_sampling import xray_sampling
 
 
 class ObservabilityLayer(LayerStack):

@@ -11,19 +11,18 @@ from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdent
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from constructs import Construct
 
+from hipaa_platform.building.layer_stack import BuildContext, LayerStack
 from hipaa_platform.config import Service
-from hipaa_platform.contracts import LayerOutputs, by_name, described
-from hipaa_platform.layer import BuildContext, LayerStack
-from layers.compute import TEST_LISTENER, ComputeOutputs
-from layers.data import DataOutputs
-from layers.security import SecurityOutputs, key_arn
-from modules.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
-from modules.delivery_roles import delivery_roles
-from modules.github_deploy_role import StaticSite, github_deploy_role
-from modules.log_group import EncryptedLogGroup
-from modules.s3_bucket import SecureBucket
-
-GITHUB = "github"  # key of the one GitHub deploy role or connection in its contract map
+from hipaa_platform.contracts import by_name
+from hipaa_platform.contracts.compute import TEST_LISTENER, ComputeOutputs
+from hipaa_platform.contracts.data import DataOutputs
+from hipaa_platform.contracts.pipeline import GITHUB, PipelineOutputs
+from hipaa_platform.contracts.security import SecurityOutputs, key_arn
+from modules.pipeline.blue_green_delivery import ARTIFACT_BUCKET_ROLE, BlueGreenDelivery, DeliveryRoles, ServiceTarget
+from modules.pipeline.delivery_roles import delivery_roles
+from modules.pipeline.github_deploy_role import StaticSite, github_deploy_role
+from modules.shared.log_group import EncryptedLogGroup
+from modules.shared.s3_bucket import SecureBucket
 
 
 @dataclass(frozen=True)
@@ -36,18 +35,6 @@ class _SharedDelivery:
     build_log_group: str
     registry: str
     build_secrets: dict[str, str]
-
-
-@dataclass(frozen=True)
-class PipelineOutputs(LayerOutputs):
-    LAYER = "pipeline"
-    deploy_role_arns: dict[str, str] = described(
-        f"Role GitHub Actions assumes (OIDC) to push images and roll services, under `{GITHUB}`; empty without one"
-    )
-    pipeline_names: dict[str, str] = described("CodePipeline name by blue-green service name")
-    codestar_connection_arns: dict[str, str] = described(
-        f"CodeStar connection to approve once in the console, under `{GITHUB}`; empty without CodePipeline"
-    )
 
 
 class PipelineLayer(LayerStack):

@@ -12,7 +12,7 @@ from typing import Any
 
 from checkov.common.models.enums import CheckCategories
 
-from hipaa_platform.secrets_policy import secret_finding
+from hipaa_platform.config.secrets_policy import secret_finding
 from policies.ecs_containers import ContainerCheck
 
 

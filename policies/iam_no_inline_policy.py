@@ -8,7 +8,7 @@ or group policy resource and passes every managed policy. A role's `inline_polic
 read: in a plan it lists the role's separate policies again, which this check reports where they
 are made; the platform writes no such block (tests/unit/test_role_policies.py). The platform
 accepts the finding on each of its own role policies, with the reason, where it creates them
-(modules/role_policy.py).
+(modules/shared/role_policy.py).
 """
 
 from __future__ import annotations

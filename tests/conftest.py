@@ -37,8 +37,8 @@ class Synthesized:
 
 def synthesize_environment(environment, outdir: Path, on_emulator: bool = False) -> Synthesized:
     """`environment`: a name under environments/, or an already loaded (possibly altered) one."""
-    from hipaa_platform.app import synthesize
-    from hipaa_platform.loader import load_environment
+    from hipaa_platform.config.loader import load_environment
+    from hipaa_platform.synth.app import synthesize
     from hipaa_platform.targets import StateBackend, Target
 
     if isinstance(environment, str):

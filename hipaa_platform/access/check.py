@@ -101,7 +101,7 @@ def _declared(uses: Sequence[DeclaredUses], model: AccessModel) -> set[tuple[str
             pairs.add((use.who, container))
             if use.implied_keys and container in model.encryption:
                 pairs.add((use.who, model.encryption[container]))
-        # Every task role encrypts PHI fields with the default key (modules/service_roles.py).
+        # Every task role encrypts PHI fields with the default key (modules/security/service_roles.py).
         for service in declared.env.compute.services:
             role = declared.task_role(service)
             pairs.add((role, declared.output("security", "kms_key_arns", "default")))

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hipaa_platform.access.check import check_environment, check_shared_account, write_markdown
-from hipaa_platform.loader import load_environment
+from hipaa_platform.config.loader import load_environment
 from tests.conftest import SYNTHESIZED
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform import LAYERS
-from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
-from hipaa_platform.loader import available_environments, environment_files
+from hipaa_platform.config.loader import available_environments, environment_files
 from hipaa_platform.targets import PROJECT_ROOT
+from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR
 
 pytestmark = pytest.mark.emulator
 
@@ -147,9 +147,9 @@ def test_the_stages_of_one_base_deploy_into_one_account() -> None:
 
 def test_cdktf_cli_deploys_and_destroys_one_layer(tmp_path) -> None:
     """`cdktf deploy networking` as a user runs it, with the S3 backend on the emulator."""
-    from hipaa_platform import terraform
-    from hipaa_platform.emulator import emulator_with_state_bucket
-    from hipaa_platform.loader import load_environment
+    from hipaa_platform.config.loader import load_environment
+    from hipaa_platform.emulator.server import emulator_with_state_bucket
+    from hipaa_platform.operations import terraform
 
     environment = load_environment("intakeiq")
     cdktf = PROJECT_ROOT / "node_modules" / ".bin" / "cdktf"

@@ -38,19 +38,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipaa_platform import LAYERS, terraform
-from hipaa_platform.addresses import recorded_moves
+from hipaa_platform import LAYERS
+from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment
-from hipaa_platform.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
-from hipaa_platform.drift import DriftStatus, check_drift
-from hipaa_platform.drift import text as drift_text
-from hipaa_platform.emulator import Emulator
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR
+from hipaa_platform.emulator.server import Emulator
 from hipaa_platform.errors import UserError
-from hipaa_platform.loader import ENVIRONMENTS_DIR
-from hipaa_platform.locks import current_lock, release
-from hipaa_platform.naming import Namer
-from hipaa_platform.plan import plan_layer, review
-from hipaa_platform.state_recovery import restore
+from hipaa_platform.operations import terraform
+from hipaa_platform.operations.deploy import LayerRun, apply_layer, destroy_layer, log_path, plan_for_changes
+from hipaa_platform.operations.drift import DriftStatus, check_drift
+from hipaa_platform.operations.drift import text as drift_text
+from hipaa_platform.operations.locks import current_lock, release
+from hipaa_platform.operations.plan import plan_layer, review
+from hipaa_platform.operations.state_recovery import restore
+from hipaa_platform.synth.addresses import recorded_moves
 from hipaa_platform.targets import PROJECT_ROOT, Target, state_key
 
 pytestmark = [pytest.mark.emulator, pytest.mark.xdist_group("deployed-intakeiq")]
@@ -133,8 +134,8 @@ def expected(environment: Environment) -> dict[str, tuple[str, str, str]]:
 APPLY = """
 import os, sys
 from pathlib import Path
-from hipaa_platform.deploy import LayerRun, apply_layer
-from hipaa_platform.terraform import Interrupted
+from hipaa_platform.operations.deploy import LayerRun, apply_layer
+from hipaa_platform.operations.terraform import Interrupted
 try:
     apply_layer(Path(sys.argv[1]), dict(os.environ), LayerRun(Path(sys.argv[1]).name), Path(sys.argv[2]))
 except Interrupted as stopped:
@@ -200,7 +201,7 @@ class Deployed:
     outputs: dict[str, dict[str, object]]  # by layer
 
     def synthesize(self, name: str, change) -> Path:
-        from hipaa_platform.app import synthesize
+        from hipaa_platform.synth.app import synthesize
 
         changed = two_services()
         change(changed)
@@ -220,8 +221,8 @@ DEPLOY_ATTEMPTS = 2
 def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     import boto3
 
-    from hipaa_platform.app import synthesize
-    from hipaa_platform.emulator import emulator_with_state_bucket
+    from hipaa_platform.emulator.server import emulator_with_state_bucket
+    from hipaa_platform.synth.app import synthesize
 
     environment = Environment.model_validate(two_services())
     for attempt in range(1, DEPLOY_ATTEMPTS + 1):
@@ -466,8 +467,8 @@ def test_reordered_services_keep_their_roles_and_groups(deployed: Deployed) -> N
 def test_a_release_ships_with_the_deploy_roles_own_permissions(deployed: Deployed) -> None:
     """IntakeIQ's release (a moving tag, docs/ci.md) with the deploy role's credentials and the
     emulator's IAM enforcement on. Last in this module: it pushes images Terraform does not track."""
-    from hipaa_platform.emulator import iam_enforcement
-    from hipaa_platform.rehearsal import Outputs, rehearse
+    from hipaa_platform.emulator.rehearsal import Outputs, rehearse
+    from hipaa_platform.emulator.server import iam_enforcement
 
     environment = Environment.model_validate(two_services())
     done = rehearse(environment, Outputs(deployed.outputs), deployed.boto_kwargs,

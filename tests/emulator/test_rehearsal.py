@@ -10,9 +10,16 @@ import json
 import boto3
 import pytest
 
-from hipaa_platform.emulator import iam_enforcement, running_emulator
+from hipaa_platform.emulator.rehearsal import (
+    PREVIOUS_TAG,
+    RELEASE_TAG,
+    Rehearsal,
+    Release,
+    credentials_of,
+    ship_moving_tag,
+)
+from hipaa_platform.emulator.server import iam_enforcement, running_emulator
 from hipaa_platform.errors import UserError
-from hipaa_platform.rehearsal import PREVIOUS_TAG, RELEASE_TAG, Rehearsal, Release, credentials_of, ship_moving_tag
 
 pytestmark = pytest.mark.emulator
 REGION = "us-east-1"

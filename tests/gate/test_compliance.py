@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from hipaa_platform.compliance import compliance_report
+from hipaa_platform.gate.compliance import compliance_report
 
 
 def by_rule(outcomes) -> dict:

@@ -11,7 +11,7 @@ import pytest
 
 from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
-from hipaa_platform.gate import run_gate
+from hipaa_platform.gate.scan import run_gate
 
 REASON = "Fixture: this log group holds no PHI and its encryption is tested elsewhere in this suite."
 

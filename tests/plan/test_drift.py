@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipaa_platform.drift import DriftReport, DriftStatus, LayerDrift, drifted, markdown, text
+from hipaa_platform.operations.drift import DriftReport, DriftStatus, LayerDrift, drifted, markdown, text
 
 
 def drift_entry(address: str, actions: list[str], before: dict, after: dict | None) -> dict:

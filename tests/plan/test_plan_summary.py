@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform.plan import LayerPlan, Review, markdown, summarize
+from hipaa_platform.operations.plan import LayerPlan, Review, markdown, summarize
 
 
 def resource_change(address: str, actions: list[str], before: dict, after: dict, **extra) -> dict:

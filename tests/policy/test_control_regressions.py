@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import pytest
 
-from hipaa_platform.gate import check_results, run_checkov
+from hipaa_platform.gate.scan import check_results, run_checkov
 
 SECURITY_DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
@@ -529,7 +529,7 @@ def test_every_check_the_hipaa_pack_relies_on_is_proven_on_this_output() -> None
     fixtures show failing on a non-compliant resource and passing on the compliant one."""
     from test_custom_policies import CASES  # tests/policy is on the path as pytest imports it
 
-    from hipaa_platform.compliance import load_pack
+    from hipaa_platform.gate.compliance import load_pack
 
     proven = {c.check_id for c in (*CONTROLS, *LAYER_CONTROLS, *DECLINED_CONTROLS)} | {case[0] for case in CASES}
     unproven = sorted(load_pack().enforcing_checks() - proven)

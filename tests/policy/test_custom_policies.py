@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform.gate import check_results, run_checkov
-from hipaa_platform.secrets_policy import secret_finding
+from hipaa_platform.config.secrets_policy import secret_finding
+from hipaa_platform.gate.scan import check_results, run_checkov
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment
 
 ACCOUNT_SETTINGS = ("aws_iam_account_password_policy", "aws_ebs_encryption_by_default")
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform import MOVES_FILE
-from hipaa_platform.addresses import (
+from hipaa_platform.config.loader import available_environments
+from hipaa_platform.errors import ConfigError
+from hipaa_platform.synth.addresses import (
     HASHED,
     DuplicateAddress,
     Move,
@@ -20,8 +22,6 @@ from hipaa_platform.addresses import (
     recorded_moves,
     write_moves,
 )
-from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import available_environments
 from tests.conftest import FIXTURES, SYNTHESIZED
 
 

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from hipaa_platform.config import Networking
-from hipaa_platform.loader import load_environment
+from hipaa_platform.config.loader import load_environment
 
 
 def service_egress(synthesized) -> list[dict]:

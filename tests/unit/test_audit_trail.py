@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment
 from tests.conftest import SYNTHESIZED
 
 OWNERS = [fixture for name, fixture in SYNTHESIZED.items() if load_environment(name).owns_account_baseline]

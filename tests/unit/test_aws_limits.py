@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipaa_platform.aws_limits import instance_types
+from hipaa_platform.config.aws_limits import instance_types
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment_file
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment_file
 
 PORTAL = yaml.safe_load((ENVIRONMENTS_DIR / "secure-portal.yaml").read_text())
 CLUBAPP = yaml.safe_load((ENVIRONMENTS_DIR / "clubapp-dev.yaml").read_text())

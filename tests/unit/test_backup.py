@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from hipaa_platform.config import Backup
-from hipaa_platform.loader import load_environment
+from hipaa_platform.config.loader import load_environment
 
 
 def test_the_vault_denies_deleting_or_shortening_recovery_points_to_everyone(intakeiq) -> None:

@@ -13,8 +13,8 @@ import yaml
 from pydantic import ValidationError
 
 from hipaa_platform.config import Bucket, Environment
-from hipaa_platform.gate import run_gate
-from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR
+from hipaa_platform.gate.scan import run_gate
 from tests.conftest import Synthesized, synthesize_environment
 
 ASSETS = {

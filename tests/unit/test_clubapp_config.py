@@ -1,5 +1,5 @@
 """What Club App's file may not get wrong: the Redis windows and topic, one cache, the platform
-secrets a container may name (hipaa_platform/config.py)."""
+secrets a container may name (hipaa_platform/config/__init__.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from hipaa_platform.config import Environment
-from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR
 
 SOURCE = yaml.safe_load((ENVIRONMENTS_DIR / "clubapp-dev.yaml").read_text())
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment_file
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment_file
 
 BASE = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
 
@@ -103,7 +103,7 @@ def test_cli_reports_without_traceback(tmp_path: Path) -> None:
     environments.mkdir()
     write(environments, lambda d: d["data"]["database"].update(backup_retention_days=99))
     code = (
-        "import sys; from pathlib import Path; import hipaa_platform.loader as l;"
+        "import sys; from pathlib import Path; import hipaa_platform.config.loader as l;"
         f"l.ENVIRONMENTS_DIR = Path({str(environments)!r});"
         "from hipaa_platform.cli import main; sys.argv=['x','synth','--env','intakeiq']; main()"
     )

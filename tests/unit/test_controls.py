@@ -6,7 +6,7 @@ import pytest
 from cdktf import App, TerraformStack
 
 from hipaa_platform.errors import UserError
-from hipaa_platform.suppressions import accept_finding
+from hipaa_platform.gate.acceptances import accept_finding
 from hipaa_platform.targets import StateBackend, Target
 
 
@@ -18,7 +18,7 @@ def stack() -> TerraformStack:
 @pytest.fixture
 def SecureBucket():
     # Imported when a test uses it: the provider bindings cost ~1 GB in every worker that collects this file.
-    from modules.s3_bucket import SecureBucket
+    from modules.shared.s3_bucket import SecureBucket
 
     return SecureBucket
 

@@ -9,8 +9,8 @@ import yaml
 from pydantic import ValidationError
 
 from hipaa_platform.config import Environment
-from hipaa_platform.loader import ENVIRONMENTS_DIR, read_sources
-from hipaa_platform.suppressions import COMMENT_KEY
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, read_sources
+from hipaa_platform.gate.acceptances import COMMENT_KEY
 
 
 def accepted(resource: dict) -> dict[str, str]:

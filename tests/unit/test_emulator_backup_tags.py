@@ -3,7 +3,7 @@ moto misreads without its trailing slash (every vault and plan would read back u
 
 from __future__ import annotations
 
-from hipaa_platform.emulator import BackupListTagsPath
+from hipaa_platform.emulator.server import BackupListTagsPath
 
 ARN = "arn:aws:backup:us-east-1:123456789012:backup-vault:intakeiq-backup"
 ENCODED = ARN.replace(":", "%3A")

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from hipaa_platform import terraform
-from hipaa_platform.emulator import Emulator
+from hipaa_platform.emulator.server import Emulator
+from hipaa_platform.operations import terraform
 from hipaa_platform.targets import UNREACHABLE_PROXY
 
 ENDPOINT = "https://127.0.0.1:4566"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from hipaa_platform.emulator import running_emulator
+from hipaa_platform.emulator.server import running_emulator
 
-# The rules modules/s3_bucket.py declares, as the provider sends them (filter prefix "" is sent as such).
+# The rules modules/shared/s3_bucket.py declares, as the provider sends them (filter prefix "" is sent as such).
 CLEANUP = {
     "ID": "cleanup",
     "Status": "Enabled",

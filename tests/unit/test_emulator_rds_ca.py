@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from hipaa_platform.emulator import AWS_DEFAULT_RDS_CA, MOTO_DEFAULT_RDS_CA, running_emulator
+from hipaa_platform.emulator.server import AWS_DEFAULT_RDS_CA, MOTO_DEFAULT_RDS_CA, running_emulator
 
 INSTANCE = {"DBInstanceClass": "db.t4g.micro", "MasterUsername": "platform", "ManageMasterUserPassword": True}
 

@@ -7,7 +7,7 @@ import re
 
 import boto3
 
-from hipaa_platform.emulator import running_emulator
+from hipaa_platform.emulator.server import running_emulator
 
 
 def test_each_database_is_found_by_its_own_resource_id() -> None:

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from hipaa_platform.emulator import ResentRequests, running_emulator
+from hipaa_platform.emulator.server import ResentRequests, running_emulator
 
 
 class CountingApp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hipaa_platform.emulator_support import UNSUPPORTED_ON_EMULATOR
+from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR
 from tests.conftest import SYNTHESIZED
 from tests.unit.test_emulator_endpoints import aws_providers, refuses_other_hosts
 
@@ -74,7 +74,7 @@ def test_the_operations_guide_lists_every_unsupported_type() -> None:
 def test_what_the_missing_backup_apis_cause_is_accepted_for_emulator_plans_only(medisync, medisync_on_emulator) -> None:
     """Without selections and vault policies on the emulator, its plans would show the database,
     the table and the vault unprotected; those findings are accepted there, for plan scans only."""
-    from hipaa_platform.suppressions import COMMENT_KEY
+    from hipaa_platform.gate.acceptances import COMMENT_KEY
 
     def accepted(synthesized, resource_type: str, name: str) -> set[tuple[str, str]]:
         body = synthesized.resources("data", resource_type)[name]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipaa_platform.loader import available_environments
+from hipaa_platform.config.loader import available_environments
 from tests.conftest import SYNTHESIZED
 
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from hipaa_platform.terraform import terraform_environment
+from hipaa_platform.operations.terraform import terraform_environment
 from tests.conftest import FIXTURES
 
 # What RDS accepts as a snapshot identifier: a letter first, no two hyphens in a row, no hyphen last.

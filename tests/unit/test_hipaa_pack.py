@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform.compliance import PACK_FILE, load_pack
 from hipaa_platform.errors import UserError
+from hipaa_platform.gate.compliance import PACK_FILE, load_pack
 
 REFERENCE = PACK_FILE.parents[2] / "shared" / "reference" / "Operational-Best-Practices-for-HIPAA-Security.yaml"
 
@@ -71,14 +71,14 @@ def test_bad_pack_data_is_refused_naming_the_file_and_the_field(body: str, messa
 
 
 def test_the_security_doc_shows_the_pack_as_the_data_states_it() -> None:
-    from hipaa_platform.compliance import SECURITY_DOC, security_doc_with_pack
+    from hipaa_platform.gate.compliance import SECURITY_DOC, security_doc_with_pack
 
     document = SECURITY_DOC.read_text()
     assert security_doc_with_pack(document, load_pack()) == document, "docs/security.md is stale: run make security-doc"
 
 
 def test_a_changed_rule_makes_the_doc_stale(tmp_path: Path) -> None:
-    from hipaa_platform.compliance import SECURITY_DOC, security_doc_with_pack
+    from hipaa_platform.gate.compliance import SECURITY_DOC, security_doc_with_pack
 
     changed = tmp_path / "hipaa_pack.yaml"
     changed.write_text(PACK_FILE.read_text().replace("checks: [CKV_HIPAA_5]", "checks: [CKV_HIPAA_5, CKV_AWS_319]"))

@@ -7,7 +7,7 @@ import json
 import yaml
 
 from hipaa_platform import LAYERS
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment, load_environment_file
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment, load_environment_file
 
 
 def policy(resource: dict, key: str = "policy") -> dict:
@@ -317,7 +317,7 @@ def test_local_synthesis_skips_nothing(intakeiq) -> None:
 
 
 def test_production_data_stores_refuse_destroy(intakeiq) -> None:
-    from hipaa_platform.stateful import STATEFUL_TYPES
+    from hipaa_platform.gate.stateful import STATEFUL_TYPES
 
     protected = 0
     for layer, stack in intakeiq.stacks.items():

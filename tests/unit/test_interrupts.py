@@ -1,4 +1,4 @@
-"""A cancelled CI job's signals reach Terraform as one interrupt (hipaa_platform/interrupts.py).
+"""A cancelled CI job's signals reach Terraform as one interrupt (hipaa_platform/operations/interrupts.py).
 
 A stand-in `terraform` on PATH records the signals it receives and, once interrupted, takes a
 while to "save its state", as the real one does; the project's runner is the process that gets
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform.deploy import interrupted_creates, tainted_addresses
+from hipaa_platform.operations.deploy import interrupted_creates, tainted_addresses
 from hipaa_platform.targets import PROJECT_ROOT
 
 STAND_IN = """#!{python}
@@ -40,7 +40,7 @@ sys.exit(1 if heard else 0)
 RUNNER = """
 import os, sys
 from pathlib import Path
-from hipaa_platform import terraform
+from hipaa_platform.operations import terraform
 try:
     terraform.run(["apply"], Path.cwd(), dict(os.environ), log=Path(sys.argv[1]))
 except terraform.Interrupted as stopped:
@@ -53,8 +53,8 @@ except terraform.Interrupted as stopped:
 RUNNER_IN_A_THREAD = """
 import os, sys, threading
 from pathlib import Path
-from hipaa_platform import terraform
-from hipaa_platform.interrupts import forwarded_to_runs
+from hipaa_platform.operations import terraform
+from hipaa_platform.operations.interrupts import forwarded_to_runs
 outcome = []
 def apply():
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform import jsii_runtime
+from hipaa_platform.synth import jsii_runtime
 from hipaa_platform.targets import PROJECT_ROOT
 
 FAKE_KERNEL = r"""

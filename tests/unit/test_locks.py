@@ -11,9 +11,9 @@ import pytest
 from moto import mock_aws
 
 from hipaa_platform.errors import UserError
-from hipaa_platform.locks import current_lock, release
-from hipaa_platform.state_recovery import LOCK_SUFFIX
-from hipaa_platform.terraform import stale_lock_hint
+from hipaa_platform.operations.locks import current_lock, release
+from hipaa_platform.operations.state_recovery import LOCK_SUFFIX
+from hipaa_platform.operations.terraform import stale_lock_hint
 
 BUCKET, KEY = "state", "intakeiq/data/terraform.tfstate"
 CREATED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

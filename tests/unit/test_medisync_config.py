@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment_file
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, load_environment_file
 
 SOURCE = ENVIRONMENTS_DIR / "medisync-prod.yaml"
 

@@ -7,7 +7,7 @@ import json
 import yaml
 
 from hipaa_platform.config import Environment
-from hipaa_platform.loader import ENVIRONMENTS_DIR
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR
 
 SERVICES = {
     "ingestion-service": 4,

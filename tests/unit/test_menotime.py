@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, environment_files, load_environment, load_environment_file
 from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import ENVIRONMENTS_DIR, environment_files, load_environment, load_environment_file
 
 STAGES = {"dev": "menotime_dev", "staging": "menotime_staging", "prod": "menotime_prod"}
 

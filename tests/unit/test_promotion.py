@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from hipaa_platform.affected import affected_environments
-from hipaa_platform.allowances import allowed_replacements
+from hipaa_platform.config.loader import available_environments
 from hipaa_platform.errors import UserError
-from hipaa_platform.loader import available_environments
+from hipaa_platform.operations.affected import affected_environments
+from hipaa_platform.operations.allowances import allowed_replacements
 
 MENOTIME = ["menotime-dev", "menotime-prod", "menotime-staging"]
 
@@ -28,7 +28,7 @@ def test_a_change_plans_the_environments_it_affects(changed: list[str], affected
     assert affected_environments(changed) == affected
 
 
-@pytest.mark.parametrize("shared", ["modules/s3_bucket.py", "layers/data.py", "Pipfile.lock", "policies/x.py"])
+@pytest.mark.parametrize("shared", ["modules/shared/s3_bucket.py", "layers/data.py", "Pipfile.lock", "policies/x.py"])
 def test_a_change_to_shared_code_plans_every_environment(shared: str) -> None:
     assert affected_environments(["environments/intakeiq.yaml", shared]) == available_environments()
 

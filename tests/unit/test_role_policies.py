@@ -1,4 +1,4 @@
-"""Every permission the platform grants is a role policy made by modules/role_policy.py: inline by
+"""Every permission the platform grants is a role policy made by modules/shared/role_policy.py: inline by
 design, with CKV_HIPAA_26 accepted next to it. No role carries an `inline_policy` block, which the
 check does not read (a plan lists the role's separate policies there again)."""
 
@@ -15,7 +15,7 @@ def accepted_checks(body: dict) -> dict[str, str]:
 
 @pytest.mark.parametrize("environment", FIXTURES)
 def test_every_role_policy_states_why_it_is_inline(request, environment: str) -> None:
-    from modules.role_policy import ONE_ROLE_ONLY  # here: the bindings cost ~1 GB in a worker that collects this
+    from modules.shared.role_policy import ONE_ROLE_ONLY  # here: the bindings cost ~1 GB in a worker that collects this
 
     synthesized: Synthesized = request.getfixturevalue(environment)
     policies = {

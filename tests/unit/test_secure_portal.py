@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from hipaa_platform.config import Compute, Database, Environment, NetworkAcls
-from hipaa_platform.loader import load_environment
+from hipaa_platform.config.loader import load_environment
 
 PRIVATE_TIERS = ("private", "isolated")
 

@@ -1,4 +1,4 @@
-"""Environments deployed side by side into one account (hipaa_platform/shared_account.py): a layer
+"""Environments deployed side by side into one account (hipaa_platform/operations/shared_account.py): a layer
 of another environment that reads what the owner of the account baseline creates applies after the
 owner's layer that creates it, and that layer is destroyed after the other's; nothing else waits.
 Terraform is replaced by a recorder here; tests/emulator/test_deploy_local.py runs the real thing."""
@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from hipaa_platform import LAYERS, deploy
+from hipaa_platform import LAYERS
+from hipaa_platform.config.loader import load_environment
 from hipaa_platform.errors import UserError
-from hipaa_platform.loader import load_environment
-from hipaa_platform.shared_account import SharedAccount
+from hipaa_platform.operations import deploy
+from hipaa_platform.operations.shared_account import SharedAccount
 
 STAGES = ["menotime-dev", "menotime-staging", "menotime-prod"]  # dev owns the account baseline
 
@@ -190,7 +191,7 @@ def test_an_environment_alone_waits_for_nobody() -> None:
 def test_without_its_owner_the_baseline_is_stood_in_on_the_emulator() -> None:
     import boto3
 
-    from hipaa_platform.emulator import running_emulator, stand_in_account_baseline
+    from hipaa_platform.emulator.server import running_emulator, stand_in_account_baseline
 
     staging, dev = load_environment("menotime-staging"), load_environment("menotime-dev")
     with running_emulator() as emulator:

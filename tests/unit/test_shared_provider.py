@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hipaa_platform import terraform
-from hipaa_platform.shared_provider import REATTACH, provider_binary, shareable, shared_aws_provider
+from hipaa_platform.operations import terraform
+from hipaa_platform.operations.shared_provider import REATTACH, provider_binary, shareable, shared_aws_provider
 
 
 def stack(tmp_path: Path, providers: list[dict]) -> Path:

@@ -1,5 +1,5 @@
 """Stages from one description: a stage file names a base under environments/base/ and states
-only what differs; the merge is validated like a standalone file (hipaa_platform/loader.py)."""
+only what differs; the merge is validated like a standalone file (hipaa_platform/config/loader.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pytest
 import yaml
 
 from hipaa_platform.config import Environment
-from hipaa_platform.errors import ConfigError
-from hipaa_platform.loader import (
+from hipaa_platform.config.loader import (
     ENVIRONMENTS_DIR,
     available_environments,
     environment_files,
     load_environment,
     merged,
 )
+from hipaa_platform.errors import ConfigError
 
 STAGES = ("app-dev", "app-staging", "app-prod")
 

@@ -9,7 +9,7 @@ import pytest
 from moto import mock_aws
 
 from hipaa_platform.errors import UserError
-from hipaa_platform.state_recovery import LOCK_SUFFIX, restore, state_versions
+from hipaa_platform.operations.state_recovery import LOCK_SUFFIX, restore, state_versions
 
 BUCKET, KEY = "state", "intakeiq/data/terraform.tfstate"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform import LAYERS
-from hipaa_platform.synth_cache import SOURCE_DIRS, SOURCE_FILES, SynthInputs
+from hipaa_platform.synth.cache import SOURCE_DIRS, SOURCE_FILES, SynthInputs
 from hipaa_platform.targets import PROJECT_ROOT, StateBackend, Target
 
 LOCAL = Target(local_state_root=Path("/tmp/state"))
@@ -47,7 +47,7 @@ def test_unchanged_inputs_are_current(project: Path, tmp_path: Path) -> None:
     [
         "environments/intakeiq.yaml",
         "moved/intakeiq.json",
-        "modules/s3_bucket.py",
+        "modules/shared/s3_bucket.py",
         "layers/data.py",
         "Pipfile.lock",
         "package-lock.json",

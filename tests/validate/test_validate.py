@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from hipaa_platform import LAYERS, terraform
+from hipaa_platform import LAYERS
+from hipaa_platform.operations import terraform
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.validate

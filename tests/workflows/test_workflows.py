@@ -128,7 +128,7 @@ def test_an_environment_deploys_layer_by_layer_behind_its_own_github_environment
 
 
 def test_drift_runs_daily_for_every_environment_and_keeps_one_issue_each() -> None:
-    from hipaa_platform.loader import available_environments
+    from hipaa_platform.config.loader import available_environments
 
     document = load("drift.yml")
     assert "schedule" in document["on"]

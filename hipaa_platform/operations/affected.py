@@ -1,0 +1,41 @@
+"""Which environments a change affects, so a pull request plans exactly those.
+
+An environment file affects its environment, a base every stage built on it, recorded moves
+(`moved/<env>.json`) their environment; code, locks and configuration that every synthesis reads
+affect every environment; documentation, tests and workflows affect none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from hipaa_platform.config.loader import BASES, ENVIRONMENTS_DIR, available_environments, environment_files
+
+# Read by no synthesis: a change here plans nothing.
+INERT_DIRECTORIES = ("docs", "tests", "bench", ".github", ".ci")
+INERT_SUFFIXES = (".md",)
+
+
+def affected_environments(changed: Iterable[str], directory: Path | None = None) -> list[str]:
+    directory = directory or ENVIRONMENTS_DIR
+    environments = available_environments(directory)
+    affected: set[str] = set()
+    for name in changed:
+        path = PurePosixPath(name)
+        top = path.parts[0] if path.parts else ""
+        if top == "environments" and len(path.parts) == 3 and path.parts[1] == BASES:
+            affected |= {e for e in environments if _extends(environment_files(e, directory), path.stem)}
+        elif top == "environments" and len(path.parts) == 2:
+            affected |= {path.stem} & set(environments)  # a deleted environment has nothing left to plan
+        elif top == "moved":
+            affected |= {path.stem} & set(environments)
+        elif top in INERT_DIRECTORIES or path.suffix in INERT_SUFFIXES:
+            continue
+        else:
+            return environments
+    return sorted(affected)
+
+
+def _extends(files: list[Path], base: str) -> bool:
+    """Whether an environment read from `files` (its base, then its own file) extends `base`."""
+    return len(files) == 2 and files[0].stem == base

@@ -1,0 +1,1 @@
+"""Constructs the compute layer builds."""

@@ -1,0 +1,81 @@
+"""Grants to a service's roles that belong with what the compute layer creates or reads: the
+execution role pulls its own image, writes its own logs and reads the data layer's secrets its
+containers name; with ECS Exec, the task role opens the SSM channel and writes the session log."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from hipaa_platform.config import Service
+from modules.security.service_roles import EXECUTE_COMMAND_ACTIONS
+from modules.shared.iam import Statement, policy_document
+from modules.shared.role_policy import role_policy
+
+
+def pull_and_log_grant(
+    scope: Construct, spec: Service, *, role_name: str, repository_arn: str, log_group_arns: list[str]
+) -> None:
+    role_policy(
+        scope,
+        f"execution-pull-and-log-{spec.container_name}",
+        name="pull-image-and-write-logs",
+        role=role_name,
+        policy=policy_document(
+            Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
+            Statement(
+                sid="PullOwnImage",
+                actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                resources=(repository_arn,),
+            ),
+            Statement(
+                sid="WriteOwnLogs",
+                actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                resources=tuple(f"{arn}:*" for arn in log_group_arns),
+            ),
+        ),
+    )
+
+
+def data_secrets_grant(
+    scope: Construct, spec: Service, *, role_name: str, secrets: dict[str, str], region: str
+) -> None:
+    """`secrets`: ARN -> its KMS key, for the data-layer secrets (@database, @cache) the containers name."""
+    role_policy(
+        scope,
+        f"execution-data-secrets-{spec.container_name}",
+        name="read-data-secrets",
+        role=role_name,
+        policy=policy_document(
+            Statement(sid="ReadDataSecrets", actions=("secretsmanager:GetSecretValue",), resources=tuple(secrets)),
+            Statement(
+                sid="DecryptDataSecrets",
+                actions=("kms:Decrypt",),
+                resources=tuple(dict.fromkeys(secrets.values())),
+                conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
+            ),
+        ),
+    )
+
+
+def execute_command_grant(
+    scope: Construct, spec: Service, *, role_name: str, session_log_arn: str | None, kms_key_arn: str
+) -> None:
+    """The SSM channel always; the session log and its key when sessions are logged."""
+    statements = [Statement(sid="ExecuteCommandChannel", actions=EXECUTE_COMMAND_ACTIONS, resources=("*",))]
+    if session_log_arn:
+        statements += [
+            Statement(sid="FindSessionLog", actions=("logs:DescribeLogGroups",), resources=("*",)),
+            Statement(
+                sid="WriteSessionLog",
+                actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                resources=(f"{session_log_arn}:*",),
+            ),
+            Statement(sid="DecryptSession", actions=("kms:Decrypt",), resources=(kms_key_arn,)),
+        ]
+    role_policy(
+        scope,
+        f"task-exec-{spec.container_name}",
+        name="ecs-exec-sessions",
+        role=role_name,
+        policy=policy_document(*statements),
+    )

@@ -1,0 +1,1 @@
+"""Constructs the data layer builds."""

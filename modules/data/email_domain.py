@@ -1,0 +1,91 @@
+"""An SES domain identity: DKIM signing, a custom MAIL FROM domain (SPF alignment), bounces and
+complaints to an SNS topic, and the DNS records the domain's owner publishes."""
+
+from __future__ import annotations
+
+from cdktf import Fn
+from cdktf_cdktf_provider_aws.ses_domain_dkim import SesDomainDkim
+from cdktf_cdktf_provider_aws.ses_domain_identity import SesDomainIdentity
+from cdktf_cdktf_provider_aws.ses_domain_mail_from import SesDomainMailFrom
+from cdktf_cdktf_provider_aws.ses_identity_notification_topic import SesIdentityNotificationTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+from constructs import Construct
+
+from hipaa_platform.building.layer_stack import target_creates
+from hipaa_platform.config import Email
+from modules.shared.iam import policy_document, service_publishes, topic_owner_manages
+
+DKIM_TOKENS = 3  # SES Easy DKIM always issues three
+TRACKED = ("Bounce", "Complaint")
+
+
+class EmailDomain(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: Email,
+        region: str,
+        account: str,
+        events_topic_arn: str | None,
+        reports_to: str,
+    ) -> None:
+        super().__init__(scope, id)
+        identity = SesDomainIdentity(self, "identity", domain=config.domain)
+        dkim = SesDomainDkim(self, "dkim", domain=identity.domain)
+        mail_from = f"{config.mail_from_subdomain}.{config.domain}"
+        SesDomainMailFrom(
+            self,
+            "mail-from",
+            domain=identity.domain,
+            mail_from_domain=mail_from,
+            behavior_on_mx_failure="UseDefaultValue",
+        )
+        if events_topic_arn:
+            self._notify(identity, events_topic_arn, account)
+        self.arn = identity.arn
+        # What the domain's DNS must hold before SES sends: verification, DKIM, MAIL FROM (MX and SPF),
+        # and a DMARC policy that starts by reporting (the seed's recommendation).
+        self.dns_records = [
+            {"name": f"_amazonses.{config.domain}", "type": "TXT", "value": identity.verification_token},
+            *(
+                {
+                    "name": f"{Fn.element(dkim.dkim_tokens, i)}._domainkey.{config.domain}",
+                    "type": "CNAME",
+                    "value": f"{Fn.element(dkim.dkim_tokens, i)}.dkim.amazonses.com",
+                }
+                for i in range(DKIM_TOKENS)
+            ),
+            {"name": mail_from, "type": "MX", "value": f"10 feedback-smtp.{region}.amazonses.com"},
+            {"name": mail_from, "type": "TXT", "value": "v=spf1 include:amazonses.com ~all"},
+            {"name": f"_dmarc.{config.domain}", "type": "TXT", "value": f"v=DMARC1; p=none; rua=mailto:{reports_to}"},
+        ]
+
+    def _notify(self, identity: SesDomainIdentity, topic_arn: str, account: str) -> None:
+        """Bounces and complaints to the topic, which admits SES publishing for this identity only."""
+        SnsTopicPolicy(
+            self,
+            "events-topic-policy",
+            arn=topic_arn,
+            policy=policy_document(
+                topic_owner_manages(account, topic_arn),
+                service_publishes(
+                    "SesPublishesMailEvents",
+                    "ses.amazonaws.com",
+                    topic_arn,
+                    {"StringEquals": {"aws:SourceAccount": account}, "ArnLike": {"aws:SourceArn": identity.arn}},
+                ),
+            ),
+        )
+        if not target_creates(self, ("aws_ses_identity_notification_topic", "bounce and complaint notifications")):
+            return
+        for kind in TRACKED:
+            SesIdentityNotificationTopic(
+                self,
+                f"{kind.lower()}s",
+                identity=identity.domain,
+                notification_type=kind,
+                topic_arn=topic_arn,
+                include_original_headers=False,  # headers carry recipients' addresses
+            )

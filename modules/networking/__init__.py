@@ -1,0 +1,1 @@
+"""Constructs the networking layer builds."""

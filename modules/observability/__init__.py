@@ -1,0 +1,1 @@
+"""Constructs the observability layer builds."""

@@ -1,0 +1,177 @@
+"""Metric alarms on the platform's signals: load balancer, database, Redis evictions, dead-letter
+queues, and each service's targets, CPU and memory; every alarm notifies the alarm topic when it
+fires, when it clears, and when its metric stops reporting (CKV_HIPAA_5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+from constructs import Construct
+
+from hipaa_platform.building.naming import Namer
+from hipaa_platform.config import Environment
+from hipaa_platform.contracts import by_name
+
+if TYPE_CHECKING:
+    from hipaa_platform.contracts.compute import ComputeOutputs
+    from hipaa_platform.contracts.data import DataOutputs
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    id: str
+    description: str
+    namespace: str
+    metric: str
+    dimensions: dict[str, str]
+    statistic: str
+    comparison: str
+    threshold: float
+    periods: int = 3
+    period_seconds: int = 60
+    missing_data: str = "notBreaching"
+
+
+def database_dimensions(environment: Environment, data: DataOutputs) -> dict[str, str]:
+    if environment.data.aurora:
+        return {"DBClusterIdentifier": data.database_identifier}
+    return {"DBInstanceIdentifier": data.database_identifier}
+
+
+def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs, namer: Namer) -> list[AlarmSpec]:
+    """What the platform alarms on, in a stable order (the overview dashboard follows it)."""
+    obs = env.observability
+    alb = {"LoadBalancer": compute.load_balancer_arn_suffix}
+    database = database_dimensions(env, data)
+    alarms = [
+        AlarmSpec(
+            "alb-5xx",
+            "Load balancer answered with 5xx",
+            "AWS/ApplicationELB",
+            "HTTPCode_ELB_5XX_Count",
+            alb,
+            "Sum",
+            "GreaterThanThreshold",
+            5,
+        ),
+        AlarmSpec(
+            "rds-cpu",
+            f"Database CPU above {obs.rds_cpu_alarm_percent}%",
+            "AWS/RDS",
+            "CPUUtilization",
+            database,
+            "Average",
+            "GreaterThanThreshold",
+            obs.rds_cpu_alarm_percent,
+            periods=obs.rds_alarm_periods,
+            period_seconds=300,
+        ),
+    ]
+    if obs.rds_connections_alarm:
+        alarms.append(
+            AlarmSpec(
+                "rds-connections",
+                f"Database connections above {obs.rds_connections_alarm}",
+                "AWS/RDS",
+                "DatabaseConnections",
+                database,
+                "Average",
+                "GreaterThanThreshold",
+                obs.rds_connections_alarm,
+                periods=obs.rds_alarm_periods,
+                period_seconds=300,
+            )
+        )
+    if env.data.aurora:
+        # Aurora storage grows by itself; capacity is what runs out.
+        alarms.append(
+            AlarmSpec(
+                "aurora-capacity",
+                "Aurora at 90% of its maximum ACUs",
+                "AWS/RDS",
+                "ACUUtilization",
+                database,
+                "Average",
+                "GreaterThanThreshold",
+                90,
+                period_seconds=300,
+            )
+        )
+    else:
+        alarms.append(
+            AlarmSpec(
+                "rds-free-storage",
+                f"Database free storage below {obs.rds_free_storage_alarm_gb} GB",
+                "AWS/RDS",
+                "FreeStorageSpace",
+                database,
+                "Minimum",
+                "LessThanThreshold",
+                obs.rds_free_storage_alarm_gb * 1024**3,
+                period_seconds=300,
+            )
+        )
+    # ElastiCache reports per node.
+    for node, member in enumerate(namer.redis_members(env.data.redis) if env.data.redis else [], start=1):
+        alarms.append(
+            AlarmSpec(f"redis-evictions-{node}", f"Redis node {member} evicted keys", "AWS/ElastiCache",
+                      "Evictions", {"CacheClusterId": member}, "Sum", "GreaterThanThreshold", 0, periods=1,
+                      period_seconds=300)
+        )  # fmt: skip
+    for queue in by_name(env.data.queues):
+        alarms.append(
+            AlarmSpec(
+                f"{queue.name}-dead-letters",
+                f"Messages in the {queue.name} dead-letter queue",
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                {"QueueName": data.dead_letter_queue_names[queue.name]},
+                "Maximum",
+                "GreaterThanThreshold",
+                0,
+                periods=1,
+                period_seconds=300,
+            )
+        )
+    for spec in by_name(env.compute.services):
+        service = {"ClusterName": compute.cluster_name, "ServiceName": compute.service_names[spec.name]}
+        target = {**alb, "TargetGroup": compute.target_group_arn_suffixes[spec.name]}
+        name = spec.container_name
+        alarms += [
+            AlarmSpec(f"{name}-target-5xx", f"{spec.name} answered with 5xx", "AWS/ApplicationELB",
+                      "HTTPCode_Target_5XX_Count", target, "Sum", "GreaterThanThreshold", obs.target_5xx.count,
+                      periods=obs.target_5xx.periods, period_seconds=obs.target_5xx.period_seconds),
+            AlarmSpec(f"{name}-unhealthy-targets", f"{spec.name} has unhealthy targets", "AWS/ApplicationELB",
+                      "UnHealthyHostCount", target, "Maximum", "GreaterThanThreshold", 0),
+            AlarmSpec(f"{name}-cpu", f"{spec.name} CPU above {obs.ecs_cpu_alarm_percent}%", "AWS/ECS",
+                      "CPUUtilization", service, "Average", "GreaterThanThreshold", obs.ecs_cpu_alarm_percent,
+                      period_seconds=300),
+            AlarmSpec(f"{name}-memory", f"{spec.name} memory above {obs.ecs_memory_alarm_percent}%", "AWS/ECS",
+                      "MemoryUtilization", service, "Average", "GreaterThanThreshold",
+                      obs.ecs_memory_alarm_percent, period_seconds=300),
+        ]  # fmt: skip
+    return alarms
+
+
+def metric_alarm(scope: Construct, spec: AlarmSpec, *, namer: Namer, topic_arn: str) -> CloudwatchMetricAlarm:
+    return CloudwatchMetricAlarm(
+        scope,
+        f"alarm-{spec.id}",
+        alarm_name=namer.name(spec.id),
+        alarm_description=spec.description,
+        namespace=spec.namespace,
+        metric_name=spec.metric,
+        dimensions=spec.dimensions,
+        statistic=spec.statistic,
+        comparison_operator=spec.comparison,
+        threshold=spec.threshold,
+        evaluation_periods=spec.periods,
+        period=spec.period_seconds,
+        treat_missing_data=spec.missing_data,
+        actions_enabled=True,
+        alarm_actions=[topic_arn],
+        ok_actions=[topic_arn],
+        insufficient_data_actions=[topic_arn],
+    )

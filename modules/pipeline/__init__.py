@@ -1,0 +1,1 @@
+"""Constructs the pipeline layer builds."""

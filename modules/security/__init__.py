@@ -1,0 +1,1 @@
+"""Constructs the security layer builds."""

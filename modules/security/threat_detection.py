@@ -1,0 +1,46 @@
+"""Account-level threat detection: a GuardDuty detector with S3 and RDS protection, and Security
+Hub with the AWS Foundational Security Best Practices and NIST 800-53 standards."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.guardduty_detector import GuarddutyDetector
+from cdktf_cdktf_provider_aws.guardduty_detector_feature import GuarddutyDetectorFeature
+from cdktf_cdktf_provider_aws.securityhub_account import SecurityhubAccount
+from cdktf_cdktf_provider_aws.securityhub_standards_subscription import SecurityhubStandardsSubscription
+from constructs import Construct
+
+from hipaa_platform.building.layer_stack import target_creates
+from hipaa_platform.gate.acceptances import accept_finding
+
+GUARDDUTY_FEATURES = ("S3_DATA_EVENTS", "RDS_LOGIN_EVENTS")
+SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "nist-800-53/v/5.0.0")
+
+
+class GuardDuty(Construct):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
+        accept_finding(
+            self.detector,
+            "CKV2_AWS_3",
+            "The platform owns one account in one region and enables the detector there; organization-wide "
+            "GuardDuty is configured from the organization's management account, outside this project.",
+        )
+        features = target_creates(self, ("aws_guardduty_detector_feature", "GuardDuty S3 and RDS protection features"))
+        for feature in GUARDDUTY_FEATURES if features else ():
+            GuarddutyDetectorFeature(
+                self, feature.lower(), detector_id=self.detector.id, name=feature, status="ENABLED"
+            )
+
+
+class SecurityHub(Construct):
+    def __init__(self, scope: Construct, id: str, *, partition: str, region: str) -> None:
+        super().__init__(scope, id)
+        account = SecurityhubAccount(self, "account", enable_default_standards=False, auto_enable_controls=True)
+        for standard in SECURITY_HUB_STANDARDS:
+            SecurityhubStandardsSubscription(
+                self,
+                standard.split("/")[0],
+                standards_arn=f"arn:{partition}:securityhub:{region}::standards/{standard}",
+                depends_on=[account],
+            )

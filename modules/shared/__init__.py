@@ -1,0 +1,1 @@
+"""Constructs shared by several layers."""
