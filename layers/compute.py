@@ -19,7 +19,7 @@ from hipaa_platform.contracts.compute import SPA, TEST_LISTENER, ComputeOutputs
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs, key_arn
-from hipaa_platform.gate.acceptances import accept_finding
+from hipaa_platform.gate.acceptances import accept_decision, accept_finding
 from modules.compute.container_repository import container_repository
 from modules.compute.container_service import ContainerService
 from modules.compute.container_values import ContainerValues, PlatformSecret
@@ -130,7 +130,7 @@ class ComputeLayer(LayerStack):
             if LOG4J_RULES in env.security.waf.managed_rule_groups and not config.internal:
                 accept_finding(alb.lb, "CKV2_AWS_76", LOG4J_RULES_IN_SECURITY_LAYER)
         else:
-            accept_finding(alb.lb, "CKV2_AWS_28", env.decisions.no_waf)
+            accept_decision(alb.lb, env.decisions, "no_waf")
         return alb
 
     def _container_values(self) -> ContainerValues:
@@ -184,7 +184,7 @@ class ComputeLayer(LayerStack):
             depends_on=[self.cluster_capacity] if on_ec2 else (),
         )
         if spec.assign_public_ip:
-            accept_finding(service.service, "CKV_AWS_333", env.decisions.public_task_ips)
+            accept_decision(service.service, env.decisions, "public_task_ips")
         self._grants(spec, service, repository)
         if spec.autoscaling and self.creates_all(
             ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),
@@ -273,6 +273,5 @@ class ComputeLayer(LayerStack):
             access_log_bucket_name=access_log_bucket_name,
             force_destroy=self.context.target.disposable,
         )
-        accept_finding(spa.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
-        accept_finding(spa.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)
+        accept_decision(spa.distribution, env.decisions, "cdn_without_waf")
         return spa

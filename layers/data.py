@@ -17,7 +17,7 @@ from hipaa_platform.config.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import SecurityOutputs, key_arn
-from hipaa_platform.gate.acceptances import accept_finding
+from hipaa_platform.gate.acceptances import accept_decision
 from modules.data.application_permissions import DataStores, application_permissions
 from modules.data.aurora import AuroraServerlessCluster
 from modules.data.backup_plan import RecordsBackup
@@ -129,10 +129,9 @@ class DataLayer(LayerStack):
                 bucket=bucket,
                 certificate_arn=self.security.edge_certificate_arn,
             )
-            accept_finding(cdn.distribution, "CKV_AWS_68", env.decisions.cdn_without_waf)
-            accept_finding(cdn.distribution, "CKV2_AWS_47", env.decisions.cdn_without_waf)
+            accept_decision(cdn.distribution, env.decisions, "cdn_without_waf")
             if not spec.cdn.geo_restriction:
-                accept_finding(cdn.distribution, "CKV_AWS_374", env.decisions.cdn_worldwide)
+                accept_decision(cdn.distribution, env.decisions, "cdn_worldwide")
         return bucket
 
     def _tables(self) -> dict[str, EncryptedTable]:
@@ -229,7 +228,7 @@ class DataLayer(LayerStack):
             account=self.account,
         )
         if env.decisions.short_cache_snapshots and redis.group is not None:
-            accept_finding(redis.group, "CKV_HIPAA_20", env.decisions.short_cache_snapshots)
+            accept_decision(redis.group, env.decisions, "short_cache_snapshots")
         return redis
 
     def _serverless_cache(self) -> ServerlessRedis | None:
@@ -280,12 +279,12 @@ class DataLayer(LayerStack):
             deletion_protection=config.deletion_protection and not self.disposable,
         )
         if not config.multi_az:
-            accept_finding(database.instance, "CKV_AWS_157", env.decisions.single_az_database)
+            accept_decision(database.instance, env.decisions, "single_az_database")
         # Where RDS offers no Performance Insights for the class, checkov's CKV_AWS_353 does not ask for it.
         if not config.performance_insights and config.instance_class not in PERFORMANCE_INSIGHTS_UNSUPPORTED.get(
             config.engine, ()
         ):
-            accept_finding(database.instance, "CKV_AWS_353", env.decisions.no_performance_insights)
+            accept_decision(database.instance, env.decisions, "no_performance_insights")
         replication = config.backup_replication
         if replication and self.creates(
             "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"

@@ -14,7 +14,7 @@ from hipaa_platform.config import DEFAULT_KEY
 from hipaa_platform.contracts import by_name
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs
-from hipaa_platform.gate.acceptances import accept_finding
+from hipaa_platform.gate.acceptances import accept_decision
 from modules.security.account_settings import AccountSettings
 from modules.security.audit_trail import AuditTrail
 from modules.security.certificate import dns_validated_certificate
@@ -187,7 +187,7 @@ class SecurityLayer(LayerStack):
             return None
         web_acl = RegionalWebAcl(self, "waf", name=self.namer.name("waf"), config=env.security.waf, log_key_arn=log_key)
         if env.security.waf.count_only:
-            accept_finding(web_acl.acl, "CKV_HIPAA_4", env.decisions.waf_count_only)
+            accept_decision(web_acl.acl, env.decisions, "waf_count_only")
         return web_acl
 
     def _account_guards(self) -> None:

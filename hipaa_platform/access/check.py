@@ -3,15 +3,18 @@ every declared use works end to end, and nothing undeclared is reachable."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hipaa_platform import LAYERS
 from hipaa_platform.access.model import AccessModel
 from hipaa_platform.access.policy import Policy, Principal, Request, evaluate
 from hipaa_platform.access.uses import SAMPLE, DeclaredUses, Use, decrypt_paths
 from hipaa_platform.access.world import World
 from hipaa_platform.config import Environment
+from hipaa_platform.gate.scan import stack_file
 
 FOREIGN_ACCOUNT = "444455556666"
 # ECR keeps image layers in an AWS-owned bucket per region; a task pulling through an S3 gateway
@@ -39,6 +42,11 @@ class AccessReport:
     @property
     def passed(self) -> bool:
         return not self.findings
+
+
+def check_synthesized(env: Environment, outdir: Path) -> AccessReport:
+    """The check over the six layers synthesized into `outdir`."""
+    return check_environment(env, {layer: json.loads(stack_file(outdir, layer).read_text()) for layer in LAYERS})
 
 
 def check_environment(env: Environment, stacks: Mapping[str, dict]) -> AccessReport:

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from hipaa_platform.config.decisions import DECISIONS
+
 if TYPE_CHECKING:  # the gate imports this module and must not pay for loading the bindings
     from cdktf import TerraformResource
+
+    from hipaa_platform.config.decisions import Decisions
 
 MIN_REASON_LENGTH = 40
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
@@ -48,3 +52,10 @@ def accept_finding(resource: TerraformResource, check_id: str, reason: str, scan
         raise ValueError(f"{check_id} is already accepted on {resource.node.path}")
     findings[check_id] = {"check_id": check_id, "reason": reason, "scan": scan}
     resource.add_override(f"//.{COMMENT_KEY}", list(findings.values()))
+
+
+def accept_decision(resource: TerraformResource, decisions: Decisions, name: str) -> None:
+    """Accept on `resource` each finding the environment's decision `name` leaves open, with the
+    reason its file gives (config.decisions.DECISIONS says which findings)."""
+    for check_id in DECISIONS[name].findings:
+        accept_finding(resource, check_id, getattr(decisions, name))

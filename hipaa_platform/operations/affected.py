@@ -6,10 +6,13 @@ affect every environment; documentation, tests and workflows affect none."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from hipaa_platform.config.loader import BASES, ENVIRONMENTS_DIR, available_environments, environment_files
+from hipaa_platform.errors import UserError
+from hipaa_platform.targets import PROJECT_ROOT
 
 # Read by no synthesis: a change here plans nothing.
 INERT_DIRECTORIES = ("docs", "tests", "bench", ".github", ".ci")
@@ -39,3 +42,13 @@ def affected_environments(changed: Iterable[str], directory: Path | None = None)
 def _extends(files: list[Path], base: str) -> bool:
     """Whether an environment read from `files` (its base, then its own file) extends `base`."""
     return len(files) == 2 and files[0].stem == base
+
+
+def changed_since(base: str) -> list[str]:
+    """The files a change since git ref `base` touches."""
+    result = subprocess.run(
+        ["git", "diff", "--name-only", f"{base}...HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise UserError(f"git diff against {base!r} failed: {result.stderr.strip()}; fetch the base branch first")
+    return result.stdout.split()

@@ -12,7 +12,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from hipaa_platform.config import Environment
 from hipaa_platform.errors import UserError
+from hipaa_platform.targets import state_key
 
 LOCK_SUFFIX = ".tflock"  # S3 native locking (use_lockfile) keeps the lock beside the state
 
@@ -77,3 +79,14 @@ def restore(s3, bucket: str, key: str, version_id: str | None = None) -> StateVe
         raise UserError(f"version {chosen.version_id} of s3://{bucket}/{key} is not a readable Terraform state")
     s3.copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": key, "VersionId": chosen.version_id})
     return chosen
+
+
+def state_object(environment: Environment, layer: str) -> tuple[object, str, str]:
+    """An S3 client (the caller's AWS credentials), the state bucket and a layer's state key."""
+    import boto3
+
+    return (
+        boto3.client("s3", region_name=environment.region),
+        environment.state.bucket,
+        state_key(environment.name, layer),
+    )

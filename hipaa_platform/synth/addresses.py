@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hipaa_platform import MOVES_FILE
-from hipaa_platform.errors import ConfigError
+from hipaa_platform.errors import ConfigError, UserError
 from hipaa_platform.targets import PROJECT_ROOT
 
 MOVES_DIR = PROJECT_ROOT / "moved"
@@ -214,11 +214,17 @@ def match_moves(old_json: dict, new_json: dict) -> dict[str, str]:
 
 def record_moves(environment: str, change: str, old_root: Path, new_root: Path, directory: Path | None = None) -> Path:
     """Append one change's moves (old synthesis -> new synthesis, per layer) to moved/<environment>.json."""
+    for root in (old_root, new_root):
+        if not list(root.glob("stacks/*/cdk.tf.json")):
+            raise UserError(f"{root}: no synthesized layers (stacks/<layer>/cdk.tf.json)")
     layers: dict[str, dict[str, str]] = {}
     for old_file in sorted(old_root.glob("stacks/*/cdk.tf.json")):
         layer = old_file.parent.name
         new_file = new_root / "stacks" / layer / "cdk.tf.json"
-        moves = match_moves(json.loads(old_file.read_text()), json.loads(new_file.read_text()))
+        try:
+            moves = match_moves(json.loads(old_file.read_text()), json.loads(new_file.read_text()))
+        except RuntimeError as error:  # more than a move: the user records less, or nothing
+            raise UserError(f"{layer}: {error}") from None
         if moves:
             layers[layer] = dict(sorted(moves.items()))
     path = (directory or MOVES_DIR) / f"{environment}.json"

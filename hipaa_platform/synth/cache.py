@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hipaa_platform import LAYERS
 from hipaa_platform.config.loader import environment_files
+from hipaa_platform.errors import UserError
 from hipaa_platform.targets import PROJECT_ROOT, Target
 
 STAMP = ".synth-inputs.json"
@@ -78,3 +79,11 @@ class SynthInputs:
         self.forget(outdir)
         yield
         self.record(outdir)
+
+
+def require_current(environment: str, target: Target, outdir: Path) -> None:
+    """For the commands that read a synthesis rather than make one."""
+    if not SynthInputs.of(environment, target).is_current(outdir):
+        raise UserError(
+            f"{outdir} does not hold the current synthesis of {environment}; run `make synth ENV={environment}` first"
+        )

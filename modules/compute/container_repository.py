@@ -11,7 +11,7 @@ from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment, Service
-from hipaa_platform.gate.acceptances import accept_finding
+from hipaa_platform.gate.acceptances import accept_decision
 
 
 def container_repository(
@@ -27,11 +27,7 @@ def container_repository(
         encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)],
     )
     if compute.image_tag_mutability == "MUTABLE":
-        accept_finding(
-            repository,
-            "CKV_AWS_51",
-            env.decisions.mutable_image_tags,
-        )
+        accept_decision(repository, env.decisions, "mutable_image_tags")
     EcrLifecyclePolicy(
         scope,
         f"repository-lifecycle-{spec.container_name}",

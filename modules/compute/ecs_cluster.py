@@ -9,7 +9,7 @@ from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment
-from hipaa_platform.gate.acceptances import accept_finding
+from hipaa_platform.gate.acceptances import accept_decision
 from modules.shared.log_group import EncryptedLogGroup
 
 
@@ -60,11 +60,7 @@ def ecs_cluster(
         configuration=configuration or None,
     )
     if not compute.container_insights:
-        accept_finding(
-            cluster,
-            "CKV_AWS_65",
-            env.decisions.container_insights_off,
-        )
+        accept_decision(cluster, env.decisions, "container_insights_off")
     names = [*compute.capacity_providers, *ec2_capacity_providers]
     providers = (
         EcsClusterCapacityProviders(scope, "capacity-providers", cluster_name=cluster.name, capacity_providers=names)

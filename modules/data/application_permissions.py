@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from hipaa_platform.config import Service
+from hipaa_platform.config.references import GrantKind, GrantReference
 from modules.shared.iam import Statement, policy_document
 from modules.shared.role_policy import role_policy
 
@@ -36,24 +37,23 @@ class DataStores:
         """The ARN a grant's resource reference names."""
         if reference == "*":
             return "*"
-        kind, _, rest = reference.partition(":")
-        name, slash, suffix = rest.partition("/")
-        if kind == "key":
-            return self.key(name)
-        if kind == "dbuser":
-            return f"{self.database_users}/{rest}"
-        if kind == "cacheuser":
-            return self.cache_users[name]
-        arn = {
-            "secret": lambda: self.secrets[name],
-            "queue": lambda: self.queues[name],
-            "bucket": lambda: self.buckets[name],
-            "table": lambda: self.tables[name],
-            "bus": lambda: self.bus,
-            "cache": lambda: self.cache,
-            "topic": lambda: self.topics[name],
-        }[kind]()
-        return f"{arn}/{suffix}" if slash and kind != "secret" else arn
+        ref = GrantReference.parse(reference)
+        match ref.kind:
+            case GrantKind.KEY:
+                return self.key(ref.name)
+            case GrantKind.DATABASE_USER:
+                return f"{self.database_users}/{reference.partition(':')[2]}"
+            case GrantKind.CACHE_USER:
+                return self.cache_users[ref.name]
+            case GrantKind.SECRET:
+                return self.secrets[ref.name]
+            case GrantKind.BUS | GrantKind.CACHE:
+                arn = self.bus if ref.kind is GrantKind.BUS else self.cache
+            case GrantKind.QUEUE | GrantKind.BUCKET | GrantKind.TABLE | GrantKind.TOPIC:
+                stores = {GrantKind.QUEUE: self.queues, GrantKind.BUCKET: self.buckets, GrantKind.TABLE: self.tables,
+                          GrantKind.TOPIC: self.topics}  # fmt: skip
+                arn = stores[ref.kind][ref.name]
+        return f"{arn}/{ref.suffix}" if ref.suffix is not None else arn
 
 
 def application_permissions(

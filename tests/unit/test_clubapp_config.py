@@ -1,5 +1,5 @@
 """What Club App's file may not get wrong: the Redis windows and topic, one cache, the platform
-secrets a container may name (hipaa_platform/config/__init__.py)."""
+secrets a container may name (hipaa_platform/config/references.py, config/checks.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""How the commands' results read in a terminal: rich tables and summary lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hipaa_platform import LAYERS
+from hipaa_platform.targets import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from hipaa_platform.access.check import AccessReport
+    from hipaa_platform.gate.compliance import RuleOutcome
+    from hipaa_platform.gate.scan import GateResult
+    from hipaa_platform.operations.state_recovery import StateVersion
+
+
+def shown(path: Path) -> str:
+    """A path as a user reads it: relative to the project when inside it (options may point elsewhere)."""
+    return str(path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+
+
+def gate_result(console: Console, gate: GateResult) -> None:
+    accepted = Table(title=f"Accepted findings ({len(gate.accepted)}), each with its reason", show_lines=True)
+    for column in ("layer", "resource", "check", "reason"):
+        accepted.add_column(column, overflow="fold")
+    for a in sorted(gate.accepted, key=lambda a: (LAYERS.index(a.layer), a.resource)):
+        accepted.add_row(a.layer, a.resource, a.check_id, a.reason)
+    console.print(accepted)
+    for f in gate.failures:
+        console.print(f"[red]FAILED[/] {f.layer}: {f.resource} {f.check_id} {f.check_name}")
+    for a in gate.stale:
+        console.print(f"[red]STALE[/] {a.layer}: {a.resource} accepts {a.check_id}, which no longer fails; remove it")
+    console.print(f"reports: {', '.join(shown(p) for p in gate.reports.values())}")
+    if not gate.ok:
+        console.print(f"[bold red]gate failed:[/] {len(gate.failures)} unaccepted finding(s), {len(gate.stale)} stale")
+    else:
+        console.print(f"[bold green]gate passed:[/] 0 unaccepted findings, {len(gate.accepted)} accepted with reasons")
+
+
+def compliance_outcomes(console: Console, env: str, outcomes: list[RuleOutcome], written: dict[str, Path]) -> None:
+    from hipaa_platform.gate.compliance import VERDICT_ORDER
+
+    table = Table(title=f"HIPAA conformance pack: {env}", show_lines=False)
+    for column in ("rule", "controls", "status", "resources, or why"):
+        table.add_column(column, overflow="fold")
+    colours = {"fail": "red", "accepted": "yellow", "pass": "green"}
+    for o in sorted(outcomes, key=lambda o: (VERDICT_ORDER.index(o.verdict), o.name)):
+        colour = colours.get(o.verdict)
+        status = f"[{colour}]{o.verdict}[/]" if colour else o.verdict
+        table.add_row(o.name, ", ".join(o.rule.controls), status, o.detail(reasons=False))
+    console.print(table)
+    counts = ", ".join(f"{sum(o.verdict == v for o in outcomes)} {v}" for v in VERDICT_ORDER)
+    console.print(f"{counts}; reports: {', '.join(shown(p) for p in written.values())}")
+
+
+def access_report(console: Console, errors: Console, env: str, report: AccessReport, written: Path) -> None:
+    reach = Table(title=f"Who reaches what: {env}", show_lines=True)
+    for column in ("principal", "resources"):
+        reach.add_column(column, overflow="fold")
+    for who, resources in sorted(report.reach.items()):
+        reach.add_row(who, "\n".join(sorted(resources)))
+    console.print(reach)
+    for finding in report.findings:
+        errors.print(f"[red]{finding.side}[/]: {escape(finding.principal)} {escape(finding.action)} on "
+                     f"{escape(finding.resource)}: {escape(finding.detail)}", highlight=False)  # fmt: skip
+    allowed = sum(1 for _, ok, _ in report.uses if ok)
+    console.print(f"{allowed} of {len(report.uses)} declared uses work, {len(report.findings)} findings; "
+                  f"report: {shown(written)}")  # fmt: skip
+
+
+def state_versions(console: Console, title: str, versions: list[StateVersion]) -> None:
+    table = Table(title=title)
+    for column in ("version id", "modified", "bytes", "serial", "current"):
+        table.add_column(column)
+    for v in versions:
+        serial = "unreadable" if v.serial is None else str(v.serial)
+        table.add_row(v.version_id, f"{v.modified:%Y-%m-%d %H:%M:%S}", str(v.size), serial, "yes" * v.latest)
+    console.print(table)
