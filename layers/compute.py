@@ -31,7 +31,7 @@ from modules.compute.service_autoscaling import ServiceAutoscaling
 from modules.compute.service_discovery import discovery_namespace, discovery_service
 from modules.compute.service_grants import data_secrets_grant, execute_command_grant, pull_and_log_grant
 from modules.compute.service_routing import service_routing
-from modules.compute.spa import SPA_BUCKET_ROLE, SinglePageApp
+from modules.shared.bucket_distribution import SPA_BUCKET_ROLE, AppBundle, BucketDistribution
 
 LOG4J_RULES = "AWSManagedRulesKnownBadInputsRuleSet"
 LOG4J_RULES_IN_SECURITY_LAYER = (
@@ -64,7 +64,9 @@ class ComputeLayer(LayerStack):
         self.capacity = self._ec2_capacity() if compute.ec2_capacity else None
         cluster, self.session_logs, self.cluster_capacity = ecs_cluster(
             self,
-            env=env,
+            compute=compute,
+            decisions=env.decisions,
+            session_log_retention_days=env.networking.flow_log_retention_days,
             namer=self.namer,
             log_key=self.log_key,
             kms_key_arn=security.kms_key_arn,
@@ -75,7 +77,9 @@ class ComputeLayer(LayerStack):
         )
         self.alb = alb = self._load_balancer()
         self.namespace = (
-            discovery_namespace(self, env=env, vpc_id=network.vpc_id) if compute.service_discovery_namespace else None
+            discovery_namespace(self, compute, application=env.application, vpc_id=network.vpc_id)
+            if compute.service_discovery_namespace
+            else None
         )
         self.values = self._container_values()
         # read once: every service names them (each read is a round trip into the bindings)
@@ -153,8 +157,12 @@ class ComputeLayer(LayerStack):
         roles need here, and its scaling."""
         env, network, security, capacity = self.environment, self.network, self.security, self.capacity
         on_ec2 = capacity is not None and spec.capacity == "ec2"
-        repository = container_repository(self, spec, env=env, namer=self.namer, kms_key_arn=security.kms_key_arn)
-        target_groups = service_routing(self, spec, alb=self.alb, env=env, namer=self.namer, vpc_id=network.vpc_id)
+        repository = container_repository(
+            self, spec, compute=env.compute, decisions=env.decisions, namer=self.namer, kms_key_arn=security.kms_key_arn
+        )
+        target_groups = service_routing(
+            self, spec, alb=self.alb, priority=env.compute.route_priority(spec), namer=self.namer, vpc_id=network.vpc_id
+        )
         registry = (
             discovery_service(self, spec, namespace_id=self.namespace.id)
             if self.namespace and spec.service_discovery
@@ -260,18 +268,21 @@ class ComputeLayer(LayerStack):
             autoscaling_role_arn=security.autoscaling_role_arns[EC2_CAPACITY],
         )
 
-    def _single_page_app(self, access_log_bucket_name: str) -> SinglePageApp:
+    def _single_page_app(self, access_log_bucket_name: str) -> BucketDistribution:
         env = self.environment
         account = DataAwsCallerIdentity(self, "account").account_id
-        spa = SinglePageApp(
+        bundle = AppBundle(
+            bucket_name=self.namer.bucket(SPA_BUCKET_ROLE, account),
+            access_log_bucket_name=access_log_bucket_name,
+            force_destroy=self.context.target.disposable,
+        )
+        spa = BucketDistribution(
             self,
             "spa",
             name=self.namer.name("spa"),
             config=env.compute.spa,
-            bucket_name=self.namer.bucket(SPA_BUCKET_ROLE, account),
             certificate_arn=self.security.certificate_arn,
-            access_log_bucket_name=access_log_bucket_name,
-            force_destroy=self.context.target.disposable,
+            bundle=bundle,
         )
         accept_decision(spa.distribution, env.decisions, "cdn_without_waf")
         return spa

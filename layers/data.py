@@ -22,14 +22,15 @@ from modules.data.application_permissions import DataStores, application_permiss
 from modules.data.aurora import AuroraServerlessCluster
 from modules.data.backup_plan import RecordsBackup
 from modules.data.backup_replication import CrossRegionBackups
-from modules.data.bucket_cdn import BucketDistribution
 from modules.data.dynamodb_table import EncryptedTable
 from modules.data.email_domain import EmailDomain
 from modules.data.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.data.rds_instance import RdsInstance
 from modules.data.redis_replication_group import RedisReplicationGroup
 from modules.data.serverless_cache import ServerlessRedis
+from modules.pipeline.blue_green_delivery import ARTIFACT_BUCKET_ROLE
 from modules.shared.access_log_bucket import access_log_bucket
+from modules.shared.bucket_distribution import SPA_BUCKET_ROLE, BucketDistribution
 from modules.shared.s3_bucket import SecureBucket
 
 
@@ -54,7 +55,8 @@ class DataLayer(LayerStack):
         self.store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
 
         access_logs = access_log_bucket(
-            self, env=env, namer=self.namer, account=self.account, elb_account_arn=elb_account.arn,
+            self, logged_buckets=self._logged_buckets(), namer=self.namer, account=self.account,
+            retention_days=env.compute.load_balancer.access_log_retention_days, elb_account_arn=elb_account.arn,
             force_destroy=self.disposable,
         )  # fmt: skip
         self.buckets = {spec.name: self._bucket(spec, access_logs) for spec in data.buckets}
@@ -97,6 +99,15 @@ class DataLayer(LayerStack):
                 cache_auth_secret_key_arn=self._key(data.redis.kms_key) if data.redis else "",
             )
         )
+
+    def _logged_buckets(self) -> list[str]:
+        """Every bucket whose server access logs the access-log bucket receives, by its role."""
+        env = self.environment
+        spa, artifacts = (
+            [SPA_BUCKET_ROLE] * bool(env.compute.spa),
+            [ARTIFACT_BUCKET_ROLE] * bool(env.pipeline.codepipeline),
+        )
+        return [*(spec.name for spec in env.data.buckets), *spa, *artifacts]
 
     def _key(self, purpose: str) -> str:
         return key_arn(self.security, self.environment, purpose)

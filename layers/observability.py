@@ -15,12 +15,13 @@ from hipaa_platform.contracts.compute import ComputeOutputs
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.observability import CRITICAL, ObservabilityOutputs
 from hipaa_platform.contracts.security import SecurityOutputs
-from modules.observability.alarms import database_dimensions, metric_alarm, platform_alarms
+from modules.observability.alarms import database_dimensions, platform_alarms
 from modules.observability.budget import monthly_budget
 from modules.observability.dashboards import alarm_panel, dashboard, dashboard_panels
 from modules.observability.service_health import service_health_alarms
 from modules.observability.threat_alerts import GuardDutyFindingAlerts
 from modules.observability.xray_sampling import xray_sampling
+from modules.shared.metric_alarm import Notify, metric_alarm
 
 
 class ObservabilityLayer(LayerStack):
@@ -49,8 +50,9 @@ class ObservabilityLayer(LayerStack):
                 account=DataAwsCallerIdentity(self, "account").account_id,
             )
         alarms = platform_alarms(env, compute, data, self.namer)
+        notify = Notify.topic(alarm_topic_arn)
         for spec in alarms:
-            metric_alarm(self, spec, namer=self.namer, topic_arn=alarm_topic_arn)
+            metric_alarm(self, f"alarm-{spec.id}", name=self.namer.name(spec.id), spec=spec, notify=notify)
 
         overview = dashboard(
             self,
@@ -68,7 +70,8 @@ class ObservabilityLayer(LayerStack):
         if obs.service_alarms:
             critical[CRITICAL] = service_health_alarms(
                 self,
-                env=env,
+                services=env.compute.services,
+                observability=obs,
                 compute=compute,
                 namer=self.namer,
                 kms_key_arn=security.kms_key_arn,

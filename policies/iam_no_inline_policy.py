@@ -6,7 +6,7 @@ IAM_NO_INLINE_POLICY_CHECK), which asks that permissions come from managed polic
 reviewed and attached on their own. checkov has no check for it. It fails every inline role, user
 or group policy resource and passes every managed policy. A role's `inline_policy` block is not
 read: in a plan it lists the role's separate policies again, which this check reports where they
-are made; the platform writes no such block (tests/unit/test_role_policies.py). The platform
+are made; the platform writes no such block (tests/constructs/test_role_policies.py). The platform
 accepts the finding on each of its own role policies, with the reason, where it creates them
 (modules/shared/role_policy.py).
 """

@@ -7,7 +7,7 @@ someone replaces it by hand, and then clients meet an expired certificate or fal
 conformance pack's elbv2-acm-certificate-required. A literal ARN must be ACM's. A reference
 passes when it names an ACM certificate: an `aws_acm_certificate` in the same stack, or the
 security layer's `certificate_arn` output, which is one by this project's contract
-(tests/unit/test_contracts.py holds it to that); any other reference is left to the plan scan,
+(tests/constructs/test_contracts.py holds it to that); any other reference is left to the plan scan,
 which sees the resolved ARN.
 """
 

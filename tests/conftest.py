@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform import LAYERS
+from hipaa_platform.config.loader import available_environments
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
@@ -54,30 +55,41 @@ def synthesize_environment(environment, outdir: Path, on_emulator: bool = False)
     return Synthesized(outdir, stacks, context.skipped)
 
 
-# Environment file -> its session fixture; every tier that runs per environment runs over these
-# (tests/unit/test_environments_covered.py fails when an environment has none).
-SYNTHESIZED = {
-    "intakeiq": "intakeiq",
-    "medisync-prod": "medisync",
-    "clubapp-dev": "clubapp",
-    "menotime-dev": "menotime_dev",
-    "menotime-staging": "menotime_staging",
-    "menotime-prod": "menotime_prod",
-    "secure-portal": "secure_portal",
-}
-FIXTURES = list(SYNTHESIZED.values())
+# Every environment file, each with a session fixture of its own name ('-' read as '_'); every tier
+# that runs per environment parametrizes over ENVIRONMENTS, so a new file is gated, scanned, checked,
+# validated and deployed without editing a test (tests/environments/test_environments_covered.py).
+ENVIRONMENTS = available_environments()
+SYNTHESIZED = {name: name.replace("-", "_") for name in ENVIRONMENTS}
+# Shorter names the seed-specific tests use for their environment.
+ALIASES = {"medisync": "medisync-prod", "clubapp": "clubapp-dev"}
 
 
-def _synthesized_once(environment: str):
-    @pytest.fixture(scope="session", name=SYNTHESIZED[environment])
-    def fixture(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-        return synthesize_environment(environment, tmp_path_factory.mktemp(environment) / "cdktf.out")
+@pytest.fixture(scope="session")
+def synthesis_of(tmp_path_factory: pytest.TempPathFactory):
+    """An environment file's synthesis by name, made once per session."""
+    done: dict[str, Synthesized] = {}
+
+    def synthesis_of(environment: str) -> Synthesized:
+        if environment not in done:
+            done[environment] = synthesize_environment(environment, tmp_path_factory.mktemp(environment) / "cdktf.out")
+        return done[environment]
+
+    return synthesis_of
+
+
+def _synthesized_once(environment: str, name: str):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(synthesis_of) -> Synthesized:
+        return synthesis_of(environment)
 
     return fixture
 
 
-for _environment, _fixture in SYNTHESIZED.items():
-    globals()[f"_{_fixture}"] = _synthesized_once(_environment)
+for _environment, _fixture in [*SYNTHESIZED.items(), *((a, e) for a, e in ALIASES.items())]:
+    if _environment in SYNTHESIZED:
+        globals()[f"_{_fixture}"] = _synthesized_once(_environment, _fixture)
+    else:  # an alias: _environment is the short name, _fixture the environment
+        globals()[f"_{_environment}"] = _synthesized_once(_fixture, _environment)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from hipaa_platform.config.base import ENV_VAR, FARGATE_MEMORY_BY_CPU, Model, Name, check_retention, listed
+from hipaa_platform.config.data import Distribution
 from hipaa_platform.config.references import DATABASE_SECRET
 from hipaa_platform.config.secrets_policy import secret_finding
 from hipaa_platform.config.security import DEFAULT_KEY
@@ -250,14 +251,12 @@ class ApiGateway(Model):
         return check_retention(value)
 
 
-class Spa(Model):
+class Spa(Distribution):
     """A single-page app on CloudFront from a private S3 bucket through origin access control."""
 
-    domain_name: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
     geo_restriction: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
         min_length=1, description="ISO country codes allowed to load the app"
     )
-    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
 
 
 FIRST_ROUTE_PRIORITY = 100

@@ -218,7 +218,17 @@ class CdnApi(Model):
     ttl_seconds: int = Field(60, ge=0, le=86400, description="longest an API response is cached, per caller")
 
 
-class BucketCdn(Model):
+class Distribution(Model):
+    """CloudFront in front of a private bucket (modules/shared/bucket_distribution.py)."""
+
+    domain_name: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    geo_restriction: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        (), description="ISO country codes allowed; empty: everywhere (decisions.cdn_worldwide says why)"
+    )
+
+
+class BucketCdn(Distribution):
     """CloudFront in front of the bucket, reading it through origin access control."""
 
     domain_name: str = Field(
@@ -227,12 +237,8 @@ class BucketCdn(Model):
         "(us-east-1) is made for it",
     )
     api: CdnApi | None = Field(None, description="the load balancer as a second origin for these paths")
-    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
     hosted_zone_id: str | None = Field(
         None, pattern=r"^Z[A-Z0-9]{1,31}$", description="an existing Route 53 zone for the alias record"
-    )
-    geo_restriction: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
-        (), description="ISO country codes allowed; empty: everywhere (decisions.cdn_worldwide says why)"
     )
 
 

@@ -10,14 +10,13 @@ from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository, EcrRepository
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from hipaa_platform.config import Environment, Service
+from hipaa_platform.config import Compute, Decisions, Service
 from hipaa_platform.gate.acceptances import accept_decision
 
 
 def container_repository(
-    scope: Construct, spec: Service, *, env: Environment, namer: Namer, kms_key_arn: str
+    scope: Construct, spec: Service, *, compute: Compute, decisions: Decisions, namer: Namer, kms_key_arn: str
 ) -> EcrRepository:
-    compute = env.compute
     repository = EcrRepository(
         scope,
         f"repository-{spec.container_name}",
@@ -27,7 +26,7 @@ def container_repository(
         encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=kms_key_arn)],
     )
     if compute.image_tag_mutability == "MUTABLE":
-        accept_decision(repository, env.decisions, "mutable_image_tags")
+        accept_decision(repository, decisions, "mutable_image_tags")
     EcrLifecyclePolicy(
         scope,
         f"repository-lifecycle-{spec.container_name}",

@@ -8,7 +8,7 @@ from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCa
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from hipaa_platform.config import Environment
+from hipaa_platform.config import Compute, Decisions
 from hipaa_platform.gate.acceptances import accept_decision
 from modules.shared.log_group import EncryptedLogGroup
 
@@ -16,7 +16,9 @@ from modules.shared.log_group import EncryptedLogGroup
 def ecs_cluster(
     scope: Construct,
     *,
-    env: Environment,
+    compute: Compute,
+    decisions: Decisions,
+    session_log_retention_days: int,
     namer: Namer,
     log_key: str,
     kms_key_arn: str,
@@ -26,7 +28,6 @@ def ecs_cluster(
     """The cluster, the ECS Exec session log group when session logging is on, and the cluster's capacity
     providers when it names any. `ec2_capacity_providers`: names of EC2 capacity providers to attach
     besides the configured Fargate ones."""
-    compute = env.compute
     configuration: dict[str, object] = {}
     exec_logs = None
     if compute.execute_command_logging:
@@ -34,7 +35,7 @@ def ecs_cluster(
             scope,
             "exec-logs",
             name=namer.log_group("ecs-exec"),
-            retention_days=env.networking.flow_log_retention_days,
+            retention_days=session_log_retention_days,
             kms_key_arn=log_key,
         )
         configuration |= {
@@ -60,7 +61,7 @@ def ecs_cluster(
         configuration=configuration or None,
     )
     if not compute.container_insights:
-        accept_decision(cluster, env.decisions, "container_insights_off")
+        accept_decision(cluster, decisions, "container_insights_off")
     names = [*compute.capacity_providers, *ec2_capacity_providers]
     providers = (
         EcsClusterCapacityProviders(scope, "capacity-providers", cluster_name=cluster.name, capacity_providers=names)

@@ -8,11 +8,11 @@ from cdktf_cdktf_provider_aws.appautoscaling_policy import (
     AppautoscalingPolicyStepScalingPolicyConfigurationStepAdjustment,
 )
 from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
 from hipaa_platform.config import Autoscaling
 from hipaa_platform.gate.acceptances import accept_finding
+from modules.shared.metric_alarm import AlarmSpec, Notify, metric_alarm
 
 POLICY_NAMES = {"cpu": "cpu", "memory": "memory", "requests": "request"}
 
@@ -96,21 +96,13 @@ class ServiceAutoscaling(Construct):
                 },
             )
             # Step scaling acts on an alarm: the queue's backlog above the threshold.
-            alarm = CloudwatchMetricAlarm(
-                self,
-                "queue-depth-alarm",
-                alarm_name=f"{name}-queue-depth",
-                alarm_description=f"{queue_name} backlog above {depth.alarm_threshold_messages}: scale out",
-                namespace="AWS/SQS",
-                metric_name="ApproximateNumberOfMessagesVisible",
-                dimensions={"QueueName": queue_name},
-                statistic="Average",
-                comparison_operator="GreaterThanOrEqualToThreshold",
-                threshold=depth.alarm_threshold_messages,
-                evaluation_periods=1,
-                period=60,
-                treat_missing_data="notBreaching",
-                alarm_actions=[policy.arn],
+            backlog = AlarmSpec(
+                "queue-depth", f"{queue_name} backlog above {depth.alarm_threshold_messages}: scale out", "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name}, "Average",
+                "GreaterThanOrEqualToThreshold", depth.alarm_threshold_messages, periods=1,
+            )  # fmt: skip
+            alarm = metric_alarm(
+                self, "queue-depth-alarm", name=f"{name}-queue-depth", spec=backlog, notify=Notify(alarm=[policy.arn])
             )
             accept_finding(
                 alarm,

@@ -10,15 +10,17 @@ from cdktf_cdktf_provider_aws.service_discovery_service import (
 )
 from constructs import Construct
 
-from hipaa_platform.config import Environment, Service
+from hipaa_platform.config import Compute, Service
 
 
-def discovery_namespace(scope: Construct, *, env: Environment, vpc_id: str) -> ServiceDiscoveryPrivateDnsNamespace:
+def discovery_namespace(
+    scope: Construct, compute: Compute, *, application: str, vpc_id: str
+) -> ServiceDiscoveryPrivateDnsNamespace:
     return ServiceDiscoveryPrivateDnsNamespace(
         scope,
         "namespace",
-        name=env.compute.service_discovery_namespace,
-        description=f"Service discovery for {env.application}",
+        name=compute.service_discovery_namespace,
+        description=f"Service discovery for {application}",
         vpc=vpc_id,
     )
 

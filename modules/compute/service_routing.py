@@ -14,7 +14,7 @@ from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from hipaa_platform.config import Environment, Service
+from hipaa_platform.config import Service
 from hipaa_platform.gate.acceptances import accept_finding
 from modules.compute.load_balancer import HttpsLoadBalancer
 
@@ -25,7 +25,7 @@ TLS_ENDS_AT_ALB = (
 
 
 def service_routing(
-    scope: Construct, spec: Service, *, alb: HttpsLoadBalancer, env: Environment, namer: Namer, vpc_id: str
+    scope: Construct, spec: Service, *, alb: HttpsLoadBalancer, priority: int, namer: Namer, vpc_id: str
 ) -> list[LbTargetGroup]:
     """The service's target groups (blue, and green for blue-green) and its path rules."""
     colours = ("blue", "green") if spec.deployment == "blue_green" else ("",)
@@ -48,7 +48,7 @@ def service_routing(
             scope,
             f"{prefix}-{spec.container_name}",
             listener_arn=listener_arn,
-            priority=env.compute.route_priority(spec),
+            priority=priority,
             action=[LbListenerRuleAction(type="forward", target_group_arn=blue_arn)],
             condition=[
                 LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(spec.routes)))

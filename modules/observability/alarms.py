@@ -4,34 +4,16 @@ fires, when it clears, and when its metric stops reporting (CKV_HIPAA_5)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment
 from hipaa_platform.contracts import by_name
+from modules.shared.metric_alarm import AlarmSpec
 
 if TYPE_CHECKING:
     from hipaa_platform.contracts.compute import ComputeOutputs
     from hipaa_platform.contracts.data import DataOutputs
-
-
-@dataclass(frozen=True)
-class AlarmSpec:
-    id: str
-    description: str
-    namespace: str
-    metric: str
-    dimensions: dict[str, str]
-    statistic: str
-    comparison: str
-    threshold: float
-    periods: int = 3
-    period_seconds: int = 60
-    missing_data: str = "notBreaching"
 
 
 def database_dimensions(environment: Environment, data: DataOutputs) -> dict[str, str]:
@@ -153,25 +135,3 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
                       obs.ecs_memory_alarm_percent, period_seconds=300),
         ]  # fmt: skip
     return alarms
-
-
-def metric_alarm(scope: Construct, spec: AlarmSpec, *, namer: Namer, topic_arn: str) -> CloudwatchMetricAlarm:
-    return CloudwatchMetricAlarm(
-        scope,
-        f"alarm-{spec.id}",
-        alarm_name=namer.name(spec.id),
-        alarm_description=spec.description,
-        namespace=spec.namespace,
-        metric_name=spec.metric,
-        dimensions=spec.dimensions,
-        statistic=spec.statistic,
-        comparison_operator=spec.comparison,
-        threshold=spec.threshold,
-        evaluation_periods=spec.periods,
-        period=spec.period_seconds,
-        treat_missing_data=spec.missing_data,
-        actions_enabled=True,
-        alarm_actions=[topic_arn],
-        ok_actions=[topic_arn],
-        insufficient_data_actions=[topic_arn],
-    )

@@ -12,7 +12,7 @@ from constructs import Construct
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment
 from hipaa_platform.contracts import by_name
-from modules.observability.alarms import AlarmSpec
+from modules.shared.metric_alarm import AlarmSpec
 
 if TYPE_CHECKING:
     from hipaa_platform.contracts.compute import ComputeOutputs

@@ -7,22 +7,23 @@ from __future__ import annotations
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from hipaa_platform.config import Environment
 from hipaa_platform.gate.acceptances import accept_finding
-from modules.compute.spa import SPA_BUCKET_ROLE
-from modules.pipeline.blue_green_delivery import ARTIFACT_BUCKET_ROLE
 from modules.shared.iam import Statement
 from modules.shared.s3_bucket import SecureBucket, server_access_log_prefix
 
 
 def access_log_bucket(
-    scope: Construct, *, env: Environment, namer: Namer, account: str, elb_account_arn: str, force_destroy: bool
+    scope: Construct,
+    *,
+    logged_buckets: list[str],
+    retention_days: int,
+    namer: Namer,
+    account: str,
+    elb_account_arn: str,
+    force_destroy: bool,
 ) -> SecureBucket:
     access_log_name = namer.bucket("access-logs", account)
     # One delivery grant per source bucket, limited to its own prefix and its own ARN.
-    logged_buckets = [spec.name for spec in env.data.buckets]
-    logged_buckets += [SPA_BUCKET_ROLE] if env.compute.spa else []
-    logged_buckets += [ARTIFACT_BUCKET_ROLE] if env.pipeline.codepipeline else []
     server_access_log_grants = tuple(
         Statement(
             sid=f"ServerAccessLogsFrom{role.title().replace('-', '')}",
@@ -42,7 +43,7 @@ def access_log_bucket(
         bucket_name=access_log_name,
         kms_key_arn=None,
         sse_s3_reason="S3 server access logging and ELB access logging deliver only to SSE-S3 buckets",
-        noncurrent_version_expiration_days=env.compute.load_balancer.access_log_retention_days,
+        noncurrent_version_expiration_days=retention_days,
         force_destroy=force_destroy,
         extra_statements=(
             *server_access_log_grants,

@@ -12,6 +12,7 @@ import pytest
 from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.scan import run_gate
+from tests.conftest import ENVIRONMENTS
 
 REASON = "Fixture: this log group holds no PHI and its encryption is tested elsewhere in this suite."
 
@@ -137,26 +138,44 @@ def test_moved_blocks_beside_a_layer_are_not_scanned(tmp_path: Path) -> None:
     assert [(f.layer, f.check_id) for f in gate.failures] == [("security", "CKV_AWS_158")]
 
 
-def test_the_intakeiq_layers_pass_the_gate(intakeiq, tmp_path: Path) -> None:
-    gate = run_gate(intakeiq.outdir, tmp_path / "reports")
-    assert gate.failures == [] and gate.stale == []
-    accepted = {(a.layer, a.check_id) for a in gate.accepted}
-    assert ("networking", "CKV2_AWS_11") in accepted  # flow logs live in the security layer
-    assert all(len(a.reason) >= 40 for a in gate.accepted)
+@pytest.fixture(scope="session")
+def gate_of(synthesis_of, tmp_path_factory: pytest.TempPathFactory):
+    """The gate over an environment file's synthesis, run once per session."""
+    done: dict = {}
+
+    def gate(environment: str):
+        if environment not in done:
+            done[environment] = run_gate(
+                synthesis_of(environment).outdir, tmp_path_factory.mktemp(f"gate-{environment}")
+            )
+        return done[environment]
+
+    return gate
 
 
-def test_the_clubapp_layers_pass_the_gate(clubapp, tmp_path: Path) -> None:
-    gate = run_gate(clubapp.outdir, tmp_path / "reports")
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_environment_passes_the_gate(gate_of, environment: str) -> None:
+    gate = gate_of(environment)
     assert gate.failures == [] and gate.stale == []
-    accepted = {(a.layer, a.check_id) for a in gate.accepted}
+    assert gate.accepted and all(len(a.reason) >= 40 for a in gate.accepted)
+
+
+def accepted_in(gate) -> set[tuple[str, str]]:
+    return {(a.layer, a.check_id) for a in gate.accepted}
+
+
+def test_intakeiq_accepts_the_flow_log_check_where_its_flow_logs_are_not(gate_of) -> None:
+    assert ("networking", "CKV2_AWS_11") in accepted_in(gate_of("intakeiq"))  # flow logs live in the security layer
+
+
+def test_clubapp_accepts_the_log4j_rules_as_present_in_the_security_layer(gate_of) -> None:
+    accepted = accepted_in(gate_of("clubapp-dev"))
     # A public ALB with the web ACL of the security layer: the Log4j rules are accepted as present there.
     assert ("compute", "CKV2_AWS_76") in accepted and ("compute", "CKV2_AWS_28") not in accepted
 
 
-def test_the_medisync_layers_pass_the_gate(medisync, tmp_path: Path) -> None:
-    gate = run_gate(medisync.outdir, tmp_path / "reports")
-    assert gate.failures == [] and gate.stale == []
-    accepted = {(a.layer, a.check_id) for a in gate.accepted}
+def test_medisync_accepts_only_what_its_edge_and_composite_alarms_leave_open(gate_of) -> None:
+    accepted = accepted_in(gate_of("medisync-prod"))
     # Every acceptance names one check on one resource; WAF is on the ALB, so only the SPA edge lacks one.
     assert ("compute", "CKV2_AWS_28") not in accepted
     assert ("compute", "CKV_AWS_68") in accepted
@@ -165,10 +184,6 @@ def test_the_medisync_layers_pass_the_gate(medisync, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("stage", ["dev", "staging", "prod"])
-def test_the_menotime_stages_pass_the_gate(request, stage: str, tmp_path: Path) -> None:
-    synthesized = request.getfixturevalue(f"menotime_{stage}")
-    gate = run_gate(synthesized.outdir, tmp_path / "reports")
-    assert gate.failures == [] and gate.stale == []
-    accepted = {(a.layer, a.check_id) for a in gate.accepted}
+def test_menotime_accepts_count_mode_only_where_a_stage_uses_it(gate_of, stage: str) -> None:
     # Count mode is a finding of the web ACL, accepted with the environment's reason where it is used.
-    assert (("security", "CKV_HIPAA_4") in accepted) is (stage != "prod")
+    assert (("security", "CKV_HIPAA_4") in accepted_in(gate_of(f"menotime-{stage}"))) is (stage != "prod")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -149,3 +150,36 @@ def test_custom_check(check_id: str, fixture: str, passed: int, failed: int, out
 )
 def test_secret_finding(name: str, value: str, flagged: bool) -> None:
     assert (secret_finding(name, value) is not None) is flagged
+
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+CHECK_ID = re.compile(r"""^\s*id(?:=|:\s*)["']?(CKV2?_HIPAA_\d+)""", re.M)
+
+
+def custom_check_ids(directory: Path = POLICIES) -> set[str]:
+    """The ids the project's checks declare: `id="..."` in a Python check, `id:` in a YAML one."""
+    return {m.group(1) for path in sorted(directory.iterdir()) if path.suffix in (".py", ".yaml")
+            for m in CHECK_ID.finditer(path.read_text())}  # fmt: skip
+
+
+def cases_missing(cases: list[tuple[str, str, int, int]], ids: set[str]) -> list[str]:
+    passing = {check for check, _, passed, _ in cases if passed}
+    failing = {check for check, _, _, failed in cases if failed}
+    return sorted({f"{i}: no passing case" for i in ids - passing} | {f"{i}: no failing case" for i in ids - failing})
+
+
+def test_every_custom_check_has_a_passing_and_a_failing_case() -> None:
+    ids = custom_check_ids()
+    assert len(ids) >= 20  # the ids are read from the checks themselves
+    assert cases_missing(CASES, ids) == []
+
+
+def test_a_check_without_its_failing_case_is_noticed(tmp_path: Path) -> None:
+    (tmp_path / "new_check.py").write_text('        super().__init__(\n            id="CKV_HIPAA_99",\n')
+    (tmp_path / "new_rule.yaml").write_text("metadata:\n  id: CKV2_HIPAA_98\n")
+    assert custom_check_ids(tmp_path) == {"CKV_HIPAA_99", "CKV2_HIPAA_98"}
+    cases = [("CKV_HIPAA_99", "new/pass", 1, 0), ("CKV2_HIPAA_98", "new/fail", 0, 1)]
+    assert cases_missing(cases, {"CKV_HIPAA_99", "CKV2_HIPAA_98"}) == [
+        "CKV2_HIPAA_98: no passing case",
+        "CKV_HIPAA_99: no failing case",
+    ]

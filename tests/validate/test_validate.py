@@ -8,7 +8,7 @@ import pytest
 
 from hipaa_platform import LAYERS
 from hipaa_platform.operations import terraform
-from tests.conftest import FIXTURES
+from tests.conftest import ENVIRONMENTS
 
 pytestmark = pytest.mark.validate
 
@@ -21,10 +21,10 @@ def terraform_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
         yield env
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
 @pytest.mark.parametrize("layer", LAYERS)
-def test_layer_validates(request, terraform_env, environment: str, layer: str) -> None:
-    synthesized = request.getfixturevalue(environment)
+def test_layer_validates(synthesis_of, terraform_env, environment: str, layer: str) -> None:
+    synthesized = synthesis_of(environment)
     result = terraform.validate(synthesized.outdir / "stacks" / layer, terraform_env)
     assert result["valid"], result["diagnostics"]
     assert result["error_count"] == 0

@@ -20,7 +20,10 @@ MENOTIME = ["menotime-dev", "menotime-prod", "menotime-staging"]
         (["environments/base/menotime.yaml"], MENOTIME),  # a base reaches each of its stages
         (["environments/intakeiq.yaml", "docs/ci.md"], ["intakeiq"]),
         (["moved/medisync-prod.json"], ["medisync-prod"]),
-        (["docs/environments.md", "tests/unit/test_menotime.py", ".github/workflows/drift.yml", "README.md"], []),
+        (
+            ["docs/environments.md", "tests/environments/test_menotime.py", ".github/workflows/drift.yml", "README.md"],
+            [],
+        ),
         (["environments/retired.yaml"], []),  # a deleted environment has nothing left to plan
     ],
 )

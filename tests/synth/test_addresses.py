@@ -22,12 +22,12 @@ from hipaa_platform.synth.addresses import (
     recorded_moves,
     write_moves,
 )
-from tests.conftest import FIXTURES, SYNTHESIZED
+from tests.conftest import ENVIRONMENTS
 
 
-@pytest.mark.parametrize("fixture", FIXTURES)
-def test_no_address_carries_a_hash(fixture: str, request: pytest.FixtureRequest) -> None:
-    synthesized = request.getfixturevalue(fixture)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_no_address_carries_a_hash(environment: str, synthesis_of) -> None:
+    synthesized = synthesis_of(environment)
     found = [a for stack in synthesized.stacks.values() for a in addresses_of(stack)]
     assert "aws_db_instance.database" in found or "aws_rds_cluster.aurora" in found
     assert [a for a in found if HASHED.search(a)] == []
@@ -139,10 +139,9 @@ def test_a_changed_resource_is_not_a_move() -> None:
         match_moves(OLD, renamed(aws_kms_key={"phi-key": {"description": "PHI, rotated"}}))
 
 
-@pytest.mark.parametrize("fixture", FIXTURES)
-def test_recorded_moves_are_rendered_and_end_at_existing_addresses(fixture: str, request) -> None:
-    synthesized = request.getfixturevalue(fixture)
-    environment = next(name for name, of in SYNTHESIZED.items() if of == fixture)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_recorded_moves_are_rendered_and_end_at_existing_addresses(environment: str, synthesis_of) -> None:
+    synthesized = synthesis_of(environment)
     for layer, stack in synthesized.stacks.items():
         moves = recorded_moves(environment, layer)
         moved_file = synthesized.outdir / "stacks" / layer / MOVES_FILE

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES, Synthesized
+from tests.conftest import ENVIRONMENTS, Synthesized
 
 
 def accepted_checks(body: dict) -> dict[str, str]:
     return {a["check_id"]: a["reason"] for a in body.get("//", {}).get("accepted_findings", [])}
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_every_role_policy_states_why_it_is_inline(request, environment: str) -> None:
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_role_policy_states_why_it_is_inline(synthesis_of, environment: str) -> None:
     from modules.shared.role_policy import ONE_ROLE_ONLY  # here: the bindings cost ~1 GB in a worker that collects this
 
-    synthesized: Synthesized = request.getfixturevalue(environment)
+    synthesized: Synthesized = synthesis_of(environment)
     policies = {
         f"{layer}:{name}": body
         for layer in synthesized.stacks
@@ -30,9 +30,9 @@ def test_every_role_policy_states_why_it_is_inline(request, environment: str) ->
     assert not unexplained
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_no_role_declares_an_inline_policy_block(request, environment: str) -> None:
-    synthesized: Synthesized = request.getfixturevalue(environment)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_no_role_declares_an_inline_policy_block(synthesis_of, environment: str) -> None:
+    synthesized: Synthesized = synthesis_of(environment)
     with_block = [
         f"{layer}:{name}"
         for layer in synthesized.stacks

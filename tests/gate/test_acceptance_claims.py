@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import FIXTURES, Synthesized
+from tests.conftest import ENVIRONMENTS, Synthesized
 
 # Words by which a reason leans on another control.
 NAMES_A_CONTROL = re.compile(
@@ -212,11 +212,11 @@ def claim_of(a: Accepted) -> Verifier | None:
     return next((verify for check, said, verify in CLAIMS if check == a.check_id and said.search(a.reason)), None)
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_every_reason_that_names_a_control_is_a_known_claim(request, environment: str) -> None:
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_reason_that_names_a_control_is_a_known_claim(synthesis_of, environment: str) -> None:
     unknown = [
         f"{a.layer}: {a.address} {a.check_id}: {a.reason}"
-        for a in acceptances(request.getfixturevalue(environment))
+        for a in acceptances(synthesis_of(environment))
         if NAMES_A_CONTROL.search(a.reason)
         and claim_of(a) is None
         and not (a.check_id in NOT_A_CLAIM and NOT_A_CLAIM[a.check_id] in a.reason)
@@ -224,9 +224,9 @@ def test_every_reason_that_names_a_control_is_a_known_claim(request, environment
     assert not unknown, "reasons naming a control with no claim to check it:\n" + "\n".join(unknown)
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_every_claimed_control_exists(request, environment: str) -> None:
-    synthesized = request.getfixturevalue(environment)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_claimed_control_exists(synthesis_of, environment: str) -> None:
+    synthesized = synthesis_of(environment)
     untrue = []
     for a in acceptances(synthesized):
         verify = claim_of(a)

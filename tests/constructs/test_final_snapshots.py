@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from hipaa_platform.operations.terraform import terraform_environment
-from tests.conftest import FIXTURES
+from tests.conftest import ENVIRONMENTS
 
 # What RDS accepts as a snapshot identifier: a letter first, no two hyphens in a row, no hyphen last.
 SNAPSHOT_IDENTIFIER = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,253}[A-Za-z0-9]$")
@@ -43,9 +43,9 @@ def evaluated(expression: str, tmp_path) -> str:
     return result.stdout.strip().strip('"')
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_each_database_names_its_final_snapshot_once(request, environment: str, tmp_path) -> None:
-    synthesized = request.getfixturevalue(environment)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_database_names_its_final_snapshot_once(synthesis_of, environment: str, tmp_path) -> None:
+    synthesized = synthesis_of(environment)
     databases = [
         *synthesized.resources("data", "aws_db_instance").values(),
         *synthesized.resources("data", "aws_rds_cluster").values(),

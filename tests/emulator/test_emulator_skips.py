@@ -7,7 +7,7 @@ import pytest
 
 from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR
 from tests.conftest import SYNTHESIZED
-from tests.unit.test_emulator_endpoints import aws_providers, refuses_other_hosts
+from tests.emulator.test_emulator_endpoints import aws_providers, refuses_other_hosts
 
 
 def resource_types(synthesized) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 from hipaa_platform import LAYERS
 from hipaa_platform.contracts import LayerOutputs
 from hipaa_platform.targets import PROJECT_ROOT
-from tests.conftest import FIXTURES
+from tests.conftest import ENVIRONMENTS
 
 
 def contract_of(layer: str) -> type[LayerOutputs]:
@@ -64,9 +64,9 @@ def test_the_grep_sees_a_positional_read() -> None:
     assert not POSITIONAL_READ.search("role=security.task_role_names[spec.name],")
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_synthesized_layers_read_upstream_state_by_name(request, environment: str) -> None:
-    synthesized = request.getfixturevalue(environment)
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_synthesized_layers_read_upstream_state_by_name(synthesis_of, environment: str) -> None:
+    synthesized = synthesis_of(environment)
     text = synthesized.text()
     assert "element(data.terraform_remote_state" not in text
     assert re.search(r"terraform_remote_state\.\w+\.outputs\.\w+\.[a-z][a-z0-9-]*\}", text)
@@ -95,11 +95,11 @@ def test_services_read_their_own_roles_and_group(medisync) -> None:
         assert task["execution_role_arn"].split("execution_role_arns.")[1].startswith(matching[0])
 
 
-@pytest.mark.parametrize("environment", FIXTURES)
-def test_the_security_layers_certificate_is_from_acm(request, environment: str) -> None:
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_security_layers_certificate_is_from_acm(synthesis_of, environment: str) -> None:
     """CKV_HIPAA_19 passes listeners that name the security layer's `certificate_arn` because it is
     an ACM certificate's ARN: held here for every environment."""
-    output = request.getfixturevalue(environment).stacks["security"]["output"]["certificate_arn"]
+    output = synthesis_of(environment).stacks["security"]["output"]["certificate_arn"]
     assert re.fullmatch(r"\$\{aws_acm_certificate\.[^.}]+\.arn\}", output["value"]), output["value"]
 
 
