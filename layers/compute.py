@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import Token
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.ecr_repository import EcrRepository
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup
@@ -14,7 +13,7 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssoci
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import BuildContext, LayerStack
-from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Service
+from hipaa_platform.config import Service
 from hipaa_platform.contracts.compute import SPA, TEST_LISTENER, ComputeOutputs
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.networking import NetworkingOutputs
@@ -22,22 +21,17 @@ from hipaa_platform.contracts.security import API_GATEWAY, EC2_CAPACITY, LOAD_BA
 from hipaa_platform.gate.acceptances import accept_decision, accept_finding
 from modules.compute.container_repository import container_repository
 from modules.compute.container_service import ContainerService
-from modules.compute.container_values import ContainerValues, PlatformSecret
+from modules.compute.container_values import ContainerValues
 from modules.compute.ec2_capacity import Ec2CapacityProvider
 from modules.compute.ecs_cluster import ecs_cluster
 from modules.compute.http_api import HttpApiToLoadBalancer
 from modules.compute.load_balancer import HttpsLoadBalancer
 from modules.compute.service_autoscaling import ServiceAutoscaling
 from modules.compute.service_discovery import discovery_namespace, discovery_service
-from modules.compute.service_grants import data_secrets_grant, execute_command_grant, pull_and_log_grant
+from modules.compute.service_grants import service_grants
 from modules.compute.service_routing import service_routing
+from modules.security.web_acl import LOG4J_RULES, LOG4J_RULES_IN_SECURITY_LAYER
 from modules.shared.bucket_distribution import SPA_BUCKET_ROLE, AppBundle, BucketDistribution
-
-LOG4J_RULES = "AWSManagedRulesKnownBadInputsRuleSet"
-LOG4J_RULES_IN_SECURITY_LAYER = (
-    "The web ACL associated here is built in the security layer with AWSManagedRulesKnownBadInputsRuleSet "
-    "(the Log4j rules, blocking); checkov's per-file graph cannot follow the association across layers."
-)
 
 
 @dataclass
@@ -81,7 +75,7 @@ class ComputeLayer(LayerStack):
             if compute.service_discovery_namespace
             else None
         )
-        self.values = self._container_values()
+        self.values = ContainerValues.of(data, security, frozenset(env.security.parameters))
         # read once: every service names them (each read is a round trip into the bindings)
         self.cluster_arn, self.cluster_name = cluster.arn, cluster.name
         parts = {spec.name: self._service(spec) for spec in compute.services}
@@ -137,21 +131,6 @@ class ComputeLayer(LayerStack):
             accept_decision(alb.lb, env.decisions, "no_waf")
         return alb
 
-    def _container_values(self) -> ContainerValues:
-        data, security = self.data, self.security
-        return ContainerValues(
-            bucket_names=data.bucket_names,
-            database_host=data.database_endpoint,
-            database_port=Token.as_string(data.database_port),
-            parameters=frozenset(self.environment.security.parameters),
-            parameter_arns=security.parameter_arns,
-            secret_arns=security.secret_arns,
-            platform_secrets={
-                DATABASE_SECRET: PlatformSecret(data.database_master_secret_arn, data.database_secret_key_arn),
-                CACHE_AUTH_SECRET: PlatformSecret(data.cache_auth_secret_arn, data.cache_auth_secret_key_arn),
-            },
-        )
-
     def _service(self, spec: Service) -> _ServiceParts:
         """One service: its repository, routing, discovery entry, task and service, the grants its
         roles need here, and its scaling."""
@@ -193,7 +172,12 @@ class ComputeLayer(LayerStack):
         )
         if spec.assign_public_ip:
             accept_decision(service.service, env.decisions, "public_task_ips")
-        self._grants(spec, service, repository)
+        service_grants(
+            self, spec, security=security, repository_arn=repository.arn,
+            data_secrets=self.values.platform_secrets_named(spec),
+            log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
+            region=env.region, session_log_arn=self.session_logs.arn if self.session_logs else None,
+        )  # fmt: skip
         if spec.autoscaling and self.creates_all(
             ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),
             ("aws_appautoscaling_policy", f"{spec.container_name} scaling policies"),
@@ -211,31 +195,6 @@ class ComputeLayer(LayerStack):
                 ),
             )
         return _ServiceParts(service, repository, target_groups)
-
-    def _grants(self, spec: Service, service: ContainerService, repository: EcrRepository) -> None:
-        """What the service's roles need of this layer's resources and of the data layer's secrets."""
-        security = self.security
-        pull_and_log_grant(
-            self,
-            spec,
-            role_name=security.execution_role_names[spec.name],
-            repository_arn=repository.arn,
-            log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
-        )
-        data_secrets = self.values.platform_secrets_named(spec)
-        if data_secrets:
-            data_secrets_grant(
-                self, spec, role_name=security.execution_role_names[spec.name], secrets=data_secrets,
-                region=self.environment.region,
-            )  # fmt: skip
-        if spec.enable_execute_command:
-            execute_command_grant(
-                self,
-                spec,
-                role_name=security.task_role_names[spec.name],
-                session_log_arn=self.session_logs.arn if self.session_logs else None,
-                kms_key_arn=security.kms_key_arn,
-            )
 
     def _api(self) -> HttpApiToLoadBalancer:
         env = self.environment

@@ -3,7 +3,6 @@ event bus, and each service's application permissions on them."""
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
@@ -13,7 +12,6 @@ from constructs import Construct
 from hipaa_platform.building.layer_stack import BuildContext, LayerStack
 from hipaa_platform.building.tagging import bucket_tags
 from hipaa_platform.config import Bucket
-from hipaa_platform.config.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import SecurityOutputs, key_arn
@@ -21,9 +19,9 @@ from hipaa_platform.gate.acceptances import accept_decision
 from modules.data.application_permissions import DataStores, application_permissions
 from modules.data.aurora import AuroraServerlessCluster
 from modules.data.backup_plan import RecordsBackup
-from modules.data.backup_replication import CrossRegionBackups
+from modules.data.database import StoreSubnets, environment_database
 from modules.data.dynamodb_table import EncryptedTable
-from modules.data.email_domain import EmailDomain
+from modules.data.email_domain import mail_identity
 from modules.data.messaging import EventBusWithArchive, QueueWithDeadLetters
 from modules.data.rds_instance import RdsInstance
 from modules.data.redis_replication_group import RedisReplicationGroup
@@ -47,12 +45,7 @@ class DataLayer(LayerStack):
         self.partition = DataAwsPartition(self, "partition").partition
         elb_account = DataAwsElbServiceAccount(self, "elb-account")
         self.disposable = context.target.disposable
-        # Data stores sit in the isolated tier where the network has one.
-        self.store_tier = "isolated" if env.networking.isolated_subnets else "private"
-        self.store_subnets = (
-            network.isolated_subnet_ids if env.networking.isolated_subnets else network.private_subnet_ids
-        )
-        self.store_azs = [s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)]
+        self.stores = StoreSubnets.of(env, network)
 
         access_logs = access_log_bucket(
             self, logged_buckets=self._logged_buckets(), namer=self.namer, account=self.account,
@@ -62,10 +55,19 @@ class DataLayer(LayerStack):
         self.buckets = {spec.name: self._bucket(spec, access_logs) for spec in data.buckets}
         self.tables, self.queues, self.topics = self._tables(), self._queues(), self._topics()
         self.bus = self._event_bus()
-        self.email_identity_arn = self._email()
+        self.email_identity_arn = mail_identity(
+            self, topics=self.topics, account=self.account, partition=self.partition
+        )
         self.redis = self._redis()
         self.cache = self._serverless_cache()
-        database = self._aurora() if data.aurora else self._rds_instance()
+        database = environment_database(
+            self,
+            stores=self.stores,
+            security=self.security,
+            key=self._key,
+            account=self.account,
+            partition=self.partition,
+        )
         RecordsBackup(
             self,
             "backup",
@@ -192,32 +194,6 @@ class DataLayer(LayerStack):
             account=self.account,
         )
 
-    def _email(self) -> str | None:
-        """The mail domain's SES identity ARN: created by the account baseline's owner (one identity per
-        domain, account and region), named by the other environments."""
-        env = self.environment
-        email = env.data.email
-        if not email:
-            return None
-        if not env.owns_account_baseline:
-            return f"arn:{self.partition}:ses:{env.region}:{self.account}:identity/{email.domain}"
-        identity = EmailDomain(
-            self,
-            "email",
-            config=email,
-            region=env.region,
-            account=self.account,
-            events_topic_arn=self.topics[email.events_topic].arn if email.events_topic else None,
-            reports_to=env.observability.alarm_email,
-        )
-        TerraformOutput(
-            self,
-            "email_dns_records",
-            value=identity.dns_records,
-            description="DNS records to publish at the mail domain's DNS provider before services send mail",
-        )
-        return identity.arn
-
     def _redis(self) -> RedisReplicationGroup | None:
         env = self.environment
         config = env.data.redis
@@ -229,8 +205,8 @@ class DataLayer(LayerStack):
             config=config,
             name=self.namer.name(config.name),
             auth_secret_name=config.auth_secret_name or env.security.secret_name(config.name, self.namer.prefix),
-            subnet_ids=self.store_subnets,
-            availability_zones=self.store_azs,
+            subnet_ids=self.stores.subnet_ids,
+            availability_zones=self.stores.availability_zones,
             security_group_id=self.security.cache_security_group_ids[config.name],
             kms_key_arn=self._key(config.kms_key),
             notification_topic_arn=self.topics[config.notification_topic].arn if config.notification_topic else None,
@@ -250,67 +226,13 @@ class DataLayer(LayerStack):
             self,
             "cache",
             config=config,
-            subnet_ids=self.store_subnets,
+            subnet_ids=self.stores.subnet_ids,
             security_group_id=self.security.cache_security_group_ids[config.name],
             kms_key_arn=self._key(config.kms_key),
             partition=self.partition,
             region=self.environment.region,
             account=self.account,
         )
-
-    def _aurora(self) -> AuroraServerlessCluster:
-        config = self.environment.data.aurora
-        cluster = AuroraServerlessCluster(
-            self,
-            "aurora",
-            config=config,
-            subnet_ids=self.store_subnets,
-            subnet_tier=self.store_tier,
-            availability_zones=self.store_azs,
-            security_group_id=self.security.database_security_group_id,
-            kms_key_arn=self._key(config.kms_key),
-            log_key_arn=self._key(self.environment.security.log_key),
-            monitoring_role_arn=self.security.rds_monitoring_role_arn,
-            deletion_protection=config.deletion_protection and not self.disposable,
-        )
-        return cluster
-
-    def _rds_instance(self) -> RdsInstance:
-        env = self.environment
-        config = env.data.database
-        database = RdsInstance(
-            self,
-            "database",
-            config=config,
-            subnet_ids=self.store_subnets,
-            subnet_tier=self.store_tier,
-            security_group_id=self.security.database_security_group_id,
-            kms_key_arn=self._key(config.kms_key),
-            monitoring_role_arn=self.security.rds_monitoring_role_arn,
-            deletion_protection=config.deletion_protection and not self.disposable,
-        )
-        if not config.multi_az:
-            accept_decision(database.instance, env.decisions, "single_az_database")
-        # Where RDS offers no Performance Insights for the class, checkov's CKV_AWS_353 does not ask for it.
-        if not config.performance_insights and config.instance_class not in PERFORMANCE_INSIGHTS_UNSUPPORTED.get(
-            config.engine, ()
-        ):
-            accept_decision(database.instance, env.decisions, "no_performance_insights")
-        replication = config.backup_replication
-        if replication and self.creates(
-            "aws_db_instance_automated_backups_replication", f"backup copies in {replication.region}"
-        ):
-            CrossRegionBackups(
-                self,
-                "backup-replication",
-                config=replication,
-                source_instance_arn=database.instance.arn,
-                provider=self.provider_in(replication.region),
-                description=f"{env.application} database backups copied from {env.region}",
-                account=self.account,
-                partition=self.partition,
-            )
-        return database
 
     def _stores(self, database: RdsInstance | AuroraServerlessCluster) -> DataStores:
         env = self.environment

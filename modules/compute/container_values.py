@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hipaa_platform.config import BUCKET_REFERENCE, DATABASE_ENDPOINT_VALUES, Service
+from cdktf import Token
+
+from hipaa_platform.config import (
+    BUCKET_REFERENCE,
+    CACHE_AUTH_SECRET,
+    DATABASE_ENDPOINT_VALUES,
+    DATABASE_SECRET,
+    Service,
+)
+from hipaa_platform.contracts.data import DataOutputs
+from hipaa_platform.contracts.security import SecurityOutputs
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,22 @@ class ContainerValues:
     parameter_arns: dict[str, str]
     secret_arns: dict[str, str]
     platform_secrets: dict[str, PlatformSecret]
+
+    @classmethod
+    def of(cls, data: DataOutputs, security: SecurityOutputs, parameters: frozenset[str]) -> ContainerValues:
+        """The values the data and security layers publish; `parameters`: the names in security.parameters."""
+        return cls(
+            bucket_names=data.bucket_names,
+            database_host=data.database_endpoint,
+            database_port=Token.as_string(data.database_port),
+            parameters=parameters,
+            parameter_arns=security.parameter_arns,
+            secret_arns=security.secret_arns,
+            platform_secrets={
+                DATABASE_SECRET: PlatformSecret(data.database_master_secret_arn, data.database_secret_key_arn),
+                CACHE_AUTH_SECRET: PlatformSecret(data.cache_auth_secret_arn, data.cache_auth_secret_key_arn),
+            },
+        )
 
     def environment(self, service: Service) -> dict[str, str]:
         host, port = DATABASE_ENDPOINT_VALUES

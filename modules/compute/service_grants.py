@@ -7,6 +7,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from hipaa_platform.config import Service
+from hipaa_platform.contracts.security import SecurityOutputs
 from modules.security.service_roles import EXECUTE_COMMAND_ACTIONS
 from modules.shared.iam import Statement, policy_document
 from modules.shared.role_policy import role_policy
@@ -79,3 +80,31 @@ def execute_command_grant(
         role=role_name,
         policy=policy_document(*statements),
     )
+
+
+def service_grants(
+    scope: Construct,
+    spec: Service,
+    *,
+    security: SecurityOutputs,
+    repository_arn: str,
+    log_group_arns: list[str],
+    data_secrets: dict[str, str],
+    region: str,
+    session_log_arn: str | None,
+) -> None:
+    """What the service's roles need of the compute layer's resources and of the data layer's secrets."""
+    execution_role = security.execution_role_names[spec.name]
+    pull_and_log_grant(
+        scope, spec, role_name=execution_role, repository_arn=repository_arn, log_group_arns=log_group_arns
+    )
+    if data_secrets:
+        data_secrets_grant(scope, spec, role_name=execution_role, secrets=data_secrets, region=region)
+    if spec.enable_execute_command:
+        execute_command_grant(
+            scope,
+            spec,
+            role_name=security.task_role_names[spec.name],
+            session_log_arn=session_log_arn,
+            kms_key_arn=security.kms_key_arn,
+        )

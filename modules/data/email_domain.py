@@ -3,15 +3,18 @@ complaints to an SNS topic, and the DNS records the domain's owner publishes."""
 
 from __future__ import annotations
 
-from cdktf import Fn
+from collections.abc import Mapping
+
+from cdktf import Fn, TerraformOutput
 from cdktf_cdktf_provider_aws.ses_domain_dkim import SesDomainDkim
 from cdktf_cdktf_provider_aws.ses_domain_identity import SesDomainIdentity
 from cdktf_cdktf_provider_aws.ses_domain_mail_from import SesDomainMailFrom
 from cdktf_cdktf_provider_aws.ses_identity_notification_topic import SesIdentityNotificationTopic
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from constructs import Construct
 
-from hipaa_platform.building.layer_stack import target_creates
+from hipaa_platform.building.layer_stack import LayerStack, target_creates
 from hipaa_platform.config import Email
 from modules.shared.iam import policy_document, service_publishes, topic_owner_manages
 
@@ -89,3 +92,30 @@ class EmailDomain(Construct):
                 topic_arn=topic_arn,
                 include_original_headers=False,  # headers carry recipients' addresses
             )
+
+
+def mail_identity(stack: LayerStack, *, topics: Mapping[str, SnsTopic], account: str, partition: str) -> str | None:
+    """The mail domain's SES identity ARN: created by the account baseline's owner (one identity per
+    domain, account and region), named by the other environments; None without data.email."""
+    env = stack.environment
+    email = env.data.email
+    if not email:
+        return None
+    if not env.owns_account_baseline:
+        return f"arn:{partition}:ses:{env.region}:{account}:identity/{email.domain}"
+    identity = EmailDomain(
+        stack,
+        "email",
+        config=email,
+        region=env.region,
+        account=account,
+        events_topic_arn=topics[email.events_topic].arn if email.events_topic else None,
+        reports_to=env.observability.alarm_email,
+    )
+    TerraformOutput(
+        stack,
+        "email_dns_records",
+        value=identity.dns_records,
+        description="DNS records to publish at the mail domain's DNS provider before services send mail",
+    )
+    return identity.arn

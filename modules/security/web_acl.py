@@ -11,6 +11,13 @@ from constructs import Construct
 from hipaa_platform.config import RATE_LIMIT_RULE, Waf
 from modules.shared.log_group import EncryptedLogGroup
 
+# The Log4j rules; where the security layer's web ACL has them, the load balancer it guards has them too.
+LOG4J_RULES = "AWSManagedRulesKnownBadInputsRuleSet"
+LOG4J_RULES_IN_SECURITY_LAYER = (
+    "The web ACL associated here is built in the security layer with AWSManagedRulesKnownBadInputsRuleSet "
+    "(the Log4j rules, blocking); checkov's per-file graph cannot follow the association across layers."
+)
+
 
 def _visibility(metric: str) -> dict[str, object]:
     return {"cloudwatch_metrics_enabled": True, "metric_name": metric, "sampled_requests_enabled": True}
