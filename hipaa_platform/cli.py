@@ -24,6 +24,7 @@ DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 REPORTS = PROJECT_ROOT / "build/reports"
 EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
 LayersOption = typer.Option(None, "--layer", "-l", help="only these layers (default: all, in order)")
+LayerOption = typer.Option(..., "--layer", "-l", help="the layer")
 OutdirOption = typer.Option(DEFAULT_OUTDIR, help="where the synthesized layers are")
 ReportsOption = typer.Option(REPORTS)
 
@@ -92,13 +93,11 @@ def scan(outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
 @command()
 def validate(outdir: Path = OutdirOption) -> None:
     """terraform init (offline mirror when present) and terraform validate for every layer."""
-    from hipaa_platform.operations import terraform
+    from hipaa_platform.operations.terraform import validate_layers
 
     failed = False
-    with terraform.attached_provider(terraform.terraform_environment(), terraform.BUILD_DIR / "validate.log") as env:
-        for layer in LAYERS:
-            with console.status(f"terraform validate {layer}"):
-                result = terraform.validate(outdir / "stacks" / layer, env)
+    with console.status("terraform validate, layer by layer"):
+        for layer, result in validate_layers(outdir, LAYERS):
             failed |= not result["valid"]
             console.print(f"[green]valid[/]   {layer}" if result["valid"] else f"[red]invalid[/] {layer}")
             for d in result["diagnostics"] if not result["valid"] else ():
@@ -149,7 +148,7 @@ def affected(base: str = typer.Option(..., "--base", help="git ref the change is
 @command()
 def apply(
     env: str = EnvOption,
-    layer: str = typer.Option(..., "--layer", "-l", help="the layer to apply"),
+    layer: str = LayerOption,
     auto_approve: bool = typer.Option(False, "--auto-approve", help="apply without asking (review `make plan` first)"),
     outdir: Path = OutdirOption,
 ) -> None:
@@ -193,7 +192,7 @@ def drift(env: str = EnvOption, layer: list[str] = LayersOption, outdir: Path = 
 @command("restore-state")
 def restore_state(
     env: str = EnvOption,
-    layer: str = typer.Option(..., "--layer", "-l", help="the layer whose state to restore"),
+    layer: str = LayerOption,
     version_id: str = typer.Option(None, help="the version to restore (default: the newest readable earlier one)"),
     list_only: bool = typer.Option(False, "--list", help="list the versions and restore nothing"),
 ) -> None:
@@ -213,7 +212,7 @@ def restore_state(
 @command()
 def unlock(
     env: str = EnvOption,
-    layer: str = typer.Option(..., "--layer", "-l", help="the locked layer"),
+    layer: str = LayerOption,
     lock_id: str = typer.Option(None, "--lock-id", help="the lock to release (shown by the failed run and without it)"),
 ) -> None:
     """Show a layer's state lock; with --lock-id, release it if no run can still hold it."""

@@ -45,7 +45,7 @@ class DataLayer(LayerStack):
         self.partition = DataAwsPartition(self, "partition").partition
         elb_account = DataAwsElbServiceAccount(self, "elb-account")
         self.disposable = context.target.disposable
-        self.stores = StoreSubnets.of(env, network)
+        self.stores = StoreSubnets.of(env.networking, network)
 
         access_logs = access_log_bucket(
             self, logged_buckets=self._logged_buckets(), namer=self.namer, account=self.account,

@@ -63,7 +63,9 @@ class ObservabilityLayer(LayerStack):
         )
         more_dashboards = {
             kind: dashboard(self, f"dashboard-{kind}", name=self.namer.name(kind), panels=panels, region=env.region)
-            for kind, panels in dashboard_panels(env, compute, data, database_dimensions(env, data), self.namer).items()
+            for kind, panels in dashboard_panels(
+                env, compute, data, database_dimensions(env.data, data), self.namer
+            ).items()
         }
 
         critical = {}

@@ -44,7 +44,7 @@ class BuildContext:
 def target_creates(scope: Construct, *parts: tuple[str, str]) -> bool:
     """Whether the deployment target can create every (resource type, what) in `parts`; each type it
     cannot create is recorded as skipped. The one way a layer or a module leaves something out on
-    the emulator (emulator_support.UNSUPPORTED_ON_EMULATOR), asked where the resource is built."""
+    the emulator (targets.emulator_unsupported.UNSUPPORTED_ON_EMULATOR), asked where the resource is built."""
     stack = TerraformStack.of(scope)
     if not isinstance(stack, LayerStack):
         return True  # a construct outside a layer (a unit test's bare stack) has no target
@@ -113,7 +113,7 @@ class LayerStack(TerraformStack):
                 "skip_metadata_api_check": "true",
                 "skip_region_validation": True,
                 "s3_use_path_style": True,
-                # the emulator is reached through AWS_ENDPOINT_URL; any other host is refused (targets.py)
+                # the emulator is reached through AWS_ENDPOINT_URL; any other host is refused (hipaa_platform/targets)
                 "http_proxy": UNREACHABLE_PROXY,
                 "https_proxy": UNREACHABLE_PROXY,
                 "no_proxy": "127.0.0.1,localhost",

@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -205,3 +205,10 @@ def validate(stack_dir: Path, env: dict[str, str]) -> dict:
     with _plugin_cache_lock(env):
         result = run(["validate", "-json", "-no-color"], stack_dir, env, check=False)
     return json.loads(result.stdout)
+
+
+def validate_layers(outdir: Path, layers: Iterable[str]) -> Iterator[tuple[str, dict]]:
+    """`terraform validate` of each synthesized layer in turn, all attached to one provider process."""
+    with attached_provider(terraform_environment(), BUILD_DIR / "validate.log") as env:
+        for layer in layers:
+            yield layer, validate(outdir / "stacks" / layer, env)

@@ -65,7 +65,7 @@ def _prevent_destroy_of_stateful_resources(app: App) -> None:
 
 
 def _adapt_to_emulator(app: App) -> None:
-    """The documented emulator gaps (emulator_support.py), applied to an emulator synthesis only."""
+    """The documented emulator gaps (targets/emulator_unsupported.py), applied to an emulator synthesis only."""
     for resource in _resources(app):
         for finding in PLAN_FINDINGS_ON_EMULATOR:
             # An environment's own acceptance (its reason) stands; the emulator's would repeat it.

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hipaa_platform.building.layer_stack import LayerStack
-from hipaa_platform.config import Environment
+from hipaa_platform.config import Networking
 from hipaa_platform.config.aws_limits import PERFORMANCE_INSIGHTS_UNSUPPORTED
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import SecurityOutputs
@@ -28,12 +28,12 @@ class StoreSubnets:
     availability_zones: list[str]
 
     @classmethod
-    def of(cls, env: Environment, network: NetworkingOutputs) -> StoreSubnets:
-        isolated = bool(env.networking.isolated_subnets)
+    def of(cls, networking: Networking, network: NetworkingOutputs) -> StoreSubnets:
+        isolated = bool(networking.isolated_subnets)
         return cls(
             tier="isolated" if isolated else "private",
             subnet_ids=network.isolated_subnet_ids if isolated else network.private_subnet_ids,
-            availability_zones=[s.az for s in (env.networking.isolated_subnets or env.networking.private_subnets)],
+            availability_zones=[s.az for s in (networking.isolated_subnets or networking.private_subnets)],
         )
 
 

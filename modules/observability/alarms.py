@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hipaa_platform.building.naming import Namer
-from hipaa_platform.config import Environment
+from hipaa_platform.config import Data, Environment
 from hipaa_platform.contracts import by_name
 from modules.shared.metric_alarm import AlarmSpec
 
@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from hipaa_platform.contracts.data import DataOutputs
 
 
-def database_dimensions(environment: Environment, data: DataOutputs) -> dict[str, str]:
-    if environment.data.aurora:
+def database_dimensions(config: Data, data: DataOutputs) -> dict[str, str]:
+    """The CloudWatch dimension naming the database: an Aurora cluster's, or an instance's."""
+    if config.aurora:
         return {"DBClusterIdentifier": data.database_identifier}
     return {"DBInstanceIdentifier": data.database_identifier}
 
@@ -26,7 +27,7 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
     """What the platform alarms on, in a stable order (the overview dashboard follows it)."""
     obs = env.observability
     alb = {"LoadBalancer": compute.load_balancer_arn_suffix}
-    database = database_dimensions(env, data)
+    database = database_dimensions(env.data, data)
     alarms = [
         AlarmSpec(
             "alb-5xx",

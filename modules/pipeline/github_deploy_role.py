@@ -51,7 +51,9 @@ def github_deploy_role(
         assume_role_policy=policy_document(
             Statement(
                 sid="GitHubActionsOnReleaseBranch",
-                principals={"Federated": github_oidc_provider_arn(scope, env)},
+                principals={
+                    "Federated": github_oidc_provider_arn(scope, owns_account_baseline=env.owns_account_baseline)
+                },
                 actions=("sts:AssumeRoleWithWebIdentity",),
                 conditions={
                     "StringEquals": {
@@ -129,9 +131,9 @@ def _static_site_statements(sites: tuple[StaticSite, ...], region: str) -> tuple
     )
 
 
-def github_oidc_provider_arn(scope: Construct, env: Environment) -> str:
+def github_oidc_provider_arn(scope: Construct, *, owns_account_baseline: bool) -> str:
     # An account holds one provider per issuer URL: the second environment in it reads the first's.
-    if not env.owns_account_baseline:
+    if not owns_account_baseline:
         return DataAwsIamOpenidConnectProvider(scope, "github-oidc", url=GITHUB_OIDC_URL).arn
     return IamOpenidConnectProvider(
         scope,
