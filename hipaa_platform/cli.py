@@ -9,8 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from hipaa_platform import LAYERS, views
 from hipaa_platform.config.loader import load_environment
@@ -18,8 +16,7 @@ from hipaa_platform.errors import UserError
 from hipaa_platform.targets import PROJECT_ROOT, Target
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, pretty_exceptions_show_locals=False)
-console = Console(emoji=False)  # ARNs contain ":secret:"; rich would draw an emoji
-errors = Console(stderr=True, emoji=False)
+console, errors = views.console, views.errors
 DEFAULT_OUTDIR = PROJECT_ROOT / "cdktf.out"
 REPORTS = PROJECT_ROOT / "build/reports"
 EnvOption = typer.Option("intakeiq", "--env", "-e", help="environment file name under environments/")
@@ -27,12 +24,6 @@ LayersOption = typer.Option(None, "--layer", "-l", help="only these layers (defa
 LayerOption = typer.Option(..., "--layer", "-l", help="the layer")
 OutdirOption = typer.Option(DEFAULT_OUTDIR, help="where the synthesized layers are")
 ReportsOption = typer.Option(REPORTS)
-
-
-def _fail(error: UserError) -> None:
-    # The message is plain text: a value such as `[/api/*]` must not be read as markup.
-    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False)
-    raise typer.Exit(2)
 
 
 def command(name: str | None = None) -> Callable:
@@ -44,7 +35,8 @@ def command(name: str | None = None) -> Callable:
             try:
                 return function(*args, **kwargs)
             except UserError as error:
-                _fail(error)
+                views.user_error(error)
+                raise typer.Exit(2) from None
 
         return app.command(name)(run)
 
@@ -56,6 +48,14 @@ def _layers(requested: list[str] | None) -> tuple[str, ...]:
     if unknown:
         raise UserError(f"unknown layer(s) {sorted(unknown)}; allowed: {', '.join(LAYERS)}")
     return tuple(name for name in LAYERS if not requested or name in requested)
+
+
+def _synthesized(env: str, outdir: Path, layers: tuple[str, ...]) -> tuple[str, ...]:
+    """The layers, once `env` names an environment and `outdir` holds a synthesis of them."""
+    load_environment(env)
+    if not all((outdir / "stacks" / layer / "cdk.tf.json").is_file() for layer in layers):
+        raise UserError(f"{outdir} holds no synthesis of {', '.join(layers)}; run `make synth ENV={env}` first")
+    return layers
 
 
 @command()
@@ -70,12 +70,7 @@ def synth(
     target, started = Target.from_environment_variables(), time.monotonic()
     with console.status(f"synthesizing {env} (loading the AWS provider bindings takes ~15 s)"):
         synthesized = synthesize_if_changed(env, target, outdir, force=force)
-    if not synthesized:
-        console.print(f"{env} is up to date in {outdir}/stacks: no input changed since the last synthesis "
-                      "(--force or FORCE=1 synthesizes anyway)")  # fmt: skip
-        return
-    console.print(f"synthesized {len(LAYERS)} layers of {env} ({target.backend.value} state) "
-                  f"into {outdir}/stacks in {time.monotonic() - started:.1f} s")  # fmt: skip
+    views.synthesis(env, target, outdir, time.monotonic() - started if synthesized else None)
 
 
 @command()
@@ -121,10 +116,9 @@ def plan(
     from hipaa_platform.operations import terraform
     from hipaa_platform.operations.allowances import allowed_replacements
 
-    selected, plans_root = _layers(layer), PROJECT_ROOT / "build" / "plans" / env
-    allowed = frozenset(allow_replace or ())
+    selected, plans_root = _synthesized(env, outdir, _layers(layer)), PROJECT_ROOT / "build" / "plans" / env
+    allowed = frozenset(allow_replace or ()) | allowed_replacements(allowances_from, env)
     if allowances_from:
-        allowed |= allowed_replacements(allowances_from.read_text(), env)
         console.print(f"allowed by the pull request: {', '.join(sorted(allowed)) or 'nothing'}")
     with console.status(f"planning {', '.join(selected)}") as status:
         environment = terraform.terraform_environment()
@@ -180,7 +174,7 @@ def drift(env: str = EnvOption, layer: list[str] = LayersOption, outdir: Path = 
     from hipaa_platform.operations import drift as drifts
     from hipaa_platform.operations import terraform
 
-    selected, root = _layers(layer), PROJECT_ROOT / "build" / "drift" / env
+    selected, root = _synthesized(env, outdir, _layers(layer)), PROJECT_ROOT / "build" / "drift" / env
     root.mkdir(parents=True, exist_ok=True)
     with console.status(f"checking {', '.join(selected)} for drift") as status:
         report = drifts.check_drift(env, outdir, selected, terraform.terraform_environment(), root, status.update)

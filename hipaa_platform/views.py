@@ -10,13 +10,32 @@ from rich.markup import escape
 from rich.table import Table
 
 from hipaa_platform import LAYERS
-from hipaa_platform.targets import PROJECT_ROOT
+from hipaa_platform.targets import PROJECT_ROOT, Target
 
 if TYPE_CHECKING:
     from hipaa_platform.access.check import AccessReport
     from hipaa_platform.gate.compliance import RuleOutcome
     from hipaa_platform.gate.scan import GateResult
     from hipaa_platform.operations.state_recovery import StateVersion
+
+
+console = Console(emoji=False)  # ARNs contain ":secret:"; rich would draw an emoji
+errors = Console(stderr=True, emoji=False)
+
+
+def user_error(error: Exception) -> None:
+    # The message is plain text: a value such as `[/api/*]` must not be read as markup.
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, highlight=False)
+
+
+def synthesis(env: str, target: Target, outdir: Path, seconds: float | None) -> None:
+    """`seconds`: how long the synthesis took; None when it was skipped."""
+    if seconds is None:
+        console.print(f"{env} is up to date in {outdir}/stacks: no input changed since the last synthesis "
+                      "(--force or FORCE=1 synthesizes anyway)")  # fmt: skip
+    else:
+        console.print(f"synthesized {len(LAYERS)} layers of {env} ({target.backend.value} state) "
+                      f"into {outdir}/stacks in {seconds:.1f} s")  # fmt: skip
 
 
 def shown(path: Path) -> str:

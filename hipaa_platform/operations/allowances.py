@@ -8,6 +8,7 @@ reach a later pull request or another stage."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hipaa_platform.errors import UserError
 
@@ -15,8 +16,11 @@ _LINE = re.compile(r"^\s*allow-replace:\s*(?P<environment>\S+)\s+(?P<address>\S+
 _ADDRESS = re.compile(r"^[a-z0-9_]+\.[A-Za-z0-9_-]+(\[[^\]]+\])?$")
 
 
-def allowed_replacements(description: str, environment: str) -> frozenset[str]:
-    """The addresses `description` allows to be replaced in `environment`."""
+def allowed_replacements(description: str | Path | None, environment: str) -> frozenset[str]:
+    """The addresses `description` (a pull request's text, or a file holding it) allows to be replaced in
+    `environment`."""
+    if isinstance(description, Path):
+        description = description.read_text()
     allowed = set()
     for match in _LINE.finditer(description or ""):
         address = match["address"]

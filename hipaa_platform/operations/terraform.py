@@ -209,6 +209,10 @@ def validate(stack_dir: Path, env: dict[str, str]) -> dict:
 
 def validate_layers(outdir: Path, layers: Iterable[str]) -> Iterator[tuple[str, dict]]:
     """`terraform validate` of each synthesized layer in turn, all attached to one provider process."""
+    layers = tuple(layers)
+    missing = [layer for layer in layers if not (outdir / "stacks" / layer / "cdk.tf.json").is_file()]
+    if missing:
+        raise UserError(f"{outdir} holds no synthesis of {', '.join(missing)}; run `make synth` first")
     with attached_provider(terraform_environment(), BUILD_DIR / "validate.log") as env:
         for layer in layers:
             yield layer, validate(outdir / "stacks" / layer, env)

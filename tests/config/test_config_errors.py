@@ -204,3 +204,23 @@ def test_mail_events_go_to_a_declared_topic_whose_key_admits_ses(tmp_path: Path)
         tmp_path, lambda d: (topic(d), d["security"].update(default_key_services=["logs", "ses", "cloudtrail"]))
     )
     assert load_environment_file(admitted).data.email.events_topic == "mail"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["plan", "--env", "no-such-env"], "allowed: clubapp-dev"),
+        (["plan", "--env", "intakeiq", "--outdir", "{empty}"], "holds no synthesis"),
+        (["drift", "--env", "intakeiq", "--outdir", "{empty}"], "holds no synthesis"),
+        (["validate", "--outdir", "{empty}"], "holds no synthesis"),
+        (["unlock", "--env", "intakeiq", "--layer", "no-such-layer"], "unknown layer(s) ['no-such-layer']"),
+    ],
+)
+def test_commands_refuse_bad_input_in_one_line(command: list[str], message: str, tmp_path: Path) -> None:
+    argv = [part.replace("{empty}", str(tmp_path)) for part in command]
+    result = subprocess.run(
+        [sys.executable, "-m", "hipaa_platform", *argv], capture_output=True, text=True, timeout=120
+    )
+    output = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 2, output
+    assert message in output and "Traceback" not in output
