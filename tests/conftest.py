@@ -85,11 +85,10 @@ def _synthesized_once(environment: str, name: str):
     return fixture
 
 
-for _environment, _fixture in [*SYNTHESIZED.items(), *((a, e) for a, e in ALIASES.items())]:
-    if _environment in SYNTHESIZED:
-        globals()[f"_{_fixture}"] = _synthesized_once(_environment, _fixture)
-    else:  # an alias: _environment is the short name, _fixture the environment
-        globals()[f"_{_environment}"] = _synthesized_once(_fixture, _environment)
+for _environment, _fixture in SYNTHESIZED.items():
+    globals()[f"_{_fixture}"] = _synthesized_once(_environment, _fixture)
+for _alias, _environment in ALIASES.items():
+    globals()[f"_{_alias}"] = _synthesized_once(_environment, _alias)
 
 
 @pytest.fixture(scope="session")

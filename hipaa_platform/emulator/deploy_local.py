@@ -27,7 +27,6 @@ from hipaa_platform.targets.emulator_unsupported import ATTRIBUTE_GAPS_ON_EMULAT
 
 def deploy_local(names: list[str], console: Console, *, rehearse: bool = False) -> None:
     """Raises UserError naming every environment that failed, after reporting the others."""
-
     several = len(names) > 1
 
     def outdir_of(name: str) -> Path:
