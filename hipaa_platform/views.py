@@ -54,9 +54,12 @@ def gate_result(console: Console, gate: GateResult) -> None:
         console.print(f"[red]FAILED[/] {f.layer}: {f.resource} {f.check_id} {f.check_name}")
     for a in gate.stale:
         console.print(f"[red]STALE[/] {a.layer}: {a.resource} accepts {a.check_id}, which no longer fails; remove it")
+    for u in gate.unfounded:
+        console.print(f"[red]UNFOUNDED[/] {u.layer}: {u.resource} accepts {u.check_id}, but {u.missing}")
     console.print(f"reports: {', '.join(shown(p) for p in gate.reports.values())}")
     if not gate.ok:
-        console.print(f"[bold red]gate failed:[/] {len(gate.failures)} unaccepted finding(s), {len(gate.stale)} stale")
+        console.print(f"[bold red]gate failed:[/] {len(gate.failures)} unaccepted finding(s), {len(gate.stale)} stale, "
+                      f"{len(gate.unfounded)} unfounded")  # fmt: skip
     else:
         console.print(f"[bold green]gate passed:[/] 0 unaccepted findings, {len(gate.accepted)} accepted with reasons")
 

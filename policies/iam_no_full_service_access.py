@@ -5,7 +5,8 @@ HIPAA 164.308(a)(3)(i) workforce security and 164.308(a)(4) information access m
 role should hold the actions its job needs, so that a stolen credential reads or changes no more
 than that. The conformance pack's iam-policy-no-statements-with-full-access. checkov's CKV_AWS_63
 and CKV2_AWS_40 catch `*` and `iam:*` only, and return nothing on the JSON strings cdktf writes.
-A Deny of a whole service narrows access and is fine.
+A Deny of a whole service narrows access and is fine; an Allow with `NotAction` grants every
+other service whole, and fails.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from policies.parsed import as_list, verdict_on_statements
 def allows_a_whole_service(statement: dict[str, Any]) -> bool:
     if statement.get("Effect") != "Allow":
         return False
+    if "NotAction" in statement:  # every action of every service but the ones it names
+        return True
     return any(str(a) == "*" or str(a).endswith(":*") for a in as_list(statement.get("Action", [])))
 
 

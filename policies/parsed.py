@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from fnmatch import fnmatchcase
 from typing import Any
 
 from checkov.common.models.enums import CheckResult
@@ -29,6 +30,16 @@ def policy_statements(conf: dict[str, Any]) -> list[Any] | None:
         except ValueError:
             return None
     return as_list(document.get("Statement", [])) if isinstance(document, dict) else None
+
+
+def allows_action(statement: dict[str, Any], action: str) -> bool:
+    """Whether an Allow statement grants `action` (lower case): named by its `Action` patterns, or
+    not excluded by its `NotAction` ones (a NotAction Allow grants everything it does not name)."""
+    if statement.get("Effect") != "Allow":
+        return False
+    if "NotAction" in statement:
+        return not any(fnmatchcase(action, str(p).lower()) for p in as_list(statement["NotAction"]))
+    return any(fnmatchcase(action, str(p).lower()) for p in as_list(statement.get("Action", [])))
 
 
 def verdict_on_statements(conf: dict[str, Any], refused: Callable[[dict[str, Any]], bool]) -> CheckResult:

@@ -86,7 +86,50 @@ def check_shared_account(environments: Sequence[tuple[Environment, Mapping[str, 
     uses = [DeclaredUses(env, model) for (env, _), model in zip(worlds, models, strict=True)]
     report = AccessReport(" + ".join(env.name for env, _ in environments))
     _nothing_undeclared(merged, uses, report, own=set(merged.buckets) | set(merged.keys))
+    _stages_trust_their_own_subjects(environments, report)
     return report
+
+
+GITHUB_SUBJECT = "token.actions.githubusercontent.com:sub"
+
+
+def github_subjects(stacks: Mapping[str, dict]) -> dict[str, list[str]]:
+    """The GitHub OIDC subjects each role of the layers trusts, by role address."""
+    trusted: dict[str, list[str]] = {}
+    for layer, stack in stacks.items():
+        for name, role in stack.get("resource", {}).get("aws_iam_role", {}).items():
+            document = json.loads(role.get("assume_role_policy") or "{}")
+            for statement in document.get("Statement", []):
+                for values in statement.get("Condition", {}).values():
+                    subjects = values.get(GITHUB_SUBJECT, [])
+                    trusted.setdefault(f"{layer}: aws_iam_role.{name}", []).extend(
+                        [subjects] if isinstance(subjects, str) else subjects
+                    )
+    return trusted
+
+
+def _stages_trust_their_own_subjects(
+    environments: Sequence[tuple[Environment, Mapping[str, dict]]], report: AccessReport
+) -> None:
+    """A GitHub job that may assume one stage's role must not assume another's: no subject is trusted
+    by roles of two environments in one account."""
+    trusting: dict[str, set[str]] = {}
+    for env, stacks in environments:
+        for role, subjects in github_subjects(stacks).items():
+            for subject in subjects:
+                trusting.setdefault(subject, set()).add(f"{env.name} {role}")
+    for subject, roles in sorted(trusting.items()):
+        if len({role.split(" ", 1)[0] for role in roles}) > 1:
+            report.findings.append(
+                Finding(
+                    "shared subject",
+                    ", ".join(sorted(roles)),
+                    "sts:AssumeRoleWithWebIdentity",
+                    subject,
+                    "roles of several stages in one account trust this GitHub subject: a job allowed to deploy "
+                    "one deploys the others; give each its own (pipeline.github_environment)",
+                )
+            )
 
 
 def _declared_uses_work(model: AccessModel, uses: DeclaredUses, report: AccessReport) -> None:

@@ -58,6 +58,12 @@ class Environment(Model):
             return ()
         return tuple(b.cdn.domain_name for b in self.data.buckets if b.cdn)
 
+    @property
+    def github_deploy_subject(self) -> str:
+        """The OIDC subject the deploy role trusts: jobs of this environment's GitHub environment only,
+        never every job on a branch another stage's role would trust too."""
+        return f"repo:{self.pipeline.github_repository}:environment:{self.pipeline.github_environment or self.name}"
+
     def references(self) -> dict[GrantKind, tuple[str, ...]]:
         """What a task-role grant may name, by kind."""
         data = self.data

@@ -58,7 +58,15 @@ class Pipeline(Model):
     github_repository: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description="owner/name, for the GitHub OIDC deploy role"
     )
-    github_branch: str = "main"
+    github_branch: str = Field(
+        "main", description="the branch releases ship from: the rule of github_environment's deployment branches"
+    )
+    github_environment: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="the GitHub environment whose jobs alone may assume this environment's deploy role; default: "
+        "the environment's name (stages sharing an account then trust distinct subjects)",
+    )
     codepipeline: CodePipeline | None = None
     static_sites: tuple[Name, ...] = Field(
         (),

@@ -203,7 +203,7 @@ def _rehearse(env: Environment, outputs: Outputs, boto: Mapping[str, str], enfor
     deployer = builder = pipeline = None
     if env.pipeline.github_repository:
         role = outputs("pipeline", "deploy_role_arns")[GITHUB_KEY]
-        subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
+        subject = env.github_deploy_subject
         deployer = Release(role, credentials_of(role, boto, region, web_identity=True, subject=subject), boto, region)
         done.did(f"assumed {role} with a GitHub web identity token ({subject})")
     if blue_green:

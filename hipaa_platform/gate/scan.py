@@ -23,6 +23,7 @@ from pathlib import Path
 from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.acceptances import COMMENT_KEY, MIN_REASON_LENGTH
+from hipaa_platform.gate.claims import Layers, Unfounded, unfounded_claims
 from hipaa_platform.targets import PROJECT_ROOT
 
 POLICIES_DIR = PROJECT_ROOT / "policies"
@@ -54,12 +55,13 @@ class GateResult:
     failures: list[Finding] = field(default_factory=list)
     accepted: list[Acceptance] = field(default_factory=list)
     stale: list[Acceptance] = field(default_factory=list)
+    unfounded: list[Unfounded] = field(default_factory=list)  # acceptances whose claimed control is not there
     passed: int = 0
     reports: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.stale
+        return not self.failures and not self.stale and not self.unfounded
 
 
 def stack_file(outdir: Path, layer: str) -> Path:
@@ -191,6 +193,9 @@ def run_gate(outdir: Path, report_dir: Path) -> GateResult:
     report_dir.mkdir(parents=True, exist_ok=True)
     reports = run_checkov(outdir / "stacks", report_dir)
     gate = evaluate(reports, acceptances, resource_addresses(outdir))
+    gate.unfounded = unfounded_claims(
+        Layers({layer: json.loads(stack_file(outdir, layer).read_text()) for layer in LAYERS})
+    )
     gate.reports = {
         "json": report_dir / "results_json.json",
         "junit": report_dir / "results_junitxml.xml",

@@ -41,16 +41,16 @@ def github_deploy_role(
     """`passed_role_arns`: the services' task and execution roles, which the task definitions a release
     registers name; empty where releases move a tag and only roll the services."""
     service_names = [s.name for s in by_name(env.compute.services)]
-    subject = f"repo:{env.pipeline.github_repository}:ref:refs/heads/{env.pipeline.github_branch}"
+    subject = env.github_deploy_subject
     role = IamRole(
         scope,
         "deploy-role",
         name=namer.name("ci-deploy-role"),
-        description=f"GitHub Actions on {subject}: push images and roll the ECS services",
+        description=f"GitHub Actions jobs of {subject} ({env.pipeline.github_branch}): push images, roll the services",
         max_session_duration=3600,
         assume_role_policy=policy_document(
             Statement(
-                sid="GitHubActionsOnReleaseBranch",
+                sid="GitHubActionsOfThisEnvironment",
                 principals={
                     "Federated": github_oidc_provider_arn(scope, owns_account_baseline=env.owns_account_baseline)
                 },

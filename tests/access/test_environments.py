@@ -164,3 +164,24 @@ def test_an_aws_managed_policy_the_check_cannot_read_is_a_finding(intakeiq) -> N
     next(iter(attachments.values()))["policy_arn"] = "arn:aws:iam::aws:policy/NoSuchManagedPolicy"
     failed = findings(report_for("intakeiq", intakeiq, changed))
     assert any(f.startswith("model:") and "NoSuchManagedPolicy" in f for f in failed), failed
+
+
+def test_stages_in_one_account_trust_distinct_github_subjects(menotime_dev, menotime_staging, menotime_prod) -> None:
+    """Each stage's deploy role trusts only its own GitHub environment's jobs; a stage that names another
+    stage's GitHub environment is a finding of the shared account."""
+    from hipaa_platform.access.check import github_subjects
+
+    stages = {"menotime-dev": menotime_dev, "menotime-staging": menotime_staging, "menotime-prod": menotime_prod}
+    trusted = {name: sorted({s for subjects in github_subjects(synthesized.stacks).values() for s in subjects})
+               for name, synthesized in stages.items()}  # fmt: skip
+    assert trusted == {name: [f"repo:timelessbiotech/menotime-backend:environment:{name}"] for name in stages}
+    prod = load_environment("menotime-prod")
+    staging = load_environment("menotime-staging")
+    same_as_prod = copy.deepcopy(menotime_staging.stacks)
+    for role in same_as_prod["pipeline"]["resource"]["aws_iam_role"].values():
+        role["assume_role_policy"] = role["assume_role_policy"].replace(
+            "environment:menotime-staging", "environment:menotime-prod"
+        )
+    failed = findings(check_shared_account([(prod, menotime_prod.stacks), (staging, same_as_prod)]))
+    assert failed and all(f.startswith("shared subject: ") for f in failed), failed
+    assert "environment:menotime-prod" in failed[0]

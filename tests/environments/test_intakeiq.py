@@ -264,7 +264,7 @@ def test_pipeline_role_may_push_and_roll_one_service_only(intakeiq) -> None:
     role = intakeiq.only("pipeline", "aws_iam_role")
     trust = policy(role, "assume_role_policy")["Statement"][0]
     assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == (
-        "repo:intakeiq/intakeiq:ref:refs/heads/main"
+        "repo:intakeiq/intakeiq:environment:intakeiq"
     )
     statements = statements_by_sid(policy(intakeiq.only("pipeline", "aws_iam_role_policy")))
     assert statements["RegistryLogin"]["Resource"] == "*"

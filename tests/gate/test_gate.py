@@ -187,3 +187,29 @@ def test_medisync_accepts_only_what_its_edge_and_composite_alarms_leave_open(gat
 def test_menotime_accepts_count_mode_only_where_a_stage_uses_it(gate_of, stage: str) -> None:
     # Count mode is a finding of the web ACL, accepted with the environment's reason where it is used.
     assert (("security", "CKV_HIPAA_4") in accepted_in(gate_of(f"menotime-{stage}"))) is (stage != "prod")
+
+
+FLOW_LOGS_ELSEWHERE = (
+    "Flow logs for this VPC are created in the security layer, next to the KMS key that encrypts their log group."
+)
+
+
+def vpc_accepting_its_flow_logs_elsewhere() -> dict:
+    accepted = [{"check_id": "CKV2_AWS_11", "reason": FLOW_LOGS_ELSEWHERE, "scan": "both"}]
+    return {"resource": {"aws_vpc": {"vpc": {"cidr_block": "10.0.0.0/16", "//": {"accepted_findings": accepted}}}}}
+
+
+def test_an_acceptance_whose_control_is_gone_fails_the_gate(tmp_path: Path) -> None:
+    """The VPC accepts CKV2_AWS_11 because the security layer creates its flow log (hipaa_platform/gate/
+    claims.py); without that flow log the claim is false and the gate fails, naming what is missing."""
+    outdir = write_layers(tmp_path / "out", EMPTY_LAYER)
+    (outdir / "stacks" / "networking" / "cdk.tf.json").write_text(json.dumps(vpc_accepting_its_flow_logs_elsewhere()))
+    gate = run_gate(outdir, tmp_path / "reports")
+    assert not gate.ok
+    assert [(u.layer, u.resource, u.check_id, u.missing) for u in gate.unfounded] == [
+        ("networking", "aws_vpc.vpc", "CKV2_AWS_11", "no flow log of the VPC in the security layer")
+    ]
+    flow_log = {"aws_flow_log": {"vpc": {"vpc_id": "${data.terraform_remote_state.networking.outputs.vpc_id}"}}}
+    security = outdir / "stacks" / "security" / "cdk.tf.json"
+    security.write_text(json.dumps({**EMPTY_LAYER, "resource": flow_log}))
+    assert run_gate(outdir, tmp_path / "again").unfounded == []

@@ -34,8 +34,9 @@ CASES = [
     ("CKV_HIPAA_5", "alarm_actions/fail", 0, 4),
     # the boundary's own keys by tag, a key named by ARN, a Deny on every key
     ("CKV_HIPAA_6", "kms_blocked_actions/pass", 2, 0),
-    # kms:Decrypt on "*", kms:ReEncrypt* on every key in every account, kms:* on all but one key, "*" on "*"
-    ("CKV_HIPAA_6", "kms_blocked_actions/fail", 0, 4),
+    # kms:Decrypt on "*", kms:ReEncrypt* on every key in every account, kms:* on all but one key, "*" on "*",
+    # everything but S3 (NotAction) on "*"
+    ("CKV_HIPAA_6", "kms_blocked_actions/fail", 0, 5),
     ("CKV_HIPAA_7", "launch_template_encrypted_volumes/pass", 1, 0),
     # an unencrypted root volume, volumes left to the AMI, an unencrypted second volume
     ("CKV_HIPAA_7", "launch_template_encrypted_volumes/fail", 0, 3),
@@ -56,6 +57,10 @@ CASES = [
     ("CKV2_HIPAA_12", "backup_selection_covers_records/pass", 2, 0),
     # a database the selection leaves out, and a second table it leaves out (the first is in)
     ("CKV2_HIPAA_12", "backup_selection_covers_records/fail", 1, 2),
+    # the database and table selected, and a bucket excluded
+    ("CKV_HIPAA_28", "backup_selection_excludes_no_records/pass", 2, 0),
+    # the database excluded by reference, a table by ARN, every database by pattern
+    ("CKV_HIPAA_28", "backup_selection_excludes_no_records/fail", 0, 3),
     # daily for 35 days; hourly with no lifecycle (kept indefinitely); daily beside a monthly archive
     ("CKV_HIPAA_13", "backup_plan_daily_retention/pass", 3, 0),
     # weekly only, kept a week, a second rule kept a week
@@ -77,8 +82,8 @@ CASES = [
     ("CKV_HIPAA_17", "restricted_common_ports/fail", 0, 4),
     # named actions and a prefix pattern; a Deny of a whole service beside a named Allow
     ("CKV_HIPAA_18", "iam_no_full_service_access/pass", 2, 0),
-    # s3:* on one bucket, * on everything, dynamodb:* among named actions
-    ("CKV_HIPAA_18", "iam_no_full_service_access/fail", 0, 3),
+    # s3:* on one bucket, * on everything, dynamodb:* among named actions, everything but S3 (NotAction)
+    ("CKV_HIPAA_18", "iam_no_full_service_access/fail", 0, 4),
     # HTTPS with an ACM certificate, plain HTTP (a redirect), an extra ACM certificate on a listener
     ("CKV_HIPAA_19", "lb_listener_acm_certificate/pass", 3, 0),
     # HTTPS with a certificate uploaded to IAM, TLS with none, an extra certificate from IAM

@@ -78,6 +78,8 @@ def test_pull_request_gates_and_plans_each_affected_environment_in_its_own_comme
     for name in ("gate", "plan"):
         assert jobs[name]["strategy"]["matrix"]["environment"] == matrix
         assert jobs[name]["if"] == "needs.affected.outputs.environments != '[]'"
+    # the plan job's OIDC subject names its environment's plan GitHub environment, trusted by that plan role only
+    assert jobs["plan"]["environment"] == "plan-${{ matrix.environment }}"
     assert 'make scan ENV="$ENVIRONMENT"' in steps(jobs["gate"]) and "upload-sarif" in steps(jobs["gate"])
     assert jobs["gate"]["permissions"]["security-events"] == "write"
     plan = jobs["plan"]
@@ -102,7 +104,10 @@ def test_pull_request_gates_and_plans_each_affected_environment_in_its_own_comme
 def test_merge_to_main_promotes_dev_then_staging_then_prod() -> None:
     document = load("deploy-main.yml")
     assert document["on"]["push"]["branches"] == ["main"]
-    assert document["concurrency"]["cancel-in-progress"] is False  # runs queue: no commit overtakes
+    # the running deployment is never cancelled; a newer push replaces only a waiting one
+    assert document["concurrency"] == {"group": "deploy-main", "cancel-in-progress": False}
+    header = (WORKFLOWS / "deploy-main.yml").read_text().split("name:")[0]
+    assert "replaces it" in header and "never cancelled" not in header
     jobs = document["jobs"]
     assert list(jobs) == ["dev", "staging", "prod"]
     assert jobs["staging"]["needs"] == "dev" and jobs["prod"]["needs"] == ["dev", "staging"]
@@ -140,6 +145,7 @@ def test_drift_runs_daily_for_every_environment_and_keeps_one_issue_each() -> No
     # each environment is read with its own account's read-only role, as its pull-request plans are
     (credentials,) = [s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")]
     assert credentials["with"]["role-to-assume"] == "${{ fromJSON(vars.PLAN_ROLE_ARNS)[matrix.environment] }}"
+    assert job["environment"] == "plan-${{ matrix.environment }}"  # the subject only that plan role trusts
     # exit 2 opens or updates the issue, exit 0 closes it, anything else fails the job
     assert "gh issue create" in script and "gh issue edit" in script and "gh issue close" in script
     assert "exit 1" in script
