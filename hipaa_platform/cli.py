@@ -65,7 +65,7 @@ def synth(
     force: bool = typer.Option(False, "--force", help="synthesize even when no input changed"),
 ) -> None:
     """Synthesize the six layers to <outdir>/stacks/<layer>/cdk.tf.json (skipped when no input changed)."""
-    from hipaa_platform.synth.app import synthesize_if_changed
+    from hipaa_platform.synth.cache import synthesize_if_changed
 
     target, started = Target.from_environment_variables(), time.monotonic()
     with console.status(f"synthesizing {env} (loading the AWS provider bindings takes ~15 s)"):
@@ -149,7 +149,7 @@ def apply(
     """Apply one layer, then re-plan it (must be empty). Safe to cancel: see docs/operations.md."""
     from hipaa_platform.operations import terraform
     from hipaa_platform.operations.deploy import LayerRun, apply_layer, log_path
-    from hipaa_platform.synth.app import synthesize_if_changed
+    from hipaa_platform.synth.cache import synthesize_if_changed
 
     _layers([layer])
     if not auto_approve:

@@ -10,11 +10,9 @@ from cdktf import App, TerraformResource
 
 from hipaa_platform.building.layer_stack import BuildContext
 from hipaa_platform.config import Environment
-from hipaa_platform.config.loader import load_environment
 from hipaa_platform.gate.acceptances import accept_finding, is_accepted
 from hipaa_platform.gate.stateful import STATEFUL_TYPES
 from hipaa_platform.synth.addresses import check_moves, readable_addresses, recorded_moves, write_moves
-from hipaa_platform.synth.cache import SynthInputs
 from hipaa_platform.targets import Target
 from hipaa_platform.targets.emulator_unsupported import PLAN_FINDINGS_ON_EMULATOR, gaps_for
 from layers import LAYER_CLASSES
@@ -77,15 +75,3 @@ def _adapt_to_emulator(app: App) -> None:
                 resource.add_override(gap.attribute, None)
         if gaps:
             resource.add_override("lifecycle.ignore_changes", [gap.attribute for gap in gaps])
-
-
-def synthesize_if_changed(name: str, target: Target, outdir: Path, *, force: bool = False) -> bool:
-    """Synthesize `name` into `outdir` unless it holds a synthesis of the same inputs (synth.cache);
-    returns whether it synthesized."""
-    inputs = SynthInputs.of(name, target)
-    if not force and inputs.is_current(outdir):
-        return False
-    environment = load_environment(name)
-    with inputs.recorded(outdir):
-        synthesize(environment, target, outdir)
-    return True

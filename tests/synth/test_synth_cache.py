@@ -113,3 +113,20 @@ def test_the_synth_command_skips_and_says_so(tmp_path: Path) -> None:
     assert "intakeiq is up to date" in " ".join(result.stdout.split())
     # the placeholder stacks are still there: nothing was synthesized over them
     assert (outdir / "stacks" / "networking" / "cdk.tf.json").read_text() == "{}"
+
+
+def test_a_skipped_synthesis_loads_no_provider_bindings(tmp_path: Path) -> None:
+    """The cache check and a skip cost the hashing only: the bindings (about 1 GB and 15 s to load) are
+    imported only when a synthesis runs."""
+    outdir = synthesized(tmp_path / "cdktf.out", SynthInputs.of("intakeiq", Target()))
+    code = (
+        "import sys; from pathlib import Path; import hipaa_platform.cli; "
+        "from hipaa_platform.synth.cache import synthesize_if_changed; from hipaa_platform.targets import Target; "
+        f"assert synthesize_if_changed('intakeiq', Target(), Path({str(outdir)!r})) is False; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'constructs', 'jsii', 'layers')))"
+    )
+    environment = {k: v for k, v in os.environ.items() if k not in ("PLATFORM_STATE", "PLATFORM_EMULATOR_ENDPOINT")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=environment, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
