@@ -3,10 +3,8 @@ synthesized once per session and every unit test reads the result."""
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,26 +116,14 @@ def synthesize_variant(tmp_path: Path):
     return lambda environment: synthesize_environment(environment, tmp_path / "cdktf.out")
 
 
-# What marks a test as reading a synthesis: one of these fixtures, or a module that synthesizes itself.
-SYNTHESIS_FIXTURES = frozenset({"synthesis_of", "synthesize_variant", "synthesized_on_emulator", "medisync_on_emulator",
-                                *SYNTHESIZED.values(), *ALIASES})  # fmt: skip
-SYNTHESIZING_MODULE = re.compile(r"synthesi[sz]|from modules|from layers|cdktf|jsii")
-
-
-@functools.cache
-def _synthesizes(path: Path) -> bool:
-    return bool(SYNTHESIZING_MODULE.search(path.read_text()))
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), every test that reads a synthesized environment runs
-    in one worker, so the provider bindings load once and each environment is synthesized once.
+    """Under pytest-xdist (`--dist loadgroup`), every test that is not an emulator deployment runs in
+    one worker, so the provider bindings load once and each environment is synthesized once.
     Emulator tests spread over the other workers, so their deployments (mostly the AWS provider
-    waiting) overlap; a module whose tests share a deployment names its own group. The remaining
-    tests (configuration, custom checks on their fixtures, workflows, operations) need no bindings
-    and run on whichever worker is free, so they do not queue behind the synthesized ones."""
+    waiting) overlap; a module whose tests share a deployment names its own group. (Letting the tests
+    that read no synthesis run on the deployments' workers shortened the suite, but at the suite's
+    start, while every deployment synthesizes in a child process, it ran the 24 GiB machine out of
+    memory: the kernel killed the synthesizing worker's Node.js.)"""
     for test in items:
-        if test.get_closest_marker("emulator") is not None or test.get_closest_marker("xdist_group") is not None:
-            continue
-        if SYNTHESIS_FIXTURES & set(getattr(test, "fixturenames", ())) or _synthesizes(Path(test.path)):
+        if test.get_closest_marker("emulator") is None and test.get_closest_marker("xdist_group") is None:
             test.add_marker(pytest.mark.xdist_group("synthesized"))
