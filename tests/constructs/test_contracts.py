@@ -10,16 +10,18 @@ import typing
 import pytest
 
 from hipaa_platform import LAYERS
-from hipaa_platform.contracts import LayerOutputs
 from hipaa_platform.targets import PROJECT_ROOT
 from tests.conftest import ENVIRONMENTS
 
+if typing.TYPE_CHECKING:
+    from hipaa_platform.contracts import LayerOutputs
+
 
 def contract_of(layer: str) -> type[LayerOutputs]:
-    """The layer's outputs contract (`layers/<layer>.py`, `<Layer>Outputs`), imported when a test runs:
-    the layers load the provider bindings, which would otherwise cost every test worker ~1 GB at
-    collection."""
-    module = importlib.import_module(f"layers.{layer}")
+    """The layer's outputs contract (`hipaa_platform/contracts/<layer>.py`, `<Layer>Outputs`), imported
+    when a test runs: the contracts load cdktf, whose jsii kernel would otherwise run in every test
+    worker from collection on."""
+    module = importlib.import_module(f"hipaa_platform.contracts.{layer}")
     return getattr(module, f"{layer.capitalize()}Outputs")
 
 
@@ -40,6 +42,8 @@ def test_per_item_contract_fields_are_maps(layer: str) -> None:
 
 
 def test_the_check_sees_a_list_field() -> None:
+    from hipaa_platform.contracts import LayerOutputs
+
     @dataclasses.dataclass(frozen=True)
     class Positional(LayerOutputs):
         LAYER = "compute"

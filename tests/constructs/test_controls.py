@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from cdktf import App, TerraformStack
 
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.acceptances import accept_finding
 from hipaa_platform.targets import StateBackend, Target
 
+if TYPE_CHECKING:
+    from cdktf import TerraformStack
+
 
 @pytest.fixture
 def stack() -> TerraformStack:
+    from cdktf import App, TerraformStack  # here: cdktf starts a jsii kernel in every worker that collects this
+
     return TerraformStack(App(), "fixture")
 
 
