@@ -52,9 +52,10 @@ def _layers(requested: list[str] | None) -> tuple[str, ...]:
 
 def _synthesized(env: str, outdir: Path, layers: tuple[str, ...]) -> tuple[str, ...]:
     """The layers, once `env` names an environment and `outdir` holds a synthesis of them."""
+    from hipaa_platform.gate.scan import require_stacks
+
     load_environment(env)
-    if not all((outdir / "stacks" / layer / "cdk.tf.json").is_file() for layer in layers):
-        raise UserError(f"{outdir} holds no synthesis of {', '.join(layers)}; run `make synth ENV={env}` first")
+    require_stacks(outdir, layers)
     return layers
 
 
@@ -258,8 +259,9 @@ def deploy_local(
 @command()
 def show(env: str = EnvOption) -> None:
     """Print an environment's effective configuration: its file merged over its base, with defaults."""
-    from hipaa_platform.config.loader import effective_configuration
+    from hipaa_platform.config.loader import effective_configuration, environment_files
 
+    console.print("# from " + " + ".join(views.shown(f) for f in environment_files(env)), markup=False)
     console.print(effective_configuration(env), markup=False, highlight=False)
 
 

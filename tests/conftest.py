@@ -12,6 +12,7 @@ import pytest
 
 from hipaa_platform import LAYERS
 from hipaa_platform.config.loader import available_environments
+from hipaa_platform.gate.claims import Layers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
@@ -19,13 +20,13 @@ os.environ["PATH"] = f"{PROJECT_ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.e
 
 
 @dataclass
-class Synthesized:
+class Synthesized(Layers):
+    """An environment's six synthesized layers (`resources` from gate.claims.Layers), where they are and
+    what the emulator target left out."""
+
     outdir: Path
     stacks: dict[str, dict]
     skipped: list
-
-    def resources(self, layer: str, resource_type: str) -> dict[str, dict]:
-        return self.stacks[layer].get("resource", {}).get(resource_type, {})
 
     def only(self, layer: str, resource_type: str) -> dict:
         found = self.resources(layer, resource_type)

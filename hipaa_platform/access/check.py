@@ -8,13 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hipaa_platform import LAYERS
 from hipaa_platform.access.model import AccessModel
 from hipaa_platform.access.policy import Policy, Principal, Request, evaluate
 from hipaa_platform.access.uses import SAMPLE, DeclaredUses, Use, decrypt_paths
 from hipaa_platform.access.world import World
 from hipaa_platform.config import Environment
-from hipaa_platform.gate.scan import stack_file
+from hipaa_platform.gate.scan import read_stacks
 
 FOREIGN_ACCOUNT = "444455556666"
 # ECR keeps image layers in an AWS-owned bucket per region; a task pulling through an S3 gateway
@@ -46,7 +45,7 @@ class AccessReport:
 
 def check_synthesized(env: Environment, outdir: Path) -> AccessReport:
     """The check over the six layers synthesized into `outdir`."""
-    return check_environment(env, {layer: json.loads(stack_file(outdir, layer).read_text()) for layer in LAYERS})
+    return check_environment(env, read_stacks(outdir))
 
 
 def check_environment(env: Environment, stacks: Mapping[str, dict]) -> AccessReport:

@@ -251,9 +251,6 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
 
 
 def effective_configuration(name: str) -> str:
-    """An environment's file merged over its base, with defaults, as YAML under a line naming the files."""
-    files, environment = environment_files(name), load_environment(name)
-    root = ENVIRONMENTS_DIR.parent
-    shown = " + ".join(str(f.relative_to(root)) if f.is_relative_to(root) else str(f) for f in files)
-    document = environment.model_dump(mode="json", by_alias=True)
-    return f"# from {shown}\n" + yaml.safe_dump(document, sort_keys=False, width=120)
+    """An environment's file merged over its base, with defaults, as YAML."""
+    document = load_environment(name).model_dump(mode="json", by_alias=True)
+    return yaml.safe_dump(document, sort_keys=False, width=120)

@@ -186,7 +186,7 @@ def evaluate_pack(
     pack: HipaaPack, results: list[dict], acceptances: list, addresses: dict[tuple[str, str], str] | None = None
 ) -> list[RuleOutcome]:
     """Each rule's verdict from checkov's PASSED and FAILED results and the environment's declared
-    acceptances; `addresses` (gate.resource_addresses) names each resource by its type."""
+    acceptances; `addresses` (gate.scan.addresses_in) names each resource by its type."""
     declared = by_key(acceptances)
     addresses = addresses or {}
     by_check: dict[str, list[dict]] = {}
@@ -241,12 +241,12 @@ def render_report(environment: str, outcomes: list[RuleOutcome]) -> str:
 
 def compliance_report(environment: str, outdir: Path, report_dir: Path) -> tuple[list[RuleOutcome], dict[str, Path]]:
     """Run the pack's checks over one synthesized environment; write markdown and JSON."""
-    from hipaa_platform.gate.scan import check_results, collect_acceptances, resource_addresses, run_checkov
+    from hipaa_platform.gate.scan import acceptances_in, addresses_in, check_results, read_stacks, run_checkov
 
     pack = load_pack()
-    acceptances = collect_acceptances(outdir)
+    stacks = read_stacks(outdir)
     reports = run_checkov(outdir / "stacks", report_dir / "checkov", checks=tuple(sorted(pack.enforcing_checks())))
-    outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances, resource_addresses(outdir))
+    outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances_in(stacks), addresses_in(stacks))
     written = {"markdown": report_dir / "compliance.md", "json": report_dir / "compliance.json"}
     written["markdown"].write_text(render_report(environment, outcomes))
     document = {"environment": environment, "pack": pack.source.model_dump(), "rules": [o.as_json() for o in outcomes]}

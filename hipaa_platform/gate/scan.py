@@ -68,14 +68,29 @@ def stack_file(outdir: Path, layer: str) -> Path:
     return outdir / "stacks" / layer / "cdk.tf.json"
 
 
+def require_stacks(outdir: Path, layers: tuple[str, ...] = LAYERS) -> None:
+    """A UserError naming the layers `outdir` holds no synthesis of."""
+    missing = [layer for layer in layers if not stack_file(outdir, layer).is_file()]
+    if missing:
+        raise UserError(
+            f"{outdir} holds no synthesis of {', '.join(missing)}; run `make synth ENV=<environment>` first"
+        )
+
+
+def read_stacks(outdir: Path, layers: tuple[str, ...] = LAYERS) -> dict[str, dict]:
+    """Each layer's synthesized JSON, by layer."""
+    require_stacks(outdir, layers)
+    return {layer: json.loads(stack_file(outdir, layer).read_text()) for layer in layers}
+
+
 def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: str = "static") -> list[Acceptance]:
+    return acceptances_in(read_stacks(outdir, layers), scan)
+
+
+def acceptances_in(stacks: dict[str, dict], scan: str = "static") -> list[Acceptance]:
     """The acceptances that apply to one kind of scan: `static` (synthesized JSON) or `plan`."""
     acceptances = []
-    for layer in layers:
-        path = stack_file(outdir, layer)
-        if not path.is_file():
-            raise UserError(f"{path} is missing; run `make synth` first")
-        document = json.loads(path.read_text())
+    for layer, document in stacks.items():
         for resource_type, resources in document.get("resource", {}).items():
             for name, body in resources.items():
                 for entry in body.get("//", {}).get(COMMENT_KEY, []):
@@ -89,12 +104,11 @@ def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: st
     return acceptances
 
 
-def resource_addresses(outdir: Path, layers: tuple[str, ...] = LAYERS) -> dict[tuple[str, str], str]:
+def addresses_in(stacks: dict[str, dict]) -> dict[tuple[str, str], str]:
     """`<type>.<logical id>` by (layer, logical id): checkov names a resource `resource.<id>` in
     the results of resource checks on Terraform JSON, and a report should name its type."""
     addresses = {}
-    for layer in layers:
-        document = json.loads(stack_file(outdir, layer).read_text())
+    for layer, document in stacks.items():
         for resource_type, resources in document.get("resource", {}).items():
             addresses.update({(layer, name): f"{resource_type}.{name}" for name in resources})
     return addresses
@@ -146,7 +160,7 @@ def check_results(reports: list[dict]) -> Iterator[dict]:
 def evaluate(
     reports: list[dict], acceptances: list[Acceptance], addresses: dict[tuple[str, str], str] | None = None
 ) -> GateResult:
-    """Findings against acceptances; `addresses` (resource_addresses) names each failure by its type."""
+    """Findings against acceptances; `addresses` (addresses_in) names each failure by its type."""
     gate = GateResult()
     declared = by_key(acceptances)
     matched: set[tuple[str, str, str]] = set()
@@ -189,13 +203,12 @@ def _finding(check: dict, addresses: dict[tuple[str, str], str] | None = None) -
 
 
 def run_gate(outdir: Path, report_dir: Path) -> GateResult:
-    acceptances = collect_acceptances(outdir)
+    stacks = read_stacks(outdir)
+    acceptances = acceptances_in(stacks)
     report_dir.mkdir(parents=True, exist_ok=True)
     reports = run_checkov(outdir / "stacks", report_dir)
-    gate = evaluate(reports, acceptances, resource_addresses(outdir))
-    gate.unfounded = unfounded_claims(
-        Layers({layer: json.loads(stack_file(outdir, layer).read_text()) for layer in LAYERS})
-    )
+    gate = evaluate(reports, acceptances, addresses_in(stacks))
+    gate.unfounded = unfounded_claims(Layers(stacks))
     gate.reports = {
         "json": report_dir / "results_json.json",
         "junit": report_dir / "results_junitxml.xml",

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hipaa_platform.errors import UserError
+from hipaa_platform.gate.scan import require_stacks
 from hipaa_platform.operations.interrupts import OneInterrupt
 from hipaa_platform.operations.shared_provider import REATTACH, provider_binary, shareable, shared_aws_provider
 from hipaa_platform.targets import PROJECT_ROOT
@@ -210,9 +211,7 @@ def validate(stack_dir: Path, env: dict[str, str]) -> dict:
 def validate_layers(outdir: Path, layers: Iterable[str]) -> Iterator[tuple[str, dict]]:
     """`terraform validate` of each synthesized layer in turn, all attached to one provider process."""
     layers = tuple(layers)
-    missing = [layer for layer in layers if not (outdir / "stacks" / layer / "cdk.tf.json").is_file()]
-    if missing:
-        raise UserError(f"{outdir} holds no synthesis of {', '.join(missing)}; run `make synth` first")
+    require_stacks(outdir, layers)
     with attached_provider(terraform_environment(), BUILD_DIR / "validate.log") as env:
         for layer in layers:
             yield layer, validate(outdir / "stacks" / layer, env)
