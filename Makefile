@@ -34,7 +34,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access rehearse security-doc test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -104,6 +104,10 @@ compliance: synth
 # What ENV grants works end to end and nothing else is reachable (build/reports/access/<env>/); exit 1 on a finding.
 access: synth
 	$(RUN) access --env $(ENV)
+
+# The monthly estimate (build/reports/cost/<env>/cost.json); exit 1 over observability.budget.
+cost: synth
+	$(RUN) cost --env $(ENV)
 
 # docs/security.md's conformance pack section, from compliance/hipaa_pack.yaml (a test fails when it is stale).
 security-doc: setup

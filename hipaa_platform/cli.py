@@ -319,6 +319,23 @@ def access(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = Re
         raise typer.Exit(1)
 
 
+@command()
+def cost(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
+    """The monthly cost of one synthesized environment from the price catalogue (pricing/aws.yaml) and
+    its usage assumptions (the `cost` section), checked against its budget. Exit 1: over budget."""
+    from hipaa_platform.cost.estimate import check_budget, estimate_environment, write_report
+    from hipaa_platform.gate.scan import read_stacks
+    from hipaa_platform.synth.cache import require_current
+
+    require_current(env, Target.from_environment_variables(), outdir)
+    environment = load_environment(env)
+    result = estimate_environment(environment, read_stacks(outdir))
+    budget = check_budget(environment, result)
+    views.cost_estimate(console, errors, result, budget, write_report(result, budget, reports / "cost" / env))
+    if not budget.passed:
+        raise typer.Exit(1)
+
+
 @command("security-doc")
 def security_doc() -> None:
     """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""

@@ -14,6 +14,7 @@ from hipaa_platform.targets import PROJECT_ROOT, Target
 
 if TYPE_CHECKING:
     from hipaa_platform.access.check import AccessReport
+    from hipaa_platform.cost.estimate import BudgetCheck, Estimate
     from hipaa_platform.gate.compliance import RuleOutcome
     from hipaa_platform.gate.scan import GateResult
     from hipaa_platform.operations.state_recovery import StateVersion
@@ -93,6 +94,36 @@ def access_report(console: Console, errors: Console, env: str, report: AccessRep
     allowed = sum(1 for _, ok, _ in report.uses if ok)
     console.print(f"{allowed} of {len(report.uses)} declared uses work, {len(report.findings)} findings; "
                   f"report: {shown(written)}")  # fmt: skip
+
+
+def cost_estimate(console: Console, errors: Console, estimate: Estimate, budget: BudgetCheck, written: Path) -> None:
+    table = Table(title=f"Monthly cost estimate: {estimate.environment} (730 hours a month; *: by use)")
+    table.add_column("layer / resource / component", overflow="fold")
+    for column in ("quantity", "unit price", "monthly"):
+        table.add_column(column, justify="right")
+    for layer in LAYERS:
+        items = [i for i in estimate.items if i.layer == layer]
+        fixed, usage = (sum(i.monthly_usd for i in items if i.usage_based == by_use) for by_use in (False, True))
+        table.add_row(f"[bold]{layer}[/]", "", "", f"[bold]${fixed + usage:,.2f}[/]")
+        for item in items:
+            table.add_row(
+                f"  {escape(item.address)}: {escape(item.component)}{' *' * item.usage_based}",
+                f"{item.quantity:,.4g} {escape(item.unit)}",
+                f"${item.unit_price_usd:,.5g}",
+                f"${item.monthly_usd:,.2f}",
+            )  # fmt: skip
+    table.add_row("[bold]total[/] (fixed + by use)", "", "",
+                  f"[bold]${estimate.fixed_monthly_usd:,.2f} + ${estimate.usage_monthly_usd:,.2f} = "
+                  f"${estimate.total_monthly_usd:,.2f}[/]")  # fmt: skip
+    console.print(table)
+    if estimate.unpriced:
+        errors.print(f"[yellow]not in the total[/]: {len(estimate.unpriced)} component(s) without a price here:")
+        for u in estimate.unpriced:
+            what = u.price or f"{u.type}: no cost mapping"
+            errors.print(escape(f"  {u.layer}: {u.address} {u.component} [{what} in {u.region}]"), highlight=False)
+    style = "green" if budget.passed else "red"
+    console.print(f"[{style}]budget[/]: {escape(budget.message())}")
+    console.print(f"report: {shown(written)}")
 
 
 def state_versions(console: Console, title: str, versions: list[StateVersion]) -> None:

@@ -28,6 +28,7 @@ from hipaa_platform.config.compute import (
     Spa,
     StepAdjustment,
 )
+from hipaa_platform.config.cost import Cost, UsageAssumptions
 from hipaa_platform.config.data import (
     DEFAULT_PORT_BY_ENGINE,
     PROJECT_TAG_KEYS,
@@ -140,6 +141,7 @@ __all__ = [
     "Compute",
     "ContainerHealthCheck",
     "CorsRule",
+    "Cost",
     "Dashboard",
     "Data",
     "Database",
@@ -187,6 +189,7 @@ __all__ = [
     "TargetErrors",
     "Topic",
     "Transition",
+    "UsageAssumptions",
     "Waf",
     "XRaySampling",
 ]

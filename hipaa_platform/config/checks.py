@@ -269,6 +269,14 @@ def account_baseline(env: Environment) -> None:
         )
 
 
+def overrun_has_a_budget(env: Environment) -> None:
+    if env.cost.over_budget and env.observability.budget is None:
+        raise ValueError(
+            "cost.over_budget: there is no budget to exceed; set observability.budget.monthly_limit_usd "
+            "or remove cost.over_budget"
+        )
+
+
 def check_all(env: Environment) -> None:
     """Every cross-section check, in the order a reader meets the sections."""
     backups_copied_elsewhere(env)
@@ -277,3 +285,4 @@ def check_all(env: Environment) -> None:
     releases_can_ship(env)
     cross_references(env)
     account_baseline(env)
+    overrun_has_a_budget(env)

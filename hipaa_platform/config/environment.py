@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from hipaa_platform.config.base import Model, Name
 from hipaa_platform.config.checks import check_all
 from hipaa_platform.config.compute import Compute
+from hipaa_platform.config.cost import Cost
 from hipaa_platform.config.data import Data
 from hipaa_platform.config.decisions import Decisions
 from hipaa_platform.config.networking import Networking
@@ -46,6 +47,7 @@ class Environment(Model):
         "them and this one only uses them",
     )
     decisions: Decisions = Decisions()
+    cost: Cost = Cost()
 
     @property
     def owns_account_baseline(self) -> bool:

@@ -17,6 +17,7 @@ ORDER = (
     "hipaa_platform.contracts",
     "hipaa_platform.targets",
     "hipaa_platform.gate",
+    "hipaa_platform.cost",
     "hipaa_platform.building",
     "modules",
     "layers",
