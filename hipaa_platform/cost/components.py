@@ -458,7 +458,7 @@ def log_group(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Componen
 @maps("aws_cloudwatch_metric_alarm")
 def metric_alarm(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
     # An alarm on metric math is billed per metric it reads.
-    metrics = sum(1 for q in blocks(r.values, "metric_query") if q.get("metric")) or 1
+    metrics = sum(1 for q in blocks(r.values, "metric_query") if block(q, "metric")) or 1
     resolution = "high_resolution" if _number(r.values.get("period"), 60) < 60 else "standard"
     return [Component(f"{metrics} alarm metric(s)", metrics, f"cloudwatch.alarm.{resolution}.metric_month")]
 

@@ -59,7 +59,7 @@ class Estimate:
 
     @property
     def total_monthly_usd(self) -> float:
-        return round(sum(i.monthly_usd for i in self.items), 2)
+        return round(self.fixed_monthly_usd + self.usage_monthly_usd, 2)
 
     def by_address(self) -> dict[str, float]:
         totals: dict[str, float] = {}

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hipaa_platform.config.loader import load_environment
+from hipaa_platform.cost.delta import CostDelta, plan_delta
 from hipaa_platform.gate.scan import Acceptance, GateResult, evaluate, run_checkov
 from hipaa_platform.gate.stateful import STATEFUL_TYPES
 from hipaa_platform.operations import terraform
@@ -53,6 +55,7 @@ class Review:
     environment: str
     layers: list[LayerPlan] = field(default_factory=list)
     allowed: frozenset[str] = frozenset()
+    cost: CostDelta | None = None
 
     @property
     def blocked(self) -> list[tuple[str, ResourceChange]]:
@@ -176,6 +179,8 @@ def markdown(review: Review) -> str:
             f"| {plan.layer} | {plan.count('create')} | {plan.count('update')} | {plan.count('replace')} "
             f"| {plan.count('delete')} | {plan.count('move')} | {checkov} |"
         )
+    if review.cost:
+        lines += ["", *review.cost.markdown()]
     blocked = review.blocked
     if blocked:
         lines += ["", "### :no_entry: Blocked: these changes would destroy or replace stateful resources", ""]
@@ -236,6 +241,12 @@ def review(
     for index, layer in enumerate(layers, start=1):
         on_step(f"terraform plan {layer} ({index}/{len(layers)})")
         result.layers.append(plan_layer(outdir / "stacks" / layer, plans_root / layer, layer, env))
+    on_step("the cost change (docs/cost.md)")
+    result.cost = plan_delta(
+        environment,
+        [(p.layer, json.loads(p.json_file.read_text())) for p in result.layers],
+        load_environment(environment).cost.usage,
+    )
     on_step(f"checkov on {len(layers)} plan(s)")
     scan_plans(result.layers, plans_root, collect_acceptances(outdir, layers, scan="plan"))
     (plans_root / "summary.md").write_text(markdown(result))
@@ -252,6 +263,8 @@ def text(review: Review) -> str:
             names = ", ".join(a.name for a in change.attributes)
             moved = f" (from {change.moved_from})" if change.moved_from else ""
             lines.append(f"  {change.action:8} {change.address}{moved}" + (f"  [{names}]" if names else ""))
+    if review.cost:
+        lines += [line.replace("**", "").replace("`", "") for line in review.cost.markdown()]
     for layer, change in review.blocked:
         forced = ", ".join(change.replace_paths) or "removed"
         lines.append(f"BLOCKED {layer}: {change.address} would be {change.action}d (forced by: {forced})")

@@ -2,7 +2,8 @@
 layer applied once through the S3 backend.
 
 - Plan review: an unchanged plan is empty, a tag change is shown as exactly that and passes,
-  replacing the database is blocked until allowed.
+  replacing the database is blocked until allowed; an added NAT gateway and a resized database show
+  their monthly cost change in the review.
 - Recorded moves: the security layer's state is put back to the addresses from before the renames
   in moved/intakeiq.json and plans those moves only.
 - Drift: none after deploy; a tag removed and a bucket's versioning suspended out of band are
@@ -41,7 +42,7 @@ import yaml
 from hipaa_platform import LAYERS
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Environment
-from hipaa_platform.config.loader import ENVIRONMENTS_DIR
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment
 from hipaa_platform.emulator.server import Emulator
 from hipaa_platform.errors import UserError
 from hipaa_platform.operations import terraform
@@ -295,6 +296,34 @@ def test_replacing_the_database_is_blocked_until_allowed(deployed: Deployed) -> 
         "intakeiq", outdir, ("data",), deployed.tf_env, deployed.root / "plans-allowed", frozenset({DATABASE})
     )
     assert allowed.blocked == [] and allowed.ok
+
+
+def test_the_plan_review_prices_an_added_nat_gateway_and_a_resized_database(deployed: Deployed) -> None:
+    from hipaa_platform.cost.catalogue import load_catalogue
+    from hipaa_platform.cost.components import HOURS_PER_MONTH
+
+    def costlier(document: dict) -> None:
+        document["networking"]["nat"] = "single"
+        document["data"]["database"]["instance_class"] = "db.t4g.small"
+
+    outdir = deployed.synthesize("costlier", costlier)
+    result = review("intakeiq", outdir, ("networking", "data"), deployed.tf_env, deployed.root / "plans-costlier")
+    assert result.cost is not None
+    changes = {c.address: c for c in result.cost.changes}
+    price = {key: load_catalogue().quote(key, "us-east-1").usd for key in load_catalogue().prices}
+    usage = load_environment("intakeiq").cost.usage
+    nat = changes["aws_nat_gateway.network-nat-1"]
+    assert nat.before_usd == 0
+    assert nat.after_usd == pytest.approx(
+        HOURS_PER_MONTH * price["vpc.nat_gateway.hour"] + usage.nat_processed_gb * price["vpc.nat_gateway.gb"]
+    )
+    resized = changes[DATABASE]
+    per_hour = price["rds.instance.postgres.db.t4g.small.hour"] - price["rds.instance.postgres.db.t4g.micro.hour"]
+    assert resized.change_usd == pytest.approx(HOURS_PER_MONTH * per_hour)
+    assert result.cost.after.total_monthly_usd > result.cost.before.total_monthly_usd
+    summary = (deployed.root / "plans-costlier" / "summary.md").read_text()
+    assert f"+ ${nat.change_usd:,.2f}/month aws_nat_gateway.network-nat-1" in summary
+    assert f"+ ${resized.change_usd:,.2f}/month {DATABASE}" in summary
 
 
 def as_before_the_moves(state: dict, moves: list) -> dict:

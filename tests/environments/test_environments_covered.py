@@ -9,6 +9,7 @@ from hipaa_platform.config.loader import available_environments
 from tests.access import test_environments as access
 from tests.constructs import test_contracts as contracts
 from tests.constructs import test_role_policies as role_policies
+from tests.cost import test_environment_costs as cost
 from tests.emulator import test_deploy_local as deploy
 from tests.gate import test_acceptance_claims as acceptance_claims
 from tests.gate import test_gate as gate
@@ -22,6 +23,7 @@ PER_ENVIRONMENT = {
     "contracts": (contracts.test_synthesized_layers_read_upstream_state_by_name, "environment"),
     "role policies": (role_policies.test_every_role_policy_states_why_it_is_inline, "environment"),
     "acceptance claims": (acceptance_claims.test_every_claimed_control_exists, "environment"),
+    "cost": (cost.test_every_environment_is_estimated_and_fits_its_budget, "environment"),
     "emulator": (deploy.test_deploy_local, "environments"),
 }
 

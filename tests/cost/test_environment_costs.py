@@ -1,0 +1,47 @@
+"""Every environment's estimate from its synthesized layers: every resource type it creates is either
+priced by a mapper or known to be free, the report holds what the issue asks, and each estimate fits
+its budget (or the environment says why it may not)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hipaa_platform.config.loader import load_environment
+from hipaa_platform.cost.components import FREE, MAPPERS
+from hipaa_platform.cost.estimate import check_budget, estimate_environment, write_report
+from tests.conftest import ENVIRONMENTS
+
+REPORT_KEYS = {"total_monthly_usd", "fixed_monthly_usd", "usage_monthly_usd", "items", "unpriced"}
+ITEM_KEYS = {
+    "layer",
+    "address",
+    "type",
+    "component",
+    "quantity",
+    "unit",
+    "unit_price_usd",
+    "monthly_usd",
+    "usage_based",
+}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_environment_is_estimated_and_fits_its_budget(environment, synthesis_of, tmp_path) -> None:
+    env = load_environment(environment)
+    result = estimate_environment(env, synthesis_of(environment).stacks)
+    without_mapping = sorted({u.type for u in result.unpriced if not u.price})
+    assert without_mapping == [], "each type is priced by a mapper in hipaa_platform/cost/components.py or FREE"
+    assert result.total_monthly_usd > 0 and result.fixed_monthly_usd > 0
+    budget = check_budget(env, result)
+    assert budget.passed, budget.message()
+
+    report = json.loads(write_report(result, budget, tmp_path).read_text())
+    assert set(report) >= REPORT_KEYS
+    assert all(set(item) >= ITEM_KEYS for item in report["items"])
+    assert report["total_monthly_usd"] == pytest.approx(report["fixed_monthly_usd"] + report["usage_monthly_usd"])
+
+
+def test_a_type_is_either_priced_or_free_never_both() -> None:
+    assert set(MAPPERS) & set(FREE) == set()
