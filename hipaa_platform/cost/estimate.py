@@ -151,6 +151,7 @@ class BudgetCheck:
     total_usd: float
     over_budget_reason: str | None  # the environment's accepted overrun (cost.over_budget)
     top_items: list[tuple[str, float]]
+    unpriced: int = 0  # components without a price, not in the total
 
     @property
     def over(self) -> bool:
@@ -165,7 +166,8 @@ class BudgetCheck:
             return f"${self.total_usd:,.2f}/month; no budget declared (observability.budget)"
         verdict = f"${self.total_usd:,.2f}/month against a budget of ${self.limit_usd:,.2f}"
         if not self.over:
-            return f"{verdict}: within it"
+            missing = f" ({self.unpriced} component(s) without a price are not in the total)" if self.unpriced else ""
+            return f"{verdict}: within it{missing}"
         largest = ", ".join(f"{address} ${usd:,.2f}" for address, usd in self.top_items)
         if self.over_budget_reason:
             return f"{verdict}: over, accepted (cost.over_budget: {self.over_budget_reason})"
@@ -182,6 +184,7 @@ def check_budget(env: Environment, result: Estimate) -> BudgetCheck:
         total_usd=result.total_monthly_usd,
         over_budget_reason=env.cost.over_budget,
         top_items=[(address, round(usd, 2)) for address, usd in result.top()],
+        unpriced=len(result.unpriced),
     )
 
 

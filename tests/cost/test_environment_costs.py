@@ -11,7 +11,7 @@ import pytest
 from hipaa_platform.config.loader import load_environment
 from hipaa_platform.cost.components import FREE, MAPPERS
 from hipaa_platform.cost.estimate import check_budget, estimate_environment, write_report
-from tests.conftest import ENVIRONMENTS
+from tests.conftest import ENVIRONMENTS, PROJECT_ROOT
 
 REPORT_KEYS = {"total_monthly_usd", "fixed_monthly_usd", "usage_monthly_usd", "items", "unpriced"}
 ITEM_KEYS = {
@@ -45,3 +45,19 @@ def test_every_environment_is_estimated_and_fits_its_budget(environment, synthes
 
 def test_a_type_is_either_priced_or_free_never_both() -> None:
     assert set(MAPPERS) & set(FREE) == set()
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_estimate_in_the_docs_is_the_one_computed(environment, synthesis_of) -> None:
+    text = (PROJECT_ROOT / "docs" / "environments.md").read_text()
+    table = text.split("<!-- cost estimates -->")[1].split("<!-- /cost estimates -->")[0]
+    row = next(line for line in table.splitlines() if line.startswith(f"| {environment} |"))
+    result = estimate_environment(load_environment(environment), synthesis_of(environment).stacks)
+    cells = [cell.strip() for cell in row.split("|")[2:6]]
+    computed = [
+        f"${result.total_monthly_usd:,.2f}",
+        f"${result.fixed_monthly_usd:,.2f}",
+        f"${result.usage_monthly_usd:,.2f}",
+    ]
+    assert cells[:3] == computed, f"docs/environments.md: update the row of {environment} from `make cost`"
+    assert row.split("|")[6].strip() == str(len(result.unpriced))
