@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hipaa_platform.gate.scan import provider_regions
+
 ACCOUNT = "111122223333"
 # Elastic Load Balancing's account per region, for access logs written by older regions' rules
 # (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html, read 2026-12-07).
@@ -132,11 +134,8 @@ class World:
         return tags
 
     def _region_of(self, resource: Resource) -> str:
-        alias = resource.config.get("provider", "")
-        for provider in self.stacks[resource.layer].get("provider", {}).get("aws", []):
-            if alias and alias.endswith(f".{provider.get('alias')}"):
-                return provider.get("region", self.region)
-        return self.region
+        alias = resource.config.get("provider")
+        return (alias and provider_regions(self.stacks[resource.layer]).get(alias)) or self.region
 
     def _arn(self, service: str, resource: Resource, rest: str, *, regional: bool = True) -> str:
         return f"arn:aws:{service}:{self._region_of(resource) if regional else ''}:{self.account}:{rest}"

@@ -33,6 +33,7 @@ class Component:
     quantity: float  # a month, in the price's unit
     price: str  # the catalogue key
     usage_based: bool = False
+    region: str | None = None  # where the price is read, when not the resource's region (CloudFront: global)
 
 
 class Inventory:
@@ -103,11 +104,6 @@ def nat_gateway(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Compon
         hourly("gateway hours", "vpc.nat_gateway.hour"),
         Component("data processed", use.nat_processed_gb, "vpc.nat_gateway.gb", usage_based=True),
     ]
-
-
-@maps("aws_eip")
-def elastic_ip(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [hourly("public IPv4 address", "vpc.public_ipv4.hour")]
 
 
 @maps("aws_vpc_endpoint")
@@ -189,11 +185,6 @@ def guardduty_feature(r: Resource, _: Inventory, use: UsageAssumptions) -> list[
         return []
     name = str(r.values.get("name", "")).lower()
     return [Component(f"{name} protection", 1, f"guardduty.feature.{name}", usage_based=True)]
-
-
-@maps("aws_securityhub_account")
-def security_hub(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("security checks", use.security_hub_checks_thousands, "securityhub.checks.1k", usage_based=True)]
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -307,31 +298,6 @@ def backup_plan(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Compon
     return components
 
 
-@maps("aws_sqs_queue")
-def queue(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("requests", use.queue_requests_millions, "sqs.standard_requests.million", usage_based=True)]
-
-
-@maps("aws_sns_topic")
-def topic(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("publishes", use.topic_publishes_millions, "sns.publishes.million", usage_based=True)]
-
-
-@maps("aws_ses_domain_identity")
-def mail_identity(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("emails sent", use.emails_thousands, "ses.emails.1k", usage_based=True)]
-
-
-@maps("aws_cloudwatch_event_bus")
-def event_bus(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("custom events", use.bus_events_millions, "events.custom_events.million", usage_based=True)]
-
-
-@maps("aws_cloudwatch_event_archive")
-def event_archive(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("events archived", use.bus_events_millions, "events.archive.million_events", usage_based=True)]
-
-
 # --- compute ------------------------------------------------------------------------------------
 
 
@@ -398,25 +364,10 @@ def load_balancer(r: Resource, inventory: Inventory, use: UsageAssumptions) -> l
     return components
 
 
-@maps("aws_ecr_repository")
-def repository(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("image storage", use.repository_stored_gb, "ecr.storage.gb_month", usage_based=True)]
-
-
 @maps("aws_apigatewayv2_api")
 def http_api(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
     protocol = str(r.values.get("protocol_type", "HTTP")).lower()
     return [Component("requests", use.api_requests_millions, f"apigateway.{protocol}.million", usage_based=True)]
-
-
-@maps("aws_service_discovery_private_dns_namespace")
-def private_namespace(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [Component("private hosted zone", 1, "route53.hosted_zone.month")]
-
-
-@maps("aws_route53_zone")
-def hosted_zone(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [Component("hosted zone", 1, "route53.hosted_zone.month")]
 
 
 @maps("aws_ecs_cluster")
@@ -463,32 +414,60 @@ def metric_alarm(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Compon
     return [Component(f"{metrics} alarm metric(s)", metrics, f"cloudwatch.alarm.{resolution}.metric_month")]
 
 
-@maps("aws_cloudwatch_composite_alarm")
-def composite_alarm(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [Component("composite alarm", 1, "cloudwatch.alarm.composite.month")]
-
-
-@maps("aws_cloudwatch_dashboard")
-def dashboard(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [Component("dashboard", 1, "cloudwatch.dashboard.month")]
-
-
-@maps("aws_cloudwatch_log_metric_filter")
-def metric_filter(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
-    return [Component("custom metric", 1, "cloudwatch.custom_metric.month")]
-
-
-@maps("aws_xray_sampling_rule")
-def sampling_rule(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
-    return [Component("traces recorded", use.traces_millions, "xray.traces_recorded.million", usage_based=True)]
-
-
 @maps("aws_cloudfront_distribution")
 def distribution(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
     return [
-        Component("transfer to the internet", use.cdn_transfer_gb, "cloudfront.transfer_out.gb", usage_based=True),
-        Component("HTTPS requests", use.cdn_requests_ten_thousands, "cloudfront.https_requests.10k", True),
+        Component("transfer to the internet", use.cdn_transfer_gb, "cloudfront.transfer_out.gb", True, "global"),
+        Component("HTTPS requests", use.cdn_requests_ten_thousands, "cloudfront.https_requests.10k", True, "global"),
     ]
+
+
+@dataclass(frozen=True)
+class OneComponent:
+    """A type whose cost is one component, alike for every resource of the type: one a month, an
+    hour-price for the month, or a quantity the usage assumptions give (the field named)."""
+
+    component: str
+    price: str
+    usage: str = ""
+    by_the_hour: bool = False
+
+    def __post_init__(self) -> None:
+        if self.usage and self.usage not in UsageAssumptions.model_fields:
+            raise ValueError(f"{self.price}: no usage assumption named {self.usage!r}")
+
+    def __call__(self, r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
+        if self.by_the_hour:
+            return [hourly(self.component, self.price)]
+        if self.usage:
+            return [Component(self.component, getattr(use, self.usage), self.price, usage_based=True)]
+        return [Component(self.component, 1, self.price)]
+
+
+MAPPERS.update(
+    {
+        "aws_eip": OneComponent("public IPv4 address", "vpc.public_ipv4.hour", by_the_hour=True),
+        "aws_securityhub_account": OneComponent(
+            "security checks", "securityhub.checks.1k", "security_hub_checks_thousands"
+        ),
+        "aws_sqs_queue": OneComponent("requests", "sqs.standard_requests.million", "queue_requests_millions"),
+        "aws_sns_topic": OneComponent("publishes", "sns.publishes.million", "topic_publishes_millions"),
+        "aws_ses_domain_identity": OneComponent("emails sent", "ses.emails.1k", "emails_thousands"),
+        "aws_cloudwatch_event_bus": OneComponent(
+            "custom events", "events.custom_events.million", "bus_events_millions"
+        ),
+        "aws_cloudwatch_event_archive": OneComponent(
+            "events archived", "events.archive.million_events", "bus_events_millions"
+        ),
+        "aws_ecr_repository": OneComponent("image storage", "ecr.storage.gb_month", "repository_stored_gb"),
+        "aws_service_discovery_private_dns_namespace": OneComponent("private hosted zone", "route53.hosted_zone.month"),
+        "aws_route53_zone": OneComponent("hosted zone", "route53.hosted_zone.month"),
+        "aws_cloudwatch_composite_alarm": OneComponent("composite alarm", "cloudwatch.alarm.composite.month"),
+        "aws_cloudwatch_dashboard": OneComponent("dashboard", "cloudwatch.dashboard.month"),
+        "aws_cloudwatch_log_metric_filter": OneComponent("custom metric", "cloudwatch.custom_metric.month"),
+        "aws_xray_sampling_rule": OneComponent("traces recorded", "xray.traces_recorded.million", "traces_millions"),
+    }
+)
 
 
 # Types AWS does not charge for by themselves, with the reason (what carries their cost, if anything).

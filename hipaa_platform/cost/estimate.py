@@ -13,6 +13,7 @@ from hipaa_platform.config import Environment
 from hipaa_platform.config.cost import UsageAssumptions
 from hipaa_platform.cost.catalogue import Catalogue, load_catalogue
 from hipaa_platform.cost.components import Inventory, Resource, components_of
+from hipaa_platform.gate.scan import provider_regions
 
 TOP_ITEMS = 5
 
@@ -82,15 +83,6 @@ class Estimate:
         }
 
 
-def provider_regions(stack: dict) -> dict[str, str]:
-    """Each provider of a layer by the name a resource uses (`aws` or `aws.<alias>`), to its region."""
-    regions = {}
-    for provider in stack.get("provider", {}).get("aws", []):
-        name = f"aws.{provider['alias']}" if provider.get("alias") else "aws"
-        regions[name] = provider.get("region", "")
-    return regions
-
-
 def synthesized_resources(stacks: Mapping[str, dict]) -> list[Resource]:
     """The managed resources of an environment's synthesized layers, each with its region."""
     found = []
@@ -119,7 +111,7 @@ def estimate(
             result.unpriced.append(Unpriced(resource.layer, resource.address, resource.type, "", "", resource.region))
             continue
         for component in components:
-            region = "global" if resource.type == "aws_cloudfront_distribution" else resource.region
+            region = component.region or resource.region
             quote = catalogue.quote(component.price, region)
             if quote is None:
                 result.unpriced.append(

@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +81,15 @@ def read_stacks(outdir: Path, layers: tuple[str, ...] = LAYERS) -> dict[str, dic
     """Each layer's synthesized JSON, by layer."""
     require_stacks(outdir, layers)
     return {layer: json.loads(stack_file(outdir, layer).read_text()) for layer in layers}
+
+
+def provider_regions(stack: Mapping) -> dict[str, str]:
+    """A layer's AWS providers by the name a resource gives in `provider` (`aws`, `aws.<alias>`), to
+    the region each one configures."""
+    return {
+        f"aws.{p['alias']}" if p.get("alias") else "aws": p.get("region", "")
+        for p in stack.get("provider", {}).get("aws", [])
+    }
 
 
 def collect_acceptances(outdir: Path, layers: tuple[str, ...] = LAYERS, scan: str = "static") -> list[Acceptance]:

@@ -45,6 +45,7 @@ class LayerPlan:
     plan_file: Path
     json_file: Path
     checkov: GateResult | None = None
+    document: dict = field(default_factory=dict, repr=False)  # `terraform show -json` of the plan, parsed
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -153,7 +154,8 @@ def plan_layer(stack_dir: Path, plan_dir: Path, layer: str, env: dict[str, str])
     terraform.run(["plan", "-input=false", "-no-color", f"-out={plan_file}"], stack_dir, env)
     shown = terraform.run(["show", "-json", "-no-color", str(plan_file)], stack_dir, env).stdout
     json_file.write_text(shown)
-    return LayerPlan(layer, summarize(json.loads(shown)), plan_file, json_file)
+    document = json.loads(shown)
+    return LayerPlan(layer, summarize(document), plan_file, json_file, document=document)
 
 
 def scan_plans(plans: list[LayerPlan], plans_root: Path, acceptances: list[Acceptance]) -> None:
@@ -244,7 +246,7 @@ def review(
     on_step("the cost change (docs/cost.md)")
     result.cost = plan_delta(
         environment,
-        [(p.layer, json.loads(p.json_file.read_text())) for p in result.layers],
+        [(p.layer, p.document) for p in result.layers],
         load_environment(environment).cost.usage,
     )
     on_step(f"checkov on {len(layers)} plan(s)")
