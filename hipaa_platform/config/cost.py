@@ -59,6 +59,7 @@ class UsageAssumptions(Model):
     api_requests_millions: Quantity = _assumed(1.0, "millions of requests to each HTTP API a month")
     traces_millions: Quantity = _assumed(0.1, "millions of traces X-Ray records a month")
     bus_events_millions: Quantity = _assumed(1.0, "millions of custom events published to each event bus a month")
+    archive_processed_gb: Quantity = _assumed(1.0, "GB of events each event archive takes in a month")
 
 
 class Cost(Model):

@@ -457,7 +457,7 @@ MAPPERS.update(
             "custom events", "events.custom_events.million", "bus_events_millions"
         ),
         "aws_cloudwatch_event_archive": OneComponent(
-            "events archived", "events.archive.million_events", "bus_events_millions"
+            "events archived", "events.archive.processed_gb", "archive_processed_gb"
         ),
         "aws_ecr_repository": OneComponent("image storage", "ecr.storage.gb_month", "repository_stored_gb"),
         "aws_service_discovery_private_dns_namespace": OneComponent("private hosted zone", "route53.hosted_zone.month"),

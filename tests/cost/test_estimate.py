@@ -156,6 +156,28 @@ def test_an_instance_group_is_priced_from_its_launch_template() -> None:
     assert monthly(result, "aws_autoscaling_group.group") == pytest.approx(2 * 730 * 0.02 + 2 * 30 * 0.08)
 
 
+def test_usage_priced_types_take_their_quantity_from_the_usage_assumptions() -> None:
+    prices = catalogue(
+        events__custom_events__million=1.0,
+        events__archive__processed_gb=0.1,
+        xray__traces_recorded__million=5.0,
+        route53__hosted_zone__month=0.5,
+    )
+    use = UsageAssumptions(bus_events_millions=3, archive_processed_gb=7, traces_millions=0.2)
+    pipeline = {
+        "aws_cloudwatch_event_bus": {"bus": {}},
+        "aws_cloudwatch_event_archive": {"archive": {}},
+        "aws_xray_sampling_rule": {"sampling": {}},
+        "aws_route53_zone": {"zone": {}},
+    }
+    result = estimate("test", synthesized_resources(layers(pipeline=pipeline)), use, prices)
+    assert monthly(result, "aws_cloudwatch_event_bus.bus") == pytest.approx(3 * 1.0)
+    assert monthly(result, "aws_cloudwatch_event_archive.archive") == pytest.approx(7 * 0.1)  # per GB, not per event
+    assert monthly(result, "aws_xray_sampling_rule.sampling") == pytest.approx(0.2 * 5.0)
+    assert monthly(result, "aws_route53_zone.zone") == pytest.approx(0.5)
+    assert result.usage_monthly_usd == pytest.approx(3 + 0.7 + 1.0) and result.fixed_monthly_usd == pytest.approx(0.5)
+
+
 def test_what_has_no_price_is_named_and_left_out_of_the_total_never_zero() -> None:
     data = {
         "aws_s3_bucket": {"records": {}},  # mapped, but this catalogue prices none of its components
