@@ -75,7 +75,9 @@ class ComputeLayer(LayerStack):
             if compute.service_discovery_namespace
             else None
         )
-        self.values = ContainerValues.of(data, security, frozenset(env.security.parameters))
+        self.values = ContainerValues.of(
+            data, security, frozenset(env.security.parameters), env.data.redis.port if env.data.redis else None
+        )
         # read once: every service names them (each read is a round trip into the bindings)
         self.cluster_arn, self.cluster_name = cluster.arn, cluster.name
         parts = {spec.name: self._service(spec) for spec in compute.services}

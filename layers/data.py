@@ -97,8 +97,7 @@ class DataLayer(LayerStack):
                 topic_arns={name: t.arn for name, t in self.topics.items()},
                 table_names={name: t.name for name, t in self.tables.items()},
                 database_secret_key_arn=self._key((data.database or data.aurora).kms_key),
-                cache_auth_secret_arn=self.redis.auth_secret.arn if self.redis else "",
-                cache_auth_secret_key_arn=self._key(data.redis.kms_key) if data.redis else "",
+                cache_endpoint=self.redis.endpoint if self.redis else "",
             )
         )
 
@@ -204,7 +203,6 @@ class DataLayer(LayerStack):
             "redis",
             config=config,
             name=self.namer.name(config.name),
-            auth_secret_name=config.auth_secret_name or env.security.secret_name(config.name, self.namer.prefix),
             subnet_ids=self.stores.subnet_ids,
             availability_zones=self.stores.availability_zones,
             security_group_id=self.security.cache_security_group_ids[config.name],
@@ -247,7 +245,7 @@ class DataLayer(LayerStack):
             key=self._key,
             bus=self.bus.arn if self.bus else None,
             cache=cache.arn if cache else None,
-            cache_users={name: user.arn for name, user in self.cache.users.items()} if self.cache else {},
+            cache_users={name: user.arn for name, user in cache.users.items()} if cache else {},
             database_users=f"arn:{self.partition}:rds-db:{env.region}:{self.account}:dbuser:{database.resource_id}",
             mail_identity=self.email_identity_arn,
             mail_sender=env.data.email.sender if env.data.email else None,

@@ -79,7 +79,7 @@ from hipaa_platform.config.observability import (
 from hipaa_platform.config.pipeline import BuildSteps, CodePipeline, Pipeline
 from hipaa_platform.config.references import (
     BUCKET_REFERENCE,
-    CACHE_AUTH_SECRET,
+    CACHE_ENDPOINT_VALUES,
     DATABASE_ENDPOINT_VALUES,
     DATABASE_SECRET,
     GrantKind,
@@ -104,7 +104,7 @@ from hipaa_platform.config.tags import Tags
 __all__ = [
     "ACL_TIERS",
     "BUCKET_REFERENCE",
-    "CACHE_AUTH_SECRET",
+    "CACHE_ENDPOINT_VALUES",
     "CACHE_SNAPSHOT_DAYS",
     "COMPLIANCE_TAG_VALUES",
     "DATABASE_ENDPOINT_VALUES",

@@ -9,7 +9,7 @@ from hipaa_platform.config.compute import MOVING_TAG
 from hipaa_platform.config.decisions import DECISIONS
 from hipaa_platform.config.references import (
     BUCKET_REFERENCE,
-    CACHE_AUTH_SECRET,
+    CACHE_ENDPOINT_VALUES,
     DATABASE_ENDPOINT_VALUES,
     DATABASE_SECRET,
     GrantKind,
@@ -77,7 +77,7 @@ def cross_references(env: Environment) -> None:
         raise ValueError("observability.dashboards: cache shows the nodes of data.redis; declare data.redis")
     references = env.references()
     declared = sorted({*env.security.parameters, *(s.name for s in env.security.secrets)})
-    platform = [DATABASE_SECRET, *([CACHE_AUTH_SECRET] if env.data.redis else [])]
+    platform = [DATABASE_SECRET]
     secret_sources = [*declared, *platform]
     buckets = {b.name for b in env.data.buckets}
     queues = {q.name for q in env.data.queues}
@@ -120,6 +120,12 @@ def cross_references(env: Environment) -> None:
                     f"{listed(DATABASE_ENDPOINT_VALUES)} (credentials go under secrets, e.g. "
                     f"{DATABASE_SECRET}:password)"
                 )
+            if value.startswith("@cache") and (value not in CACHE_ENDPOINT_VALUES or not env.data.redis):
+                raise ValueError(
+                    f"{where}.environment.{variable}: {value!r} is not a cache value; allowed: "
+                    f"{listed(CACHE_ENDPOINT_VALUES)}, with data.redis (its clients sign in with IAM, "
+                    "so there is no password to pass)"
+                )
         overlap = set(service.environment) & set(service.secrets)
         if overlap:
             raise ValueError(f"{where}: {sorted(overlap)} set both as environment and secret")
@@ -138,8 +144,11 @@ def cross_references(env: Environment) -> None:
                     )
         if "cache" in service.connects_to and not env.data.cache_name:
             raise ValueError(f"{where}.connects_to: cache needs data.cache or data.redis")
-        if service.cache_user and (not env.data.cache or service.cache_user not in env.data.cache.iam_users):
-            raise ValueError(f"{where}.cache_user: {service.cache_user!r} is not in data.cache.iam_users")
+        if service.cache_user and service.cache_user not in env.data.cache_iam_users:
+            raise ValueError(
+                f"{where}.cache_user: {service.cache_user!r} is not an IAM user of the cache; "
+                f"allowed: {listed(env.data.cache_iam_users) or '(none: declare data.cache or data.redis iam_users)'}"
+            )
         scaling = service.autoscaling.queue_depth if service.autoscaling else None
         if scaling and scaling.queue not in queues:
             raise ValueError(

@@ -115,12 +115,14 @@ class Service(Model):
     maximum_percent: int = Field(200, ge=100, le=200)
     health_check: ContainerHealthCheck
     environment: dict[Annotated[str, Field(pattern=ENV_VAR.pattern)], str] = Field(
-        {}, description="variable -> value; @bucket:<name> is that bucket's name (it carries the account id)"
+        {},
+        description="variable -> value; @bucket:<name> is that bucket's name (it carries the account id), "
+        "@database:host/port and @cache:host/port the endpoints of the database and data.redis",
     )
     secrets: dict[Annotated[str, Field(pattern=ENV_VAR.pattern)], str] = Field(
         {},
         description="environment variable -> parameter name, secret name, or secret:json-key; @database:<key> "
-        "reads the master credentials RDS manages, @cache the AUTH token of data.redis; "
+        "reads the master credentials RDS manages; "
         "a list means each variable reads the parameter of the same name",
     )
     bucket_access: tuple[str, ...] = Field((), description="names from data.buckets")

@@ -161,7 +161,8 @@ class Cache(Model):
 class Redis(Model):
     """ElastiCache Redis OSS as a replication group (cluster mode disabled): a primary and replicas,
     one node per availability zone of the store subnets, automatic failover and Multi-AZ, TLS in
-    transit, a customer-managed key at rest, and an AUTH token generated into Secrets Manager."""
+    transit, a customer-managed key at rest, and IAM authentication for every client: no AUTH token
+    or password exists, in the configuration, the synthesized JSON or Terraform state."""
 
     name: Name
     engine_version: str = Field(pattern=r"^\d+\.\d+$", description="e.g. 7.1")
@@ -175,8 +176,8 @@ class Redis(Model):
     )
     auto_minor_version_upgrade: bool = True
     notification_topic: str | None = Field(None, description="name from data.topics for ElastiCache events")
-    auth_secret_name: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$", description="the AUTH secret's name (default: <prefix>/<name>)"
+    iam_users: tuple[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")], ...] = Field(
+        min_length=1, description="IAM-authenticated users; each service connects as one"
     )
     kms_key: str = DEFAULT_KEY
 
@@ -413,3 +414,8 @@ class Data(Model):
     def cache_name(self) -> str | None:
         """The cache of either kind, by name."""
         return self.cache.name if self.cache else (self.redis.name if self.redis else None)
+
+    @property
+    def cache_iam_users(self) -> tuple[str, ...]:
+        """The IAM-authenticated users of the cache of either kind."""
+        return self.cache.iam_users if self.cache else (self.redis.iam_users if self.redis else ())

@@ -76,7 +76,7 @@ class Environment(Model):
             GrantKind.KEY: self.security.key_purposes,
             GrantKind.BUS: (data.event_bus.name,) if data.event_bus else (),
             GrantKind.CACHE: (data.cache_name,) if data.cache_name else (),
-            GrantKind.CACHE_USER: data.cache.iam_users if data.cache else (),
+            GrantKind.CACHE_USER: data.cache_iam_users,
             GrantKind.TOPIC: tuple(t.name for t in data.topics),
             GrantKind.SECRET: tuple(s.name for s in self.security.secrets),
             GrantKind.DATABASE_USER: ("<database user>",) if data.aurora or data.database else (),

@@ -60,10 +60,19 @@ class Observability(Model):
     )
     ecs_cpu_alarm_percent: int = Field(80, ge=1, le=100)
     ecs_memory_alarm_percent: int = Field(80, ge=1, le=100)
+    ecs_alarm_periods: int = Field(
+        3, ge=1, le=100, description="5-minute periods the service CPU and memory alarms evaluate"
+    )
+    unhealthy_targets_alarm_periods: int = Field(
+        3, ge=1, le=100, description="1-minute periods a service's unhealthy-targets alarm evaluates"
+    )
     rds_cpu_alarm_percent: int = Field(70, ge=1, le=100)
     rds_connections_alarm: int | None = Field(None, ge=1, description="alarm above this many connections")
     rds_alarm_periods: int = Field(3, ge=1, le=100, description="5-minute periods the database alarms evaluate")
     rds_free_storage_alarm_gb: int = Field(2, ge=1)
+    rds_free_storage_alarm_periods: int = Field(
+        3, ge=1, le=100, description="5-minute periods the database free-storage alarm evaluates"
+    )
     target_5xx: TargetErrors = Field(default_factory=lambda: TargetErrors())
     guardduty_alerts: GuardDutyAlerts | None = Field(
         None, description="GuardDuty findings sent to the alarm topic (in the environment owning the detector)"

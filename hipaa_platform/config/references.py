@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-# Secret sources a container may name besides security.parameters and security.secrets: the
-# master-credentials secret RDS manages (`@database:password`), and data.redis's AUTH token.
+# The secret source a container may name besides security.parameters and security.secrets: the
+# master-credentials secret RDS manages (`@database:password`). The cache has no secret: its
+# clients authenticate with IAM.
 DATABASE_SECRET = "@database"
-CACHE_AUTH_SECRET = "@cache"
 # An environment value naming a bucket of data.buckets: its name, which carries the account id.
 BUCKET_REFERENCE = "@bucket:"
-# Environment values the data layer knows once the database exists: its endpoint host and port.
+# Environment values the data layer knows once the database or data.redis exists: endpoint host and port.
 DATABASE_ENDPOINT_VALUES = ("@database:host", "@database:port")
+CACHE_ENDPOINT_VALUES = ("@cache:host", "@cache:port")
 
 
 class GrantKind(StrEnum):

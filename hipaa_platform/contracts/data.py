@@ -22,5 +22,4 @@ class DataOutputs(LayerOutputs):
     topic_arns: dict[str, str] = described("SNS topic ARN by its name in data.topics")
     table_names: dict[str, str] = described("DynamoDB table name by its name in data.tables")
     database_secret_key_arn: str = described("KMS key of the master-credentials secret RDS manages")
-    cache_auth_secret_arn: str = described("Secret with data.redis's AUTH token, host, port and URL; empty without")
-    cache_auth_secret_key_arn: str = described("KMS key of that secret; empty without data.redis")
+    cache_endpoint: str = described("data.redis's primary endpoint host name; empty without data.redis")

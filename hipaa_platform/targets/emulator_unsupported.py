@@ -64,10 +64,6 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
         "moto creates a replication group without its member cache clusters, and the provider reads "
         "each member back (DescribeCacheClusters answers CacheClusterNotFound)"
     ),
-    "aws_secretsmanager_secret_version": (
-        "the only version the platform writes holds a Redis replication group's endpoint, which the "
-        "emulator cannot create"
-    ),
     "aws_appautoscaling_target": (
         "moto does not implement ListTagsForResource for Application Auto Scaling; the provider reads "
         "a target's tags after registering it and retries for many minutes"

@@ -1,6 +1,7 @@
 """What a service's containers are given: environment values with their references to the data
-layer resolved (`@bucket:<name>`, `@database:host`, `@database:port`), and the `valueFrom` ARN of
-each secret they name (a parameter, a secret, or the data layer's `@database` and `@cache`)."""
+layer resolved (`@bucket:<name>`, `@database:host`, `@database:port`, `@cache:host`, `@cache:port`),
+and the `valueFrom` ARN of each secret they name (a parameter, a secret, or the data layer's
+`@database`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from cdktf import Token
 
 from hipaa_platform.config import (
     BUCKET_REFERENCE,
-    CACHE_AUTH_SECRET,
+    CACHE_ENDPOINT_VALUES,
     DATABASE_ENDPOINT_VALUES,
     DATABASE_SECRET,
     Service,
@@ -21,7 +22,7 @@ from hipaa_platform.contracts.security import SecurityOutputs
 
 @dataclass(frozen=True)
 class PlatformSecret:
-    """A secret the data layer keeps (the database's master credentials, the cache's AUTH token)."""
+    """A secret the data layer keeps (the database's master credentials)."""
 
     arn: str
     key_arn: str
@@ -32,34 +33,46 @@ class ContainerValues:
     bucket_names: dict[str, str]
     database_host: str
     database_port: str
+    cache_host: str
+    cache_port: str
     parameters: frozenset[str]
     parameter_arns: dict[str, str]
     secret_arns: dict[str, str]
     platform_secrets: dict[str, PlatformSecret]
 
     @classmethod
-    def of(cls, data: DataOutputs, security: SecurityOutputs, parameters: frozenset[str]) -> ContainerValues:
-        """The values the data and security layers publish; `parameters`: the names in security.parameters."""
+    def of(
+        cls, data: DataOutputs, security: SecurityOutputs, parameters: frozenset[str], cache_port: int | None
+    ) -> ContainerValues:
+        """The values the data and security layers publish; `parameters`: the names in security.parameters;
+        `cache_port`: data.redis's port, if any."""
         return cls(
             bucket_names=data.bucket_names,
             database_host=data.database_endpoint,
             database_port=Token.as_string(data.database_port),
+            cache_host=data.cache_endpoint,
+            cache_port=str(cache_port or ""),
             parameters=parameters,
             parameter_arns=security.parameter_arns,
             secret_arns=security.secret_arns,
             platform_secrets={
                 DATABASE_SECRET: PlatformSecret(data.database_master_secret_arn, data.database_secret_key_arn),
-                CACHE_AUTH_SECRET: PlatformSecret(data.cache_auth_secret_arn, data.cache_auth_secret_key_arn),
             },
         )
 
     def environment(self, service: Service) -> dict[str, str]:
         host, port = DATABASE_ENDPOINT_VALUES
-        database = {host: self.database_host, port: self.database_port}
+        cache_host, cache_port = CACHE_ENDPOINT_VALUES
+        endpoints = {
+            host: self.database_host,
+            port: self.database_port,
+            cache_host: self.cache_host,
+            cache_port: self.cache_port,
+        }
         return {
             variable: self.bucket_names[value.removeprefix(BUCKET_REFERENCE)]
             if value.startswith(BUCKET_REFERENCE)
-            else database.get(value, value)
+            else endpoints.get(value, value)
             for variable, value in service.environment.items()
         }
 

@@ -40,7 +40,7 @@ def pull_and_log_grant(
 def data_secrets_grant(
     scope: Construct, spec: Service, *, role_name: str, secrets: dict[str, str], region: str
 ) -> None:
-    """`secrets`: ARN -> its KMS key, for the data-layer secrets (@database, @cache) the containers name."""
+    """`secrets`: ARN -> its KMS key, for the data-layer secrets (@database) the containers name."""
     role_policy(
         scope,
         f"execution-data-secrets-{spec.container_name}",

@@ -93,6 +93,7 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
                 "Minimum",
                 "LessThanThreshold",
                 obs.rds_free_storage_alarm_gb * 1024**3,
+                periods=obs.rds_free_storage_alarm_periods,
                 period_seconds=300,
             )
         )
@@ -127,12 +128,13 @@ def platform_alarms(env: Environment, compute: ComputeOutputs, data: DataOutputs
                       "HTTPCode_Target_5XX_Count", target, "Sum", "GreaterThanThreshold", obs.target_5xx.count,
                       periods=obs.target_5xx.periods, period_seconds=obs.target_5xx.period_seconds),
             AlarmSpec(f"{name}-unhealthy-targets", f"{spec.name} has unhealthy targets", "AWS/ApplicationELB",
-                      "UnHealthyHostCount", target, "Maximum", "GreaterThanThreshold", 0),
+                      "UnHealthyHostCount", target, "Maximum", "GreaterThanThreshold", 0,
+                      periods=obs.unhealthy_targets_alarm_periods),
             AlarmSpec(f"{name}-cpu", f"{spec.name} CPU above {obs.ecs_cpu_alarm_percent}%", "AWS/ECS",
                       "CPUUtilization", service, "Average", "GreaterThanThreshold", obs.ecs_cpu_alarm_percent,
-                      period_seconds=300),
+                      periods=obs.ecs_alarm_periods, period_seconds=300),
             AlarmSpec(f"{name}-memory", f"{spec.name} memory above {obs.ecs_memory_alarm_percent}%", "AWS/ECS",
                       "MemoryUtilization", service, "Average", "GreaterThanThreshold",
-                      obs.ecs_memory_alarm_percent, period_seconds=300),
+                      obs.ecs_memory_alarm_percent, periods=obs.ecs_alarm_periods, period_seconds=300),
         ]  # fmt: skip
     return alarms

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.building.tagging import ENVIRONMENT_TAG
-from hipaa_platform.config import CACHE_AUTH_SECRET, DATABASE_SECRET, Environment, Service
+from hipaa_platform.config import DATABASE_SECRET, Environment, Service
 from modules.shared.iam import Statement, policy_document, service_trust
 from modules.shared.role_policy import role_policy
 
@@ -21,7 +21,7 @@ EXECUTE_COMMAND_ACTIONS = (
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
 )
-PLATFORM_SECRETS = {DATABASE_SECRET, CACHE_AUTH_SECRET}
+PLATFORM_SECRETS = {DATABASE_SECRET}
 # Platform grants of other layers (parameters, secrets, images, logs, metrics, PHI field encryption).
 PLATFORM_ACTIONS = (
     "ssm:GetParameters",
@@ -148,7 +148,7 @@ class ServiceRoles(Construct):
     def grant_own_secrets(self, source_arns: dict[str, str], secret_keys: dict[str, str], default_key: str) -> None:
         """The execution role reads the parameters and secrets its containers name, and nothing else."""
         env, service = self.environment, self.service
-        # Secrets of later layers (@database, @cache) are granted there, beside what they name.
+        # The secret of a later layer (@database) is granted there, beside what it names.
         sources = sorted({source.split(":")[0] for source in service.secrets.values()} - PLATFORM_SECRETS)
         if not sources:
             return

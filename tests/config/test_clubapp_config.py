@@ -43,8 +43,25 @@ def without_redis(document: dict) -> None:
             "declare at most one of cache (serverless) or redis (replication group)",
         ),
         (
-            lambda d: (without_redis(d), d["observability"].update(dashboards=["services"])),
+            lambda d: d["compute"]["services"][0]["secrets"].update(REDIS_URL="@cache:url"),
             "secrets.REDIS_URL: '@cache:url' is not declared; allowed: jwt-secret, sendgrid, sentry, stripe, @database",
+        ),
+        (
+            lambda d: (without_redis(d), d["observability"].update(dashboards=["services"])),
+            "environment.REDIS_HOST: '@cache:host' is not a cache value; allowed: @cache:host, @cache:port, with "
+            "data.redis",
+        ),
+        (
+            lambda d: d["compute"]["services"][0]["environment"].update(REDIS_URL="@cache:url"),
+            "environment.REDIS_URL: '@cache:url' is not a cache value; allowed: @cache:host, @cache:port",
+        ),
+        (
+            lambda d: d["compute"]["services"][0].update(cache_user="web"),
+            "cache_user: 'web' is not an IAM user of the cache; allowed: clubapp-backend",
+        ),
+        (
+            lambda d: d["data"]["redis"].pop("iam_users"),
+            "data.redis.iam_users\n  Field required",
         ),
         (
             lambda d: d["compute"]["services"][0]["environment"].update(S3_ASSETS_BUCKET="@bucket:asset"),
@@ -65,7 +82,7 @@ def without_redis(document: dict) -> None:
             "decisions.cdn_worldwide is required: a bucket's cdn has no geo_restriction, which leaves CKV_AWS_374 open",
         ),
         (
-            lambda d: (without_redis(d), d["compute"]["services"][0]["secrets"].pop("REDIS_URL")),
+            without_redis,
             "observability.dashboards: cache shows the nodes of data.redis; declare data.redis",
         ),
         (

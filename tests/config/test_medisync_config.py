@@ -88,7 +88,8 @@ def test_queue_scaling_on_an_undeclared_queue(tmp_path: Path) -> None:
 
 def test_a_cache_user_the_cache_does_not_know(tmp_path: Path) -> None:
     message = error_for(tmp_path, lambda d: services(d)[1].update(cache_user="analytics"))
-    assert "compute.services[1].cache_user: 'analytics' is not in data.cache.iam_users" in message
+    expected = "compute.services[1].cache_user: 'analytics' is not an IAM user of the cache; allowed: sync-engine"
+    assert expected in message
 
 
 def test_an_unknown_key_in_a_new_section(tmp_path: Path) -> None:

@@ -70,11 +70,36 @@ def test_redis_replication_group_matches_the_seed(clubapp) -> None:
     assert {key: group[key] for key in expected} == expected
     assert group["kms_key_id"].startswith("${data.terraform_remote_state.security.outputs.kms_key_arns")
     assert group["notification_topic_arn"] == "${aws_sns_topic.topic-cache-events.arn}"
-    # The AUTH token is drawn by Secrets Manager at apply time: only references in the JSON.
-    assert group["auth_token"] == "${data.aws_secretsmanager_random_password.redis-token.random_password}"
-    secret = clubapp.resources("data", "aws_secretsmanager_secret")["redis-auth"]
-    assert secret["name"] == "clubapp/dev/redis"
     assert clubapp.only("data", "aws_elasticache_subnet_group")["name"] == "clubapp-dev-redis-subnet-group"
+
+
+def test_the_cache_has_no_password_anywhere_its_clients_sign_in_with_iam(clubapp) -> None:
+    """An AUTH token Terraform sets lands in the layer's state in the clear; the group authenticates
+    its users with IAM instead, and the only other user, `default`, is switched off."""
+    group = clubapp.only("data", "aws_elasticache_replication_group")
+    assert "auth_token" not in group
+    assert group["user_group_ids"] == ["${aws_elasticache_user_group.redis-users.user_group_id}"]
+    users = clubapp.resources("data", "aws_elasticache_user")
+    modes = {u["user_name"]: (u["authentication_mode"]["type"], u["access_string"]) for u in users.values()}
+    assert modes == {
+        "default": ("no-password-required", "off -@all"),
+        "clubapp-backend": ("iam", "on ~* +@all -@dangerous"),
+    }
+    assert "passwords" not in json.dumps(users)
+    members = clubapp.only("data", "aws_elasticache_user_group")["user_ids"]
+    assert members == [f"${{aws_elasticache_user.{key}.user_id}}" for key in users]
+    data = json.dumps(clubapp.stacks["data"])
+    assert "random_password" not in data and "aws_secretsmanager_secret_version" not in data
+    (grant,) = [
+        s
+        for s in json.loads(clubapp.resources("data", "aws_iam_role_policy")["task-web"]["policy"])["Statement"]
+        if s["Sid"] == "CacheAccess"
+    ]
+    assert grant["Action"] == ["elasticache:Connect"]
+    assert grant["Resource"] == [
+        "${aws_elasticache_replication_group.redis.arn}",
+        "${aws_elasticache_user.redis-user-clubapp-backend.arn}",
+    ]
 
 
 def test_only_the_service_reaches_the_cache_and_only_on_its_port(clubapp) -> None:
@@ -117,20 +142,21 @@ def test_the_service_matches_the_seed_and_reads_platform_secrets(clubapp) -> Non
         "S3_REGION": "us-east-1",
         "S3_ASSETS_BUCKET": f"{names}.assets}}",
         "S3_RECEIPTS_BUCKET": f"{names}.receipts}}",
+        "REDIS_HOST": "${data.terraform_remote_state.data.outputs.cache_endpoint}",
+        "REDIS_PORT": "6379",
+        "REDIS_USER": "clubapp-backend",
     }
     secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
     database_secret = "${data.terraform_remote_state.data.outputs.database_master_secret_arn}"
     assert secrets["DATABASE_PASSWORD"] == f"{database_secret}:password::"
-    assert secrets["REDIS_URL"] == "${data.terraform_remote_state.data.outputs.cache_auth_secret_arn}:url::"
+    assert "REDIS_URL" not in secrets
     service = clubapp.only("compute", "aws_ecs_service")
     network = service["network_configuration"]
     assert network["assign_public_ip"] is False
     assert network["subnets"] == "${data.terraform_remote_state.networking.outputs.private_subnet_ids}"
     grant = json.loads(clubapp.resources("compute", "aws_iam_role_policy")["execution-data-secrets-web"]["policy"])
     (read,) = [s for s in grant["Statement"] if s["Sid"] == "ReadDataSecrets"]
-    assert sorted(read["Resource"]) == sorted(
-        [database_secret, "${data.terraform_remote_state.data.outputs.cache_auth_secret_arn}"]
-    )
+    assert read["Resource"] == database_secret
 
 
 def test_autoscaling_on_cpu_and_memory_as_the_seed_states(clubapp) -> None:
@@ -178,14 +204,22 @@ def test_the_seeds_names_come_from_the_configuration(clubapp) -> None:
 
 
 def test_the_seeds_alarms(clubapp) -> None:
-    alarms = {a["metric_name"] + "/" + str(a.get("dimensions")): a for a in
-              clubapp.resources("observability", "aws_cloudwatch_metric_alarm").values()}  # fmt: skip
-    errors = [a for key, a in alarms.items() if key.startswith("HTTPCode_Target_5XX_Count")]
-    assert [(a["threshold"], a["period"], a["evaluation_periods"]) for a in errors] == [(10, 300, 1)]
-    evictions = sorted(a["dimensions"]["CacheClusterId"] for a in alarms.values() if a["metric_name"] == "Evictions")
+    """Each alarm of the seed's table with its threshold and its duration (period x evaluation periods)."""
+    alarms = list(clubapp.resources("observability", "aws_cloudwatch_metric_alarm").values())
+
+    def rule(metric: str) -> set[tuple]:
+        found = [a for a in alarms if a["metric_name"] == metric]
+        return {(a["comparison_operator"], a["threshold"], a["period"] * a["evaluation_periods"]) for a in found}
+
+    assert rule("CPUUtilization") >= {("GreaterThanThreshold", 80, 300)}  # ECS-High-CPU: 80% for 5 minutes
+    service_cpu = [a for a in alarms if a["metric_name"] == "CPUUtilization" and a["namespace"] == "AWS/ECS"]
+    assert [(a["threshold"], a["period"] * a["evaluation_periods"]) for a in service_cpu] == [(80, 300)]
+    assert rule("UnHealthyHostCount") == {("GreaterThanThreshold", 0, 120)}  # > 0 for 2 minutes
+    assert rule("FreeStorageSpace") == {("LessThanThreshold", 10 * 1024**3, 600)}  # < 10% (of 100 GB) for 10 minutes
+    assert rule("Evictions") == {("GreaterThanThreshold", 0, 300)}  # > 0 for 5 minutes
+    assert rule("HTTPCode_Target_5XX_Count") == {("GreaterThanThreshold", 10, 300)}  # > 10 in 5 minutes
+    evictions = sorted(a["dimensions"]["CacheClusterId"] for a in alarms if a["metric_name"] == "Evictions")
     assert evictions == ["clubapp-dev-redis-001", "clubapp-dev-redis-002"]
-    storage = [a for a in alarms.values() if a["metric_name"] == "FreeStorageSpace"]
-    assert [a["threshold"] for a in storage] == [10 * 1024**3]
 
 
 def test_the_cache_dashboard_shows_each_node(clubapp) -> None:

@@ -92,6 +92,10 @@ CASES = [
     ("CKV_HIPAA_20", "elasticache_snapshot_retention/pass", 3, 0),
     # a group keeping 5 days, one keeping none, a single-node Redis cluster keeping 1 day
     ("CKV_HIPAA_20", "elasticache_snapshot_retention/fail", 0, 3),
+    # a group of IAM users, a serverless cache with its user group, a serverless memcached
+    ("CKV_HIPAA_29", "elasticache_iam_authentication/pass", 3, 0),
+    # an AUTH token, a token beside a user group, no authentication, a serverless cache without a user group
+    ("CKV_HIPAA_29", "elasticache_iam_authentication/fail", 0, 4),
     # the hub as the platform builds it, one left to the provider's defaults
     ("CKV_HIPAA_21", "securityhub_controls_enabled/pass", 2, 0),
     ("CKV_HIPAA_21", "securityhub_controls_enabled/fail", 0, 1),
