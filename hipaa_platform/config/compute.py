@@ -127,6 +127,11 @@ class Service(Model):
     )
     bucket_access: tuple[str, ...] = Field((), description="names from data.buckets")
     writable_paths: tuple[str, ...] = Field(("/tmp",), description="scratch volumes; the root filesystem is read-only")
+    user: str | None = Field(
+        None,
+        pattern=r"^[1-9][0-9]{0,9}(:[0-9]{1,10})?$",
+        description="UID[:GID] the container runs as instead of its image's user; root (0) and names are refused",
+    )
     log_retention_days: int = 2557
     names: ServiceNames = ServiceNames()
 

@@ -12,6 +12,9 @@ from hipaa_platform.config.base import Model, Name
 class Budget(Model):
     monthly_limit_usd: float = Field(gt=0)
     alert_thresholds_percent: tuple[int, ...] = Field((80, 100), min_length=1)
+    forecast_thresholds_percent: tuple[int, ...] = Field(
+        (), description="shares of the limit the month's forecast may pass before an e-mail"
+    )
 
 
 class ServiceAlarms(Model):

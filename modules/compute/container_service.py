@@ -81,6 +81,8 @@ class ContainerService(Construct):
             "linuxParameters": {"initProcessEnabled": True},
             "logConfiguration": _awslogs(log_group_name, region, "ecs"),
         }
+        if config.user:
+            container["user"] = config.user
         containers = [container]
         if config.xray_sidecar:
             self.xray_log_group = EncryptedLogGroup(

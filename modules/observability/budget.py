@@ -1,4 +1,5 @@
-"""The monthly cost budget, with an e-mail at each configured share of its limit."""
+"""The monthly cost budget, with an e-mail at each configured share of its limit that the month's
+actual cost passes, and at each share its forecast passes."""
 
 from __future__ import annotations
 
@@ -23,9 +24,13 @@ def monthly_budget(scope: Construct, *, obs: Observability, namer: Namer) -> Non
                 comparison_operator="GREATER_THAN",
                 threshold=percent,
                 threshold_type="PERCENTAGE",
-                notification_type="ACTUAL",
+                notification_type=kind,
                 subscriber_email_addresses=[obs.alarm_email],
             )
-            for percent in obs.budget.alert_thresholds_percent
+            for kind, thresholds in (
+                ("ACTUAL", obs.budget.alert_thresholds_percent),
+                ("FORECASTED", obs.budget.forecast_thresholds_percent),
+            )
+            for percent in thresholds
         ],
     )

@@ -201,6 +201,11 @@ def test_the_seeds_names_come_from_the_configuration(clubapp) -> None:
     assert clubapp.only("compute", "aws_ecs_service")["name"] == "clubapp-dev-svc"
     dashboards = {d["dashboard_name"] for d in clubapp.resources("observability", "aws_cloudwatch_dashboard").values()}
     assert "clubapp-dev-overview" in dashboards
+    security_groups = {g["name"] for g in clubapp.resources("security", "aws_security_group").values()}
+    # the seed's clubapp-dev-ecs-sg and clubapp-dev-redis-sg are declared deviations (environment file)
+    expected_groups = {"clubapp-dev-alb-sg", "clubapp-dev-web-ecs-sg", "clubapp-dev-rds-sg", "clubapp-dev-cache-sg"}
+    assert expected_groups <= security_groups
+    assert clubapp.only("data", "aws_db_subnet_group")["name"] == "clubapp-dev-postgres-subnets"  # declared
 
 
 def test_the_seeds_alarms(clubapp) -> None:

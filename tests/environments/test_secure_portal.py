@@ -176,6 +176,7 @@ def test_the_service_runs_on_ec2_in_awsvpc_mode_with_the_seeds_values(secure_por
     assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/backend"
     assert {e["name"] for e in container["environment"]} == {"DB_HOST", "DB_NAME"}
     assert {s["name"] for s in container["secrets"]} == {"DB_USER", "DB_PASS"}
+    assert container["user"] == "1000:1000"  # the seed's non-root user execution
     assert "changeme" not in secure_portal.text()
     service = secure_portal.only("compute", "aws_ecs_service")
     assert "launch_type" not in service
@@ -254,6 +255,29 @@ def test_the_seeds_database_alarms(secure_portal) -> None:
         alarm = alarms[metric]
         assert (alarm["threshold"], alarm["period"], alarm["evaluation_periods"]) == (threshold, 300, 2), metric
         assert alarm["comparison_operator"] == "GreaterThanThreshold"
+
+
+def test_a_monthly_budget_alerts_on_actual_cost_and_on_the_forecast(secure_portal) -> None:
+    budget = secure_portal.only("observability", "aws_budgets_budget")
+    assert (budget["limit_amount"], budget["limit_unit"], budget["time_unit"]) == ("350.00", "USD", "MONTHLY")
+    alerts = {(n["notification_type"], n["threshold"]) for n in budget["notification"]}
+    assert alerts == {("ACTUAL", 80), ("ACTUAL", 100), ("FORECASTED", 100)}
+    assert {a for n in budget["notification"] for a in n["subscriber_email_addresses"]} == {
+        "platform@registration-portal.example"
+    }
+
+
+@pytest.mark.parametrize("user", ["0", "0:0", "root", "1000:root"])
+def test_a_container_user_must_be_a_non_root_uid(user: str) -> None:
+    env = load_environment("secure-portal").model_dump(mode="json")
+    env["compute"]["services"][0]["user"] = user
+    with pytest.raises(ValidationError, match=r"compute\.services\.0\.user"):
+        Environment.model_validate(env)
+
+
+def test_a_container_without_a_user_runs_as_its_image_says(intakeiq) -> None:
+    (container,) = json.loads(intakeiq.only("compute", "aws_ecs_task_definition")["container_definitions"])
+    assert "user" not in container
 
 
 def test_a_database_value_in_the_environment_must_be_host_or_port() -> None:
