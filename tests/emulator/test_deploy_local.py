@@ -69,7 +69,7 @@ EXPECTED_OUTPUT = {
     "clubapp-dev": (
         "cluster_name = clubapp-dev-ecs",
         "vpc_id = vpc-",
-        "  data: aws_elasticache_user_group (moto does not implement CreateUserGroup)",  # the users are created
+        "  data: aws_elasticache_user_group (clubapp-dev-redis user group): moto does not implement CreateUserGroup",
         ":secret:rds!db-",
         "clubapp-dev: rehearsal: clubapp-dev-svc: rolled back: latest on 0a1b2c3d4e5f6071 again",
     ),

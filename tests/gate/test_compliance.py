@@ -31,17 +31,14 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     replication = rules["s3-bucket-replication-enabled"]
     assert replication.verdict == "accepted" and not replication.passed
     assert all(check == "CKV_AWS_144" and "single-region" in why for _, check, why in replication.accepted)
-    # The account baseline IntakeIQ owns; the internet reaches 443, and 80 only for the redirect.
+    # The account baseline IntakeIQ owns.
     assert rules["guardduty-enabled-centralized"].verdict == "pass"
     assert rules["securityhub-enabled"].verdict == "pass"
-    ports = rules["vpc-sg-open-only-to-authorized-ports"]
-    assert ports.verdict == "accepted"
-    # checkov names these `resource.<name>`; the report names their type
-    assert [(r, c) for r, c, _ in ports.accepted] == [
-        ("security:aws_vpc_security_group_ingress_rule.sg-alb-in-80", "CKV_HIPAA_22")
-    ]
+    # The internet reaches 443, and 80 only for the redirect; the pack authorizes no port, so it is a gap.
+    assert rules["vpc-sg-open-only-to-authorized-ports"].verdict == "gap"
     routes = rules["no-unrestricted-route-to-igw"]
     assert routes.verdict == "accepted"
+    # checkov names these `resource.<name>`; the report names their type
     assert [(r, c) for r, c, _ in routes.accepted] == [("networking:aws_route.network-public-default", "CKV_HIPAA_23")]
     # Every role policy is inline by design and accepts the rule next to itself.
     inline = rules["iam-no-inline-policy-check"]

@@ -10,6 +10,7 @@ import pytest
 
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.compliance import PACK_FILE, load_pack
+from tests.conftest import ENVIRONMENTS
 
 REFERENCE = PACK_FILE.parents[2] / "shared" / "reference" / "Operational-Best-Practices-for-HIPAA-Security.yaml"
 
@@ -98,3 +99,49 @@ def test_the_report_refuses_an_output_folder_that_is_not_this_environments(tmp_p
     assert result.returncode == 2
     assert "does not hold the current synthesis of intakeiq" in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
+
+
+# Resource types whose presence makes a rule apply: the pack may not call it not applicable then.
+MAKES_APPLICABLE = {
+    "ebs-in-backup-plan": {"aws_ebs_volume", "aws_launch_template"},
+    "ec2-resources-protected-by-backup-plan": {"aws_instance", "aws_autoscaling_group"},
+    "ec2-managedinstance-patch-compliance-status-check": {"aws_instance", "aws_autoscaling_group"},
+    "internet-gateway-authorized-vpc-only": {"aws_internet_gateway"},
+}
+
+
+def test_no_rule_is_called_not_applicable_while_an_environment_creates_what_it_evaluates(synthesis_of) -> None:
+    created = {
+        t for env in ENVIRONMENTS for stack in synthesis_of(env).stacks.values() for t in stack.get("resource", {})
+    }
+    pack = load_pack()
+    wrong = {
+        rule
+        for rule, types in MAKES_APPLICABLE.items()
+        if types & created and pack.rules[rule].status == "not-applicable"
+    }
+    assert not wrong
+
+
+def test_no_rule_is_called_enforced_where_the_managed_rule_fails_what_the_environments_build(synthesis_of) -> None:
+    """Under the pack's own defaults: an access-log bucket that logs nowhere fails s3-bucket-logging-enabled (which
+    checkov's CKV_AWS_18 passes), and a port open to the internet fails vpc-sg-open-only-to-authorized-ports, which
+    the pack deploys without authorized ports."""
+    pack = load_pack()
+    unlogged, open_ports = [], []
+    for env in ENVIRONMENTS:
+        resources = [stack.get("resource", {}) for stack in synthesis_of(env).stacks.values()]
+        logged = {v["bucket"] for r in resources for v in r.get("aws_s3_bucket_logging", {}).values()}
+        unlogged += [
+            k for r in resources for k in r.get("aws_s3_bucket", {}) if f"${{aws_s3_bucket.{k}.id}}" not in logged
+        ]
+        open_ports += [
+            k
+            for r in resources
+            for k, v in r.get("aws_vpc_security_group_ingress_rule", {}).items()
+            if v.get("cidr_ipv4") == "0.0.0.0/0" or v.get("cidr_ipv6") == "::/0"
+        ]
+    if unlogged:
+        assert pack.rules["s3-bucket-logging-enabled"].status != "enforced", unlogged
+    if open_ports:
+        assert pack.rules["vpc-sg-open-only-to-authorized-ports"].status != "enforced", open_ports
