@@ -248,3 +248,24 @@ def test_assets_are_served_by_cloudfront_through_origin_access_control(clubapp) 
     assert "aws_route53_record" not in clubapp.stacks["data"]["resource"]  # the zone id is not known yet (seed)
     certificate = clubapp.only("security", "aws_acm_certificate")
     assert certificate["subject_alternative_names"] == ["assets.desh.co"]
+
+
+def test_the_seeds_health_check_capacity_providers_and_table_actions(clubapp) -> None:
+    (container,) = json.loads(clubapp.only("compute", "aws_ecs_task_definition")["container_definitions"])
+    check = container["healthCheck"]
+    assert check["command"] == ["CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"]
+    assert [check[key] for key in ("interval", "timeout", "retries", "startPeriod")] == [30, 5, 3, 60]
+    providers = clubapp.only("compute", "aws_ecs_cluster_capacity_providers")["capacity_providers"]
+    assert providers == ["FARGATE", "FARGATE_SPOT"]  # the seed's providers; its default, FARGATE, runs the service
+    assert clubapp.only("compute", "aws_ecs_service")["launch_type"] == "FARGATE"
+    policy = json.loads(clubapp.resources("data", "aws_iam_role_policy")["task-web"]["policy"])
+    (presence,) = [s for s in policy["Statement"] if s["Sid"] == "PresenceCounts"]
+    assert presence["Action"] == [
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ]
+    assert presence["Resource"] == "${aws_dynamodb_table.table-presence.arn}"

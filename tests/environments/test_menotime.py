@@ -358,3 +358,27 @@ def test_the_api_origin_must_be_on_the_load_balancers_certificate(tmp_path: Path
     (tmp_path / "menotime-prod.yaml").write_text(yaml.safe_dump(document))
     with pytest.raises(ConfigError, match=r"cdn.api.origin_domain: api.example.com is not on the certificate"):
         load_environment_file(tmp_path / "menotime-prod.yaml")
+
+
+def test_the_seeds_database_security_group_storage_ceiling_key_rotation_and_redirect(stages) -> None:
+    """The seed's menotime-db-sg (5432 from the ECS group only, no egress), "1 TB, expandable" (to the
+    2 TB the file sets), annual key rotation, and port 80 answering 301 to HTTPS, in every stage."""
+    for stage, synthesized in stages.items():
+        ingress = synthesized.resources("security", "aws_vpc_security_group_ingress_rule")
+        to_database = [r for r in ingress.values() if r["security_group_id"] == "${aws_security_group.sg-database.id}"]
+        assert [(r["from_port"], r["to_port"], r.get("referenced_security_group_id")) for r in to_database] == [
+            (5432, 5432, "${aws_security_group.sg-service-backend.id}")
+        ], stage
+        egress = synthesized.resources("security", "aws_vpc_security_group_egress_rule").values()
+        assert not [r for r in egress if r["security_group_id"] == "${aws_security_group.sg-database.id}"], stage
+        groups = {g["name"] for g in synthesized.resources("security", "aws_security_group").values()}
+        assert f"menotime-{stage}-rds-sg" in groups  # the seed's menotime-db-sg, with the stage in its name
+        database = synthesized.only("data", "aws_db_instance")
+        assert (database["allocated_storage"], database["max_allocated_storage"]) == (1000, 2000)
+        keys = synthesized.resources("security", "aws_kms_key").values()
+        assert keys and all(k["enable_key_rotation"] is True and "rotation_period_in_days" not in k for k in keys)
+        listeners = synthesized.resources("compute", "aws_lb_listener").values()
+        (http,) = [listener for listener in listeners if listener["port"] == 80]
+        assert http["default_action"] == [
+            {"redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}, "type": "redirect"}
+        ]

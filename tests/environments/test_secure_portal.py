@@ -372,3 +372,39 @@ def test_mysql_writes_an_audit_log_of_connections_and_schema_and_privilege_chang
 def test_a_postgresql_database_has_no_mysql_audit_plugin(intakeiq) -> None:
     assert intakeiq.resources("data", "aws_db_option_group") == {}
     assert "option_group_name" not in intakeiq.only("data", "aws_db_instance")
+
+
+def test_the_seeds_registry_scanning_backups_waf_website_bucket_and_log_retention(secure_portal) -> None:
+    repository = secure_portal.only("compute", "aws_ecr_repository")
+    assert (repository["name"], repository["image_scanning_configuration"]) == (
+        "aws-sec-pillar-backend",
+        {"scan_on_push": True},
+    )
+    database = secure_portal.only("data", "aws_db_instance")
+    assert (database["backup_retention_period"], database["backup_window"]) == (35, "03:00-04:00")
+    replication = secure_portal.only("data", "aws_db_instance_automated_backups_replication")
+    assert replication["retention_period"] == 7
+    (rule,) = secure_portal.only("data", "aws_backup_plan")["rule"]
+    assert rule["lifecycle"] == {"delete_after": 35}
+    acl = secure_portal.only("security", "aws_wafv2_web_acl")
+    assert acl["scope"] == "REGIONAL"
+    assert [r["name"] for r in acl["rule"]] == [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "rate-limit-per-ip",
+    ]
+    buckets = secure_portal.resources("data", "aws_s3_bucket")
+    assert buckets["website"]["bucket"].startswith("aws-sec-pillar-website-")
+    assert "website-versioning" in secure_portal.resources("data", "aws_s3_bucket_versioning")
+    retention = {
+        group["name"]: group["retention_in_days"]
+        for layer in ("security", "compute")
+        for group in secure_portal.resources(layer, "aws_cloudwatch_log_group").values()
+    }
+    # the application, exec sessions, flow logs and WAF logs 7 years (docs/environments.md); the trail's copy in
+    # CloudWatch a year, its S3 copy 7 years under Object Lock
+    assert {name: days for name, days in retention.items() if days == 2557}.keys() >= {
+        "/ecs/backend",
+        "aws-waf-logs-aws-sec-pillar-waf",
+    }
+    assert all(days in (365, 2557) for days in retention.values()), retention
