@@ -181,6 +181,13 @@ class Redis(Model):
     )
     kms_key: str = DEFAULT_KEY
 
+    @field_validator("engine_version")
+    @classmethod
+    def _iam_authentication_needs_redis_7(cls, value: str) -> str:
+        if int(value.split(".")[0]) < 7:
+            raise ValueError(f"{value}: ElastiCache authenticates IAM users from Redis OSS 7.0; allowed: 7.0, 7.1")
+        return value
+
     @model_validator(mode="after")
     def _windows_apart(self) -> Redis:
         check_windows_apart(self.snapshot_window, self.maintenance_window, "snapshot_window", "ElastiCache")

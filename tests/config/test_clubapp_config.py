@@ -70,6 +70,10 @@ def without_redis(document: dict) -> None:
         ),
         (lambda d: d["data"]["redis"].update(nodes=1), "nodes\n  Input should be greater than or equal to 2"),
         (
+            lambda d: d["data"]["redis"].update(engine_version="6.2"),
+            "6.2: ElastiCache authenticates IAM users from Redis OSS 7.0; allowed: 7.0, 7.1",
+        ),
+        (
             lambda d: d["security"].update(certificate_alternative_names=[]),
             "data.buckets[0].cdn.domain_name: assets.desh.co is not on the certificate; allowed: api.desh.co",
         ),
