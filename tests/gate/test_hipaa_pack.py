@@ -141,6 +141,15 @@ def test_no_rule_is_called_enforced_where_the_managed_rule_fails_what_the_enviro
             for k, v in r.get("aws_vpc_security_group_ingress_rule", {}).items()
             if v.get("cidr_ipv4") == "0.0.0.0/0" or v.get("cidr_ipv6") == "::/0"
         ]
+    destructible_keys = [
+        (env, key)
+        for env in ENVIRONMENTS
+        for stack in synthesis_of(env).stacks.values()
+        for key, spec in stack.get("resource", {}).get("aws_kms_key", {}).items()
+        if not spec.get("lifecycle", {}).get("prevent_destroy")
+    ]
+    if destructible_keys:  # destroying their layer schedules them for deletion, which the rule reports
+        assert pack.rules["kms-cmk-not-scheduled-for-deletion"].status != "not-applicable", destructible_keys
     if unlogged:
         assert pack.rules["s3-bucket-logging-enabled"].status != "enforced", unlogged
     if open_ports:
