@@ -13,13 +13,12 @@ from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
 from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
-from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser
-from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import target_creates
 from hipaa_platform.building.tagging import data_tags
 from hipaa_platform.config import Redis
+from modules.data.cache_users import CacheUsers
 
 
 class RedisReplicationGroup(Construct):
@@ -40,28 +39,8 @@ class RedisReplicationGroup(Construct):
         account: str,
     ) -> None:
         super().__init__(scope, id)
-        disabled_default = ElasticacheUser(
-            self,
-            "default-user",
-            user_id=f"{name}-default",
-            user_name="default",
-            engine="REDIS",
-            access_string="off -@all",
-            authentication_mode={"type": "no-password-required"},
-        )
-        # For IAM authentication the user id and the user name must be equal.
-        self.users = {
-            user: ElasticacheUser(
-                self,
-                f"user-{user}",
-                user_id=user,
-                user_name=user,
-                engine="REDIS",
-                access_string="on ~* +@all -@dangerous",
-                authentication_mode={"type": "iam"},
-            )
-            for user in config.iam_users
-        }
+        users = CacheUsers(self, default_user_id=f"{name}-default", names=config.iam_users)
+        self.users = users.users
         # On a target that cannot create the group, `arn` is the ARN it would have, so grants keep their
         # shape, `endpoint` is empty and `group` is None.
         self.arn = f"arn:{partition}:elasticache:{region}:{account}:replicationgroup:{name}"
@@ -81,13 +60,7 @@ class RedisReplicationGroup(Construct):
             description=f"{name}: the store subnets, one node per availability zone",
             subnet_ids=list(subnet_ids),
         )
-        users = ElasticacheUserGroup(
-            self,
-            "users",
-            user_group_id=f"{name}-users",
-            engine="REDIS",
-            user_ids=[disabled_default.user_id, *(u.user_id for u in self.users.values())],
-        )
+        user_group = users.group(f"{name}-users")
         self.group = ElasticacheReplicationGroup(
             self,
             "this",
@@ -106,7 +79,7 @@ class RedisReplicationGroup(Construct):
             at_rest_encryption_enabled="true",
             kms_key_id=kms_key_arn,
             transit_encryption_enabled=True,
-            user_group_ids=[users.user_group_id],
+            user_group_ids=[user_group.user_group_id],
             snapshot_retention_limit=config.snapshot_retention_days,
             snapshot_window=config.snapshot_window,
             maintenance_window=config.maintenance_window,

@@ -12,13 +12,12 @@ from cdktf_cdktf_provider_aws.elasticache_serverless_cache import (
     ElasticacheServerlessCacheCacheUsageLimitsDataStorage,
     ElasticacheServerlessCacheCacheUsageLimitsEcpuPerSecond,
 )
-from cdktf_cdktf_provider_aws.elasticache_user import ElasticacheUser
-from cdktf_cdktf_provider_aws.elasticache_user_group import ElasticacheUserGroup
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import target_creates
 from hipaa_platform.building.tagging import data_tags
 from hipaa_platform.config import Cache
+from modules.data.cache_users import CacheUsers
 
 
 class ServerlessRedis(Construct):
@@ -38,28 +37,8 @@ class ServerlessRedis(Construct):
         """On a target that cannot create the cache only the users are built; `arn` is then the ARN
         the cache would have, so grants keep their shape."""
         super().__init__(scope, id)
-        disabled_default = ElasticacheUser(
-            self,
-            "default-user",
-            user_id=f"{config.name}-default",
-            user_name="default",
-            engine="REDIS",
-            access_string="off -@all",
-            authentication_mode={"type": "no-password-required"},
-        )
-        # For IAM authentication the user id and the user name must be equal.
-        self.users = {
-            name: ElasticacheUser(
-                self,
-                f"user-{name}",
-                user_id=name,
-                user_name=name,
-                engine="REDIS",
-                access_string="on ~* +@all -@dangerous",
-                authentication_mode={"type": "iam"},
-            )
-            for name in config.iam_users
-        }
+        users = CacheUsers(self, default_user_id=f"{config.name}-default", names=config.iam_users)
+        self.users = users.users
         self.arn = f"arn:{partition}:elasticache:{region}:{account}:serverlesscache:{config.name}"
         if not target_creates(
             self,
@@ -67,13 +46,7 @@ class ServerlessRedis(Construct):
             ("aws_elasticache_user_group", f"{config.name} user group"),
         ):
             return
-        group = ElasticacheUserGroup(
-            self,
-            "users",
-            user_group_id=f"{config.name}-users",
-            engine="REDIS",
-            user_ids=[disabled_default.user_id, *(u.user_id for u in self.users.values())],
-        )
+        group = users.group(f"{config.name}-users")
         self.cache = ElasticacheServerlessCache(
             self,
             "this",

@@ -125,10 +125,11 @@ def test_no_rule_is_called_not_applicable_while_an_environment_creates_what_it_e
 
 def test_no_rule_is_called_enforced_where_the_managed_rule_fails_what_the_environments_build(synthesis_of) -> None:
     """Under the pack's own defaults: an access-log bucket that logs nowhere fails s3-bucket-logging-enabled (which
-    checkov's CKV_AWS_18 passes), and a port open to the internet fails vpc-sg-open-only-to-authorized-ports, which
-    the pack deploys without authorized ports."""
+    checkov's CKV_AWS_18 passes), a port open to the internet fails vpc-sg-open-only-to-authorized-ports, which
+    the pack deploys without authorized ports, and a key its layer may destroy is one the rule can find scheduled
+    for deletion."""
     pack = load_pack()
-    unlogged, open_ports = [], []
+    unlogged, open_ports, destructible_keys = [], [], []
     for env in ENVIRONMENTS:
         resources = [stack.get("resource", {}) for stack in synthesis_of(env).stacks.values()]
         logged = {v["bucket"] for r in resources for v in r.get("aws_s3_bucket_logging", {}).values()}
@@ -141,13 +142,12 @@ def test_no_rule_is_called_enforced_where_the_managed_rule_fails_what_the_enviro
             for k, v in r.get("aws_vpc_security_group_ingress_rule", {}).items()
             if v.get("cidr_ipv4") == "0.0.0.0/0" or v.get("cidr_ipv6") == "::/0"
         ]
-    destructible_keys = [
-        (env, key)
-        for env in ENVIRONMENTS
-        for stack in synthesis_of(env).stacks.values()
-        for key, spec in stack.get("resource", {}).get("aws_kms_key", {}).items()
-        if not spec.get("lifecycle", {}).get("prevent_destroy")
-    ]
+        destructible_keys += [
+            (env, key)
+            for r in resources
+            for key, spec in r.get("aws_kms_key", {}).items()
+            if not spec.get("lifecycle", {}).get("prevent_destroy")
+        ]
     if destructible_keys:  # destroying their layer schedules them for deletion, which the rule reports
         assert pack.rules["kms-cmk-not-scheduled-for-deletion"].status != "not-applicable", destructible_keys
     if unlogged:
