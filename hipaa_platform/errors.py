@@ -7,3 +7,12 @@ class UserError(Exception):
 
 class ConfigError(UserError):
     """An environment file that does not describe a valid environment."""
+
+
+def problems_in(path: object, error) -> UserError:
+    """A pydantic ValidationError of a data file, as one error naming the file and each field."""
+    lines = [f"{path}: {error.error_count()} problem(s)"]
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"  {where}: {item['msg'].removeprefix('Value error, ')}")
+    return UserError("\n".join(lines))

@@ -13,7 +13,7 @@ from cdktf_cdktf_provider_aws.wafv2_web_acl_association import Wafv2WebAclAssoci
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import BuildContext, LayerStack
-from hipaa_platform.config import Service
+from hipaa_platform.config import Service, guardduty_agent_repository_arn
 from hipaa_platform.contracts.compute import SPA, TEST_LISTENER, ComputeOutputs
 from hipaa_platform.contracts.data import DataOutputs
 from hipaa_platform.contracts.networking import NetworkingOutputs
@@ -179,6 +179,8 @@ class ComputeLayer(LayerStack):
             data_secrets=self.values.platform_secrets_named(spec),
             log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
             region=env.region, session_log_arn=self.session_logs.arn if self.session_logs else None,
+            runtime_agent_repository_arn=guardduty_agent_repository_arn(env.region)
+            if env.security.guardduty_runtime_monitoring else None,
         )  # fmt: skip
         if spec.autoscaling and self.creates_all(
             ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),

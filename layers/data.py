@@ -29,6 +29,7 @@ from modules.data.serverless_cache import ServerlessRedis
 from modules.pipeline.blue_green_delivery import ARTIFACT_BUCKET_ROLE
 from modules.shared.access_log_bucket import access_log_bucket
 from modules.shared.bucket_distribution import SPA_BUCKET_ROLE, BucketDistribution
+from modules.shared.iam import Statement, objects_only_for
 from modules.shared.s3_bucket import SecureBucket
 
 
@@ -131,6 +132,7 @@ class DataLayer(LayerStack):
             access_log_bucket=access_logs,
             force_destroy=self.disposable,
             defer_policy=spec.cdn is not None,
+            extra_statements=self._object_readers(spec),
         )
         if spec.cdn:
             cdn = BucketDistribution(
@@ -145,6 +147,14 @@ class DataLayer(LayerStack):
             if not spec.cdn.geo_restriction:
                 accept_decision(cdn.distribution, env.decisions, "cdn_worldwide")
         return bucket
+
+    def _object_readers(self, spec: Bucket) -> tuple[Statement, ...]:
+        """For `object_access: granted_services`, the deny that keeps every other principal off its objects."""
+        if spec.object_access == "account":
+            return ()
+        granted = [s.name for s in self.environment.compute.services if spec.name in s.bucket_access]
+        bucket_arn = f"arn:{self.partition}:s3:::{self.namer.bucket(spec.name, self.account)}"
+        return (objects_only_for(bucket_arn, [self.security.task_role_arns[name] for name in granted]),)
 
     def _tables(self) -> dict[str, EncryptedTable]:
         return {

@@ -20,6 +20,7 @@ from modules.security.audit_trail import AuditTrail
 from modules.security.certificate import dns_validated_certificate
 from modules.security.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.security.flow_logs import VpcFlowLogs
+from modules.security.operator_sessions import OperatorSessions
 from modules.security.out_of_band_values import out_of_band_secret, secure_parameter
 from modules.security.platform_keys import PlatformKeys
 from modules.security.rds_monitoring import rds_monitoring_role
@@ -57,6 +58,19 @@ class SecurityLayer(LayerStack):
             **where,
         ).arns
         default_key, log_key = keys[DEFAULT_KEY], keys[env.security.log_key]
+        if instances:
+            OperatorSessions(
+                self,
+                "operator-sessions",
+                namer=self.namer,
+                environment_name=env.name,
+                instance_role_name=instances.role.name,
+                kms_key_arn=default_key,
+                log_key_arn=log_key,
+                retention_days=env.networking.flow_log_retention_days,  # as long as ECS Exec's sessions
+                region=env.region,
+                **where,
+            )
         VpcFlowLogs(
             self,
             "flow-logs",
@@ -198,7 +212,7 @@ class SecurityLayer(LayerStack):
             return
         AccountSettings(self, "account-settings", config=env.security.account_settings)
         if env.security.guardduty:
-            GuardDuty(self, "guardduty")
+            GuardDuty(self, "guardduty", fargate_runtime_monitoring=env.security.guardduty_runtime_monitoring)
         if env.security.security_hub and self.creates_all(
             ("aws_securityhub_account", "Security Hub"),
             ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),

@@ -51,6 +51,7 @@ class DeclaredUses:
             self._encrypted_log_groups,
             self._backups,
             self._pipelines,
+            self._sessions,
         ):
             build()
 
@@ -249,6 +250,24 @@ class DeclaredUses:
     def _delivers_to_log_group(self, role: str, group_arn: str, why: str) -> None:
         """A role writing a service's records into a log group: a stream of its own, then its events."""
         self._add(role, ("logs:CreateLogStream", "logs:PutLogEvents"), f"{group_arn}:log-stream:{SAMPLE}", why)
+
+    def _sessions(self) -> None:
+        """Session Manager's agent on each container instance, as the instance's role, records every
+        session in the log group the account's session preferences name and decrypts its data key."""
+        world = self.world
+        roles = [f"arn:aws:iam::{world.account}:role/{world.value(p, 'role')}"
+                 for p in world.resources("aws_iam_instance_profile")]  # fmt: skip
+        for document in world.resources("aws_ssm_document"):
+            if world.value(document, "document_type") != "Session":
+                continue
+            inputs = json.loads(world.value(document, "content")).get("inputs", {})
+            why = f"Session Manager on the container instances ({document.address})"
+            for role in roles:
+                if inputs.get("cloudWatchLogGroupName"):
+                    group = self._arn("logs", f"log-group:{inputs['cloudWatchLogGroupName']}")
+                    self._delivers_to_log_group(role, group, f"{why} records the session")
+                if inputs.get("kmsKeyId"):
+                    self._add(role, "kms:Decrypt", inputs["kmsKeyId"], f"{why} decrypts the session's data key")
 
     def _flow_logs(self) -> None:
         world = self.world

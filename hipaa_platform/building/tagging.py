@@ -19,6 +19,7 @@ def default_tags(environment: Environment, layer: str) -> dict[str, str]:
         "Compliance": compliance(environment),
         "ManagedBy": "cdktf",
         ENVIRONMENT_TAG: environment.name,
+        **environment.tags.additional,
     }
 
 

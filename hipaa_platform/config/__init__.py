@@ -87,6 +87,8 @@ from hipaa_platform.config.references import (
 )
 from hipaa_platform.config.security import (
     DEFAULT_KEY,
+    GUARDDUTY_FARGATE_AGENT_ACCOUNTS,
+    GUARDDUTY_FARGATE_AGENT_REPOSITORY,
     KEY_SERVICES,
     RATE_LIMIT_RULE,
     AccountSettings,
@@ -97,6 +99,7 @@ from hipaa_platform.config.security import (
     SecretSpec,
     Security,
     Waf,
+    guardduty_agent_repository_arn,
 )
 from hipaa_platform.config.state import State
 from hipaa_platform.config.tags import Tags
@@ -115,6 +118,8 @@ __all__ = [
     "ENHANCED_MONITORING_INTERVALS",
     "FARGATE_MEMORY_BY_CPU",
     "FIRST_ROUTE_PRIORITY",
+    "GUARDDUTY_FARGATE_AGENT_ACCOUNTS",
+    "GUARDDUTY_FARGATE_AGENT_REPOSITORY",
     "KEY_SERVICES",
     "LOG_RETENTION_DAYS",
     "MOVING_TAG",
@@ -192,4 +197,5 @@ __all__ = [
     "UsageAssumptions",
     "Waf",
     "XRaySampling",
+    "guardduty_agent_repository_arn",
 ]

@@ -14,7 +14,7 @@ from hipaa_platform.config.references import (
     DATABASE_SECRET,
     GrantKind,
 )
-from hipaa_platform.config.security import DEFAULT_KEY
+from hipaa_platform.config.security import DEFAULT_KEY, GUARDDUTY_FARGATE_AGENT_ACCOUNTS
 
 if TYPE_CHECKING:
     from hipaa_platform.config.environment import Environment
@@ -286,6 +286,31 @@ def overrun_has_a_budget(env: Environment) -> None:
         )
 
 
+def runtime_agent_has_a_home(env: Environment) -> None:
+    if env.security.guardduty_runtime_monitoring and not env.security.guardduty:
+        raise ValueError("security.guardduty_runtime_monitoring needs security.guardduty: true (the detector)")
+    if env.security.guardduty_runtime_monitoring and env.region not in GUARDDUTY_FARGATE_AGENT_ACCOUNTS:
+        raise ValueError(
+            f"security.guardduty_runtime_monitoring: the project knows no GuardDuty agent repository in "
+            f"{env.region}; allowed regions: {listed(tuple(GUARDDUTY_FARGATE_AGENT_ACCOUNTS))} "
+            "(add the region's account from AWS's table, with the date read)"
+        )
+
+
+def service_only_buckets_have_services(env: Environment) -> None:
+    for index, bucket in enumerate(env.data.buckets):
+        if bucket.object_access != "granted_services":
+            continue
+        where = f"data.buckets[{index}].object_access"
+        if bucket.cdn:
+            raise ValueError(f"{where}: granted_services would refuse CloudFront its objects; allowed: account")
+        if not any(bucket.name in s.bucket_access for s in env.compute.services):
+            raise ValueError(
+                f"{where}: granted_services, but no service's bucket_access names {bucket.name!r}, so no one could "
+                "read its objects; allowed: account, or grant a service"
+            )
+
+
 def check_all(env: Environment) -> None:
     """Every cross-section check, in the order a reader meets the sections."""
     backups_copied_elsewhere(env)
@@ -295,3 +320,5 @@ def check_all(env: Environment) -> None:
     cross_references(env)
     account_baseline(env)
     overrun_has_a_budget(env)
+    runtime_agent_has_a_home(env)
+    service_only_buckets_have_services(env)

@@ -11,6 +11,7 @@ from hipaa_platform.config.data import Distribution
 from hipaa_platform.config.references import DATABASE_SECRET
 from hipaa_platform.config.secrets_policy import secret_finding
 from hipaa_platform.config.security import DEFAULT_KEY
+from hipaa_platform.config.tags import TagKey, own_tags
 
 
 class ContainerHealthCheck(Model):
@@ -133,12 +134,18 @@ class Service(Model):
         description="UID[:GID] the container runs as instead of its image's user; root (0) and names are refused",
     )
     log_retention_days: int = 2557
+    tags: dict[TagKey, str] = Field({}, description="tags of the service and its tasks besides the project's own")
     names: ServiceNames = ServiceNames()
 
     @field_validator("secrets", mode="before")
     @classmethod
     def _secrets_list(cls, value: object) -> object:
         return {name: name for name in value} if isinstance(value, list | tuple) else value
+
+    @field_validator("tags")
+    @classmethod
+    def _own_tags(cls, value: dict[str, str]) -> dict[str, str]:
+        return own_tags(value, also_refused=("Compliance",))
 
     @field_validator("log_retention_days")
     @classmethod

@@ -18,6 +18,7 @@ from hipaa_platform.config.base import (
     listed,
 )
 from hipaa_platform.config.security import DEFAULT_KEY, KEY_ALIAS
+from hipaa_platform.config.tags import PROJECT_TAG_KEYS, TagKey
 
 
 class DatabaseOperations(Model):
@@ -95,6 +96,9 @@ class Database(DatabaseOperations):
     )
     backup_retention_days: int = 35
     backup_replication: BackupReplication | None = None
+    cost_center: str | None = Field(
+        None, min_length=2, description="the instance's CostCenter tag, where it differs from the environment's"
+    )
 
     @field_validator("backup_retention_days")
     @classmethod
@@ -250,12 +254,6 @@ class BucketCdn(Distribution):
     )
 
 
-TagKey = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,127}$")]
-# Compliance is left out: a bucket's value is added to the environment's (hipaa_platform/building/tagging.py).
-PROJECT_TAG_KEYS = ("Environment", "Application", "Component", "CostCenter", "Owner", "Backup", "Encryption",
-                    "ManagedBy", "PlatformEnvironment")  # fmt: skip
-
-
 class Bucket(Model):
     name: Name = Field(description="role of the bucket; the account id is appended to make it unique")
     transitions: tuple[Transition, ...] = ()
@@ -267,6 +265,11 @@ class Bucket(Model):
     cors: tuple[CorsRule, ...] = ()
     tags: dict[TagKey, str] = Field({}, description="tags of this bucket besides the project's own")
     cdn: BucketCdn | None = None
+    object_access: Literal["account", "granted_services"] = Field(
+        "account",
+        description="granted_services: the bucket policy denies reading, writing and deleting objects to every "
+        "principal but the task roles of the services whose bucket_access names it",
+    )
 
     @model_validator(mode="after")
     def _lifecycle(self) -> Bucket:

@@ -14,6 +14,28 @@ DEFAULT_KEY = "default"
 KEY_ALIAS = r"^alias/[A-Za-z0-9/_-]+$"
 
 
+# The account hosting GuardDuty's Fargate security agent (repository aws-guardduty-agent-fargate), by
+# region; a task's execution role pulls it. Source: https://docs.aws.amazon.com/guardduty/latest/ug/
+# ecs-runtime-agent-ecr-image-uri.html, read 2026-12-07; ap-southeast-2's row was not in the part read.
+GUARDDUTY_FARGATE_AGENT_ACCOUNTS = {
+    "us-east-1": "593207742271",
+    "us-east-2": "307168627858",
+    "us-west-1": "684579721401",
+    "us-west-2": "733349766148",
+    "ca-central-1": "354763396469",
+    "eu-west-1": "694911143906",
+    "eu-west-2": "892757235363",
+    "eu-central-1": "323658145986",
+}
+GUARDDUTY_FARGATE_AGENT_REPOSITORY = "aws-guardduty-agent-fargate"
+
+
+def guardduty_agent_repository_arn(region: str) -> str:
+    """The agent's repository; the accounts above are in the commercial partition."""
+    account = GUARDDUTY_FARGATE_AGENT_ACCOUNTS[region]
+    return f"arn:aws:ecr:{region}:{account}:repository/{GUARDDUTY_FARGATE_AGENT_REPOSITORY}"
+
+
 class KeySpec(Model):
     """A customer-managed key for one purpose; resources name the purpose they are encrypted for."""
 
@@ -119,6 +141,11 @@ class Security(Model):
     waf: Waf | None = None
     guardduty: bool = Field(
         True, description="the account has a GuardDuty detector (created by the owner of its baseline, always)"
+    )
+    guardduty_runtime_monitoring: bool = Field(
+        False,
+        description="GuardDuty's managed security agent runs beside every Fargate task of the account: the "
+        "baseline's owner turns it on, every environment's Fargate execution roles may pull the agent",
     )
     security_hub: bool = Field(
         True, description="the account has Security Hub (enabled by the owner of its baseline, always)"

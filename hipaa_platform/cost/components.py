@@ -518,6 +518,7 @@ FREE: dict[str, str] = {
     "aws_budgets_budget": "the first two budgets without actions are free",
     "aws_xray_group": "no charge", "aws_iam_service_linked_role": "no charge",
     "aws_cloudfront_origin_access_control": "no charge", "aws_cloudfront_response_headers_policy": "no charge",
+    "aws_ssm_document": "no charge (Session Manager on EC2 instances is free)",
 }  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from hipaa_platform.errors import UserError
+from hipaa_platform.errors import UserError, problems_in
 from hipaa_platform.gate.scan import by_key
 from hipaa_platform.targets import PROJECT_ROOT
 
@@ -97,11 +97,7 @@ def load_pack(path: Path = PACK_FILE) -> HipaaPack:
     except (OSError, yaml.YAMLError) as error:
         raise UserError(f"{path}: {error}") from None
     except ValidationError as error:
-        lines = [f"{path}: {error.error_count()} problem(s)"]
-        for item in error.errors():
-            where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-            lines.append(f"  {where}: {item['msg'].removeprefix('Value error, ')}")
-        raise UserError("\n".join(lines)) from None
+        raise problems_in(path, error) from None
 
 
 SECURITY_DOC = PACK_FILE.parent.parent / "docs" / "security.md"

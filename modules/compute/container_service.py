@@ -162,6 +162,7 @@ class ContainerService(Construct):
             health_check_grace_period_seconds=hc.start_period_seconds,
             propagate_tags="SERVICE",
             enable_ecs_managed_tags=True,
+            tags=dict(config.tags) or None,
             network_configuration={
                 "subnets": list(subnet_ids),
                 "security_groups": [security_group_id],

@@ -14,8 +14,26 @@ from modules.shared.role_policy import role_policy
 
 
 def pull_and_log_grant(
-    scope: Construct, spec: Service, *, role_name: str, repository_arn: str, log_group_arns: list[str]
+    scope: Construct,
+    spec: Service,
+    *,
+    role_name: str,
+    repository_arn: str,
+    log_group_arns: list[str],
+    runtime_agent_repository_arn: str | None = None,
 ) -> None:
+    """`runtime_agent_repository_arn`: GuardDuty's agent, which GuardDuty adds to the service's tasks."""
+    agent = (
+        (
+            Statement(
+                sid="PullGuardDutyAgent",
+                actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                resources=(runtime_agent_repository_arn,),
+            ),
+        )
+        if runtime_agent_repository_arn
+        else ()
+    )
     role_policy(
         scope,
         f"execution-pull-and-log-{spec.container_name}",
@@ -28,6 +46,7 @@ def pull_and_log_grant(
                 actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
                 resources=(repository_arn,),
             ),
+            *agent,
             Statement(
                 sid="WriteOwnLogs",
                 actions=("logs:CreateLogStream", "logs:PutLogEvents"),
@@ -92,11 +111,17 @@ def service_grants(
     data_secrets: dict[str, str],
     region: str,
     session_log_arn: str | None,
+    runtime_agent_repository_arn: str | None = None,
 ) -> None:
     """What the service's roles need of the compute layer's resources and of the data layer's secrets."""
     execution_role = security.execution_role_names[spec.name]
     pull_and_log_grant(
-        scope, spec, role_name=execution_role, repository_arn=repository_arn, log_group_arns=log_group_arns
+        scope,
+        spec,
+        role_name=execution_role,
+        repository_arn=repository_arn,
+        log_group_arns=log_group_arns,
+        runtime_agent_repository_arn=runtime_agent_repository_arn if spec.capacity == "fargate" else None,
     )
     if data_secrets:
         data_secrets_grant(scope, spec, role_name=execution_role, secrets=data_secrets, region=region)

@@ -176,7 +176,10 @@ class RdsInstance(Construct):
             enabled_cloudwatch_logs_exports=list(engine.exported_logs),
             ca_cert_identifier="rds-ca-rsa2048-g1",
             depends_on=log_groups,
-            tags=data_tags(backup="daily", encryption="kms"),
+            tags={
+                **data_tags(backup="daily", encryption="kms"),
+                **({"CostCenter": config.cost_center} if config.cost_center else {}),
+            },
         )
         if config.engine == "mysql" and audit is None:  # only where the target cannot create the option group
             accept_finding(self.instance, "CKV2_HIPAA_27", AUDIT_PLUGIN_ON_EMULATOR, scan="plan")

@@ -71,9 +71,11 @@ def dashboard_panels(
                     ("Cache hit rate %", "CacheHitRate", "Average"),
                     ("Evictions", "Evictions", "Sum"),
                     ("Engine CPU %", "EngineCPUUtilization", "Average"),
+                    ("Host CPU %", "CPUUtilization", "Average"),
                     ("Memory used %", "DatabaseMemoryUsagePercentage", "Average"),
                     ("Items", "CurrItems", "Average"),
                     ("Network bytes in", "NetworkBytesIn", "Sum"),
+                    ("Network bytes out", "NetworkBytesOut", "Sum"),
                 )
             ]
         elif kind == "queues":

@@ -1,4 +1,5 @@
-"""Account-level threat detection: a GuardDuty detector with S3 and RDS protection, and Security
+"""Account-level threat detection: a GuardDuty detector with S3 and RDS protection (and, where asked,
+Runtime Monitoring of Fargate tasks through GuardDuty's managed agent), and Security
 Hub with the AWS Foundational Security Best Practices and NIST 800-53 standards."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "n
 
 
 class GuardDuty(Construct):
-    def __init__(self, scope: Construct, id: str) -> None:
+    def __init__(self, scope: Construct, id: str, *, fargate_runtime_monitoring: bool = False) -> None:
+        """`fargate_runtime_monitoring`: GuardDuty manages its security agent in every Fargate task."""
         super().__init__(scope, id)
         self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
         accept_finding(
@@ -30,6 +32,20 @@ class GuardDuty(Construct):
         for feature in GUARDDUTY_FEATURES if features else ():
             GuarddutyDetectorFeature(
                 self, feature.lower(), detector_id=self.detector.id, name=feature, status="ENABLED"
+            )
+        if features and fargate_runtime_monitoring:
+            GuarddutyDetectorFeature(
+                self,
+                "runtime_monitoring",
+                detector_id=self.detector.id,
+                name="RUNTIME_MONITORING",
+                status="ENABLED",
+                additional_configuration=[
+                    {"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"},
+                    # No EKS here; EC2 instances would need the agent installed through SSM.
+                    {"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"},
+                    {"name": "EC2_AGENT_MANAGEMENT", "status": "DISABLED"},
+                ],
             )
 
 

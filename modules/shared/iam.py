@@ -50,6 +50,23 @@ def service_publishes(sid: str, service: str, topic_arn: str, conditions: dict[s
                      conditions=conditions)  # fmt: skip
 
 
+# What a principal does with a bucket's objects (versions included).
+OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion")
+
+
+def objects_only_for(bucket_arn: str, principal_arns: list[str]) -> Statement:
+    """A bucket-policy deny keeping every principal but `principal_arns` off the bucket's objects, whatever
+    their identity policies allow (an account administrator included)."""
+    return Statement(
+        sid="ObjectsOnlyForGrantedServices",
+        effect="Deny",
+        principals={"AWS": "*"},
+        actions=OBJECT_ACTIONS,
+        resources=(f"{bucket_arn}/*",),
+        conditions={"ArnNotEquals": {"aws:PrincipalArn": principal_arns}},
+    )
+
+
 def policy_document(*statements: Statement) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [s.render() for s in statements]}, indent=2)
 

@@ -16,6 +16,7 @@ ORDER = (
     "hipaa_platform.config",
     "hipaa_platform.contracts",
     "hipaa_platform.targets",
+    "hipaa_platform.seeds",
     "hipaa_platform.gate",
     "hipaa_platform.cost",
     "hipaa_platform.building",

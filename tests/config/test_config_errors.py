@@ -224,3 +224,33 @@ def test_commands_refuse_bad_input_in_one_line(command: list[str], message: str,
     output = " ".join((result.stdout + result.stderr).split())
     assert result.returncode == 2, output
     assert message in output and "Traceback" not in output
+
+
+def test_a_bucket_private_to_services_needs_a_service_granted(tmp_path: Path) -> None:
+    def ungranted(document: dict) -> None:
+        document["data"]["buckets"][0]["object_access"] = "granted_services"
+        document["compute"]["services"][0]["bucket_access"] = []
+
+    message = error_for(tmp_path, ungranted)
+    assert "data.buckets[0].object_access: granted_services, but no service's bucket_access names" in message
+    assert "allowed: account, or grant a service" in message
+
+
+def test_additional_tags_cannot_replace_the_projects_own(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d["tags"].update(additional={"CostCenter": "elsewhere"}))
+    assert "tags.additional" in message and "'CostCenter' is set by the project; allowed: any other key" in message
+    message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(tags={"Environment": "prod"}))
+    assert "compute.services[0].tags" in message and "'Environment' is set by the project" in message
+
+
+def test_runtime_monitoring_needs_an_agent_repository_in_the_region(tmp_path: Path) -> None:
+    def elsewhere(document: dict) -> None:
+        document["security"]["guardduty_runtime_monitoring"] = True
+        document["region"] = "ap-southeast-2"
+        for tier in ("public_subnets", "private_subnets", "isolated_subnets"):
+            for subnet in document["networking"].get(tier, []):
+                subnet["az"] = "ap-southeast-2" + subnet["az"][-1]
+
+    message = error_for(tmp_path, elsewhere)
+    assert "no GuardDuty agent repository in ap-southeast-2" in message
+    assert "allowed regions: us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1" in message

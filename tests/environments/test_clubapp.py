@@ -269,3 +269,114 @@ def test_the_seeds_health_check_capacity_providers_and_table_actions(clubapp) ->
         "dynamodb:DeleteItem",
     ]
     assert presence["Resource"] == "${aws_dynamodb_table.table-presence.arn}"
+
+
+def test_the_seeds_tags_on_every_resource_and_on_the_service(clubapp) -> None:
+    for layer, stack in clubapp.stacks.items():
+        tags = stack["provider"]["aws"][0]["default_tags"][0]["tags"]
+        assert (tags["Project"], tags["Environment"], tags["CostCenter"]) == ("clubapp", "dev", "engineering"), layer
+        assert stack["provider"]["aws"][0]["region"] == "us-east-1"
+    assert clubapp.only("compute", "aws_ecs_service")["tags"] == {"Purpose": "backend-api"}
+    assert clubapp.only("compute", "aws_ecs_service")["propagate_tags"] == "SERVICE"  # the tasks carry it too
+    buckets = clubapp.resources("data", "aws_s3_bucket")
+    assert {name: buckets[name]["tags"]["Purpose"] for name in ("assets", "receipts", "logs")} == {
+        "assets": "assets", "receipts": "receipts", "logs": "logs"}  # fmt: skip
+
+
+def test_only_the_services_tasks_touch_receipts(clubapp) -> None:
+    """The seed's receipts bucket is private to the ECS tasks: its policy denies object access to every
+    other principal, account administrators included."""
+    policy = json.loads(clubapp.resources("data", "aws_s3_bucket_policy")["receipts-policy"]["policy"])
+    (deny,) = [s for s in policy["Statement"] if s["Sid"] == "ObjectsOnlyForGrantedServices"]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"} <= set(deny["Action"])
+    assert deny["Resource"].endswith("clubapp-dev-receipts-${data.aws_caller_identity.account.account_id}/*")
+    assert deny["Condition"] == {
+        "ArnNotEquals": {
+            "aws:PrincipalArn": ["${data.terraform_remote_state.security.outputs.task_role_arns.clubapp-dev-svc}"]
+        }
+    }
+    assets = json.loads(clubapp.resources("data", "aws_s3_bucket_policy")["assets-policy"]["policy"])
+    assert "ObjectsOnlyForGrantedServices" not in {s["Sid"] for s in assets["Statement"]}  # CloudFront reads it
+
+
+def test_the_seeds_account_services_network_and_data_protection(clubapp) -> None:
+    vpc = clubapp.only("networking", "aws_vpc")
+    assert vpc["enable_dns_hostnames"] is True and vpc["enable_dns_support"] is True
+    assert len(clubapp.resources("networking", "aws_internet_gateway")) == 1
+    trail = clubapp.only("security", "aws_cloudtrail")
+    assert trail["is_multi_region_trail"] is True and trail["enable_log_file_validation"] is True
+    assert clubapp.only("security", "aws_guardduty_detector")["enable"] is True
+    assert clubapp.resources("security", "aws_securityhub_account")
+    assert clubapp.only("security", "aws_iam_account_password_policy")["minimum_password_length"] >= 14
+    assert clubapp.only("security", "aws_flow_log")["traffic_type"] == "ALL"
+    (acl,) = clubapp.resources("security", "aws_wafv2_web_acl").values()
+    (rate,) = [r for r in acl["rule"] if r["name"] == "rate-limit-per-ip"]
+    assert rate["statement"]["rate_based_statement"]["aggregate_key_type"] == "IP"
+    versioning = clubapp.resources("data", "aws_s3_bucket_versioning").values()
+    assert {v["versioning_configuration"]["status"] for v in versioning} == {"Enabled"}
+    blocks = clubapp.resources("data", "aws_s3_bucket_public_access_block").values()
+    assert all(b[key] for b in blocks for key in ("block_public_acls", "block_public_policy", "ignore_public_acls",
+                                                   "restrict_public_buckets"))  # fmt: skip
+    table = clubapp.only("data", "aws_dynamodb_table")
+    assert table["point_in_time_recovery"] == {"enabled": True}  # the seed's 35-day window
+    assert table["server_side_encryption"]["enabled"] is True and table["billing_mode"] == "PAY_PER_REQUEST"
+    database = clubapp.only("data", "aws_db_instance")
+    assert database["storage_encrypted"] is True and database["port"] == 5432
+    assert database["kms_key_id"].startswith("${data.terraform_remote_state.security.outputs.kms_key_arns")
+    assert clubapp.only("compute", "aws_ecr_repository")["image_scanning_configuration"] == {"scan_on_push": True}
+
+
+def test_the_seeds_security_groups_and_listeners(clubapp) -> None:
+    ingress = {(r["from_port"], r.get("cidr_ipv4") or r["referenced_security_group_id"])
+               for r in clubapp.resources("security", "aws_vpc_security_group_ingress_rule").values()
+               if r["security_group_id"] == "${aws_security_group.sg-alb.id}"}  # fmt: skip
+    assert ingress == {(80, "0.0.0.0/0"), (443, "0.0.0.0/0")}
+    egress = {(r["from_port"], r.get("cidr_ipv4") or r["referenced_security_group_id"])
+              for r in clubapp.resources("security", "aws_vpc_security_group_egress_rule").values()
+              if r["security_group_id"] == "${aws_security_group.sg-service-web.id}"}  # fmt: skip
+    assert egress == {(5432, "${aws_security_group.sg-database.id}"), (6379, "${aws_security_group.sg-cache.id}"),
+                      (443, "0.0.0.0/0")}  # fmt: skip
+    into_database = [r for r in clubapp.resources("security", "aws_vpc_security_group_ingress_rule").values()
+                     if r["security_group_id"] == "${aws_security_group.sg-database.id}"]  # fmt: skip
+    assert [(r["from_port"], r["referenced_security_group_id"]) for r in into_database] == [
+        (5432, "${aws_security_group.sg-service-web.id}")
+    ]
+    listeners = {listener["port"]: listener for listener in clubapp.resources("compute", "aws_lb_listener").values()}
+    redirect = listeners[80]["default_action"][0]["redirect"]
+    assert (redirect["protocol"], redirect["port"], redirect["status_code"]) == ("HTTPS", "443", "HTTP_301")
+    assert listeners[443]["certificate_arn"] == "${data.terraform_remote_state.security.outputs.certificate_arn}"
+    balancer = clubapp.only("compute", "aws_lb")
+    assert (balancer["name"], balancer["internal"], balancer["load_balancer_type"]) == (
+        "clubapp-dev-alb", False, "application")  # fmt: skip
+    assert clubapp.only("security", "aws_acm_certificate")["domain_name"] == "api.desh.co"
+    (container,) = json.loads(clubapp.only("compute", "aws_ecs_task_definition")["container_definitions"])
+    assert container["logConfiguration"]["options"]["awslogs-stream-prefix"] == "ecs"
+    assert container["essential"] is True
+
+
+def test_the_seeds_dashboard_metrics(clubapp) -> None:
+    def metrics(suffix: str) -> set[str]:
+        (board,) = [d for d in clubapp.resources("observability", "aws_cloudwatch_dashboard").values()
+                    if d["dashboard_name"].endswith(suffix)]  # fmt: skip
+        return {m[1] for w in json.loads(board["dashboard_body"])["widgets"] for m in w["properties"]["metrics"]}
+
+    assert {"CPUUtilization", "MemoryUtilization"} <= metrics("-services")
+    assert {"RequestCount", "HealthyHostCount", "TargetResponseTime", "HTTPCode_Target_5XX_Count"} <= metrics(
+        "-load-balancer")  # fmt: skip
+    assert {"DatabaseConnections", "ReadLatency", "WriteLatency", "FreeStorageSpace"} <= metrics("-database")
+    assert {"CacheHitRate", "Evictions", "CPUUtilization", "EngineCPUUtilization", "DatabaseMemoryUsagePercentage",
+            "CurrItems", "NetworkBytesIn", "NetworkBytesOut"} <= metrics("-cache")  # fmt: skip
+
+
+def test_the_seeds_release_path_through_github_oidc(clubapp) -> None:
+    """Deployment: GitHub Actions assumes the OIDC role, pushes to the registry and rolls the service."""
+    role = clubapp.resources("pipeline", "aws_iam_role")["deploy-role"]
+    (trust,) = json.loads(role["assume_role_policy"])["Statement"]
+    assert trust["Principal"] == {"Federated": "${aws_iam_openid_connect_provider.github-oidc.arn}"}
+    assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].startswith(
+        "repo:desh/clubapp-backend:")  # fmt: skip
+    statements = {s["Sid"]: s for s in json.loads(
+        clubapp.resources("pipeline", "aws_iam_role_policy")["deploy-permissions"]["policy"])["Statement"]}  # fmt: skip
+    assert {"ecr:PutImage", "ecr:CompleteLayerUpload"} <= set(statements["PushServiceImages"]["Action"])
+    assert statements["RollServices"]["Action"] == ["ecs:UpdateService", "ecs:DescribeServices"]

@@ -236,7 +236,7 @@ def test_the_seed_names_buckets_and_tags(stages) -> None:
         }  # fmt: skip
         assert tags["Compliance"] == "hipaa+pii-storage"
         database_tags = synthesized.only("data", "aws_db_instance")["tags"]
-        assert database_tags == {"Backup": "daily", "Encryption": "kms"}
+        assert database_tags == {"Backup": "daily", "Encryption": "kms", "CostCenter": "operations"}  # the seed's
         assert synthesized.stacks["data"]["provider"]["aws"][0]["region"] == "us-west-1"
 
 
@@ -382,3 +382,30 @@ def test_the_seeds_database_security_group_storage_ceiling_key_rotation_and_redi
         assert http["default_action"] == [
             {"redirect": {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}, "type": "redirect"}
         ]
+
+
+def test_guardduty_watches_the_tasks_at_run_time_and_every_stage_may_pull_its_agent(stages) -> None:
+    """The seed's GuardDuty scope, all ECS, RDS and S3 resources: S3 and RDS protection and Runtime
+    Monitoring with GuardDuty's managed Fargate agent, turned on once by dev (the detector's owner); the
+    agent joins every Fargate task of the account, so each stage's execution role may pull it."""
+    features = stages["dev"].resources("security", "aws_guardduty_detector_feature")
+    assert {f["name"] for f in features.values()} == {"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING"}
+    (runtime,) = [f for f in features.values() if f["name"] == "RUNTIME_MONITORING"]
+    agent = {c["name"]: c["status"] for c in runtime["additional_configuration"]}
+    assert agent["ECS_FARGATE_AGENT_MANAGEMENT"] == "ENABLED"
+    for stage, synthesized in stages.items():
+        policy = json.loads(
+            synthesized.resources("compute", "aws_iam_role_policy")["execution-pull-and-log-backend"]["policy"]
+        )
+        (pull,) = [s for s in policy["Statement"] if s["Sid"] == "PullGuardDutyAgent"]
+        assert pull["Resource"] == "arn:aws:ecr:us-west-1:684579721401:repository/aws-guardduty-agent-fargate", stage
+        https = synthesized.resources("security", "aws_vpc_security_group_egress_rule")["sg-backend-out-https"]
+        assert (https["from_port"], https["cidr_ipv4"]) == (443, "0.0.0.0/0")  # the agent's endpoint and registry
+
+
+def test_the_database_is_the_operations_cost_centers(stages) -> None:
+    for stage, synthesized in stages.items():
+        assert synthesized.only("data", "aws_db_instance")["tags"]["CostCenter"] == "operations", stage
+        assert (
+            synthesized.stacks["data"]["provider"]["aws"][0]["default_tags"][0]["tags"]["CostCenter"] == "engineering"
+        )

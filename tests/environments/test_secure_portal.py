@@ -408,3 +408,49 @@ def test_the_seeds_registry_scanning_backups_waf_website_bucket_and_log_retentio
         "aws-waf-logs-aws-sec-pillar-waf",
     }
     assert all(days in (365, 2557) for days in retention.values()), retention
+
+
+def test_sessions_on_the_instances_are_encrypted_recorded_and_kept_as_long_as_the_audit_logs(secure_portal) -> None:
+    """The seed's Session Manager logging: the account's session preferences encrypt every session with the
+    environment's key and stream it to an encrypted log group kept 7 years, which the instances may write."""
+    document = secure_portal.only("security", "aws_ssm_document")
+    assert (document["name"], document["document_type"]) == ("SSM-SessionManagerRunShell", "Session")
+    inputs = json.loads(document["content"])["inputs"]
+    assert inputs["kmsKeyId"] == "${aws_kms_key.keys-phi-key.arn}"
+    assert inputs["cloudWatchEncryptionEnabled"] is True and inputs["cloudWatchStreamingEnabled"] is True
+    groups = secure_portal.resources("security", "aws_cloudwatch_log_group")
+    assert inputs["cloudWatchLogGroupName"] == "${aws_cloudwatch_log_group.operator-sessions-logs.name}"
+    group = groups["operator-sessions-logs"]
+    assert group["retention_in_days"] == 2557 and group["kms_key_id"]
+    policy = json.loads(secure_portal.resources("security", "aws_iam_role_policy")[
+        "operator-sessions-instance-records-sessions"]["policy"])  # fmt: skip
+    assert policy["Statement"][0]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    assert policy["Statement"][0]["Resource"] == "${aws_cloudwatch_log_group.operator-sessions-logs.arn}:*"
+
+
+def test_operators_open_sessions_only_on_this_environments_instances(secure_portal) -> None:
+    """The seed's operator policy: sessions on instances tagged with the environment, only one's own
+    sessions resumed or ended."""
+    policy = secure_portal.resources("security", "aws_iam_policy")["operator-sessions-operator-policy"]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    start = statements["StartSessionsOnThisEnvironmentsInstances"]
+    assert start["Action"] == ["ssm:StartSession"] and start["Resource"].endswith(":instance/*")
+    assert start["Condition"] == {"StringEquals": {"ssm:resourceTag/PlatformEnvironment": "secure-portal"}}
+    own = statements["OwnSessionsOnly"]
+    assert own["Action"] == ["ssm:TerminateSession", "ssm:ResumeSession"]
+    assert own["Resource"].endswith(":session/$${aws:username}-*")  # IAM's variable, not Terraform's
+    assert not [s for s in statements.values() if s["Action"] == ["ssm:StartSession"] and s["Resource"] == "*"]
+
+
+def test_the_service_scales_and_security_findings_reach_the_alarm_topic(secure_portal) -> None:
+    target = secure_portal.only("compute", "aws_appautoscaling_target")
+    assert (target["min_capacity"], target["max_capacity"]) == (2, 4)
+    (policy,) = secure_portal.resources("compute", "aws_appautoscaling_policy").values()
+    tracking = policy["target_tracking_scaling_policy_configuration"]
+    assert tracking["predefined_metric_specification"]["predefined_metric_type"] == "ECSServiceAverageCPUUtilization"
+    assert tracking["target_value"] == 70
+    (rule,) = secure_portal.resources("observability", "aws_cloudwatch_event_rule").values()
+    pattern = json.loads(rule["event_pattern"])
+    assert pattern["source"] == ["aws.guardduty"] and pattern["detail"]["severity"] == [{"numeric": [">=", 7]}]
+    (target,) = secure_portal.resources("observability", "aws_cloudwatch_event_target").values()
+    assert target["arn"] == "${aws_sns_topic.alarms.arn}"
