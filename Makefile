@@ -34,7 +34,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc test test-fast lint format bench demo clean
+.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -112,6 +112,9 @@ cost: synth
 # docs/security.md's conformance pack section, from compliance/hipaa_pack.yaml (a test fails when it is stale).
 security-doc: setup
 	$(RUN) security-doc
+
+seeds-doc: setup
+	$(RUN) seeds-doc
 
 lint: setup
 	.venv/bin/ruff check .

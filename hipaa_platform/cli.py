@@ -336,6 +336,16 @@ def cost(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = Repo
         raise typer.Exit(1)
 
 
+@command("seeds-doc")
+def seeds_doc() -> None:
+    """Write the requirement tables of seeds/ into docs/environments.md."""
+    from hipaa_platform.seeds import ENVIRONMENTS_DOC, document_with_seeds, load_seed, seed_files
+
+    seeds = [load_seed(path) for path in seed_files()]
+    ENVIRONMENTS_DOC.write_text(document_with_seeds(ENVIRONMENTS_DOC.read_text(), seeds))
+    console.print(f"wrote the tables of {len(seeds)} seeds into {ENVIRONMENTS_DOC}")
+
+
 @command("security-doc")
 def security_doc() -> None:
     """Write the conformance pack section of docs/security.md from compliance/hipaa_pack.yaml."""

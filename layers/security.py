@@ -18,6 +18,7 @@ from hipaa_platform.gate.acceptances import accept_decision
 from modules.security.account_settings import AccountSettings
 from modules.security.audit_trail import AuditTrail
 from modules.security.certificate import dns_validated_certificate
+from modules.security.configuration_recording import ConfigurationRecording
 from modules.security.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.security.flow_logs import VpcFlowLogs
 from modules.security.operator_sessions import OperatorSessions
@@ -87,7 +88,7 @@ class SecurityLayer(LayerStack):
         monitoring_role = rds_monitoring_role(self, namer=self.namer, **where)
         certificate, edge_certificate = self._certificates()
         web_acl = self._web_acl(log_key)
-        self._account_guards()
+        self._account_guards(default_key)
         self._audit_trail(keys)
 
         self.publish(
@@ -204,13 +205,23 @@ class SecurityLayer(LayerStack):
             accept_decision(web_acl.acl, env.decisions, "waf_count_only")
         return web_acl
 
-    def _account_guards(self) -> None:
-        """Account-wide settings, GuardDuty and Security Hub: created once per account, by the environment
-        that owns the account baseline."""
+    def _account_guards(self, default_key: str) -> None:
+        """Account-wide settings, GuardDuty, Security Hub and AWS Config: created once per account, by the
+        environment that owns the account baseline."""
         env = self.environment
         if not env.owns_account_baseline:
             return
         AccountSettings(self, "account-settings", config=env.security.account_settings)
+        if env.security.config_recording:
+            ConfigurationRecording(
+                self,
+                "config",
+                namer=self.namer,
+                account=self.account,
+                partition=self.partition,
+                kms_key_arn=default_key,
+                force_destroy=self.context.target.disposable,
+            )
         if env.security.guardduty:
             GuardDuty(self, "guardduty", fargate_runtime_monitoring=env.security.guardduty_runtime_monitoring)
         if env.security.security_hub and self.creates_all(

@@ -52,6 +52,7 @@ class DeclaredUses:
             self._backups,
             self._pipelines,
             self._sessions,
+            self._configuration_recording,
         ):
             build()
 
@@ -268,6 +269,21 @@ class DeclaredUses:
                     self._delivers_to_log_group(role, group, f"{why} records the session")
                 if inputs.get("kmsKeyId"):
                     self._add(role, "kms:Decrypt", inputs["kmsKeyId"], f"{why} decrypts the session's data key")
+
+    def _configuration_recording(self) -> None:
+        """AWS Config, as the recorder's own role, finds its bucket and delivers each snapshot and history
+        file under the account's prefix, encrypted with the channel's key."""
+        world = self.world
+        roles = [world.value(r, "role_arn") for r in world.resources("aws_config_configuration_recorder")]
+        for channel in world.resources("aws_config_delivery_channel"):
+            bucket = f"arn:aws:s3:::{world.value(channel, 's3_bucket_name')}"
+            key = world.value(channel, "s3_kms_key_arn")
+            why = f"AWS Config delivers ({channel.address})"
+            for role in roles:
+                self._add(role, ("s3:GetBucketAcl", "s3:ListBucket"), bucket, why)
+                self._add(role, "s3:PutObject", f"{bucket}/AWSLogs/{world.account}/Config/{SAMPLE}", why)
+                if key:
+                    self._add(role, ("kms:GenerateDataKey", "kms:Decrypt"), key, f"{why}, encrypting with its key")
 
     def _flow_logs(self) -> None:
         world = self.world

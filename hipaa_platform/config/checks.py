@@ -263,8 +263,9 @@ def account_baseline(env: Environment) -> None:
             "security.cloudtrail: the environment owning the account baseline (account_baseline: owner) keeps "
             "the account's audit trail of API calls and S3 object access; add `cloudtrail: {}` under security"
         )
-    # The conformance pack's guardduty-enabled-centralized and securityhub-enabled: the account has both.
-    for service in ("guardduty", "security_hub"):
+    # The conformance pack's guardduty-enabled-centralized and securityhub-enabled, and the recorder its
+    # rules read: the account has all three.
+    for service in ("guardduty", "security_hub", "config_recording"):
         if env.owns_account_baseline and not getattr(env.security, service):
             raise ValueError(
                 f"security.{service}: the environment owning the account baseline (account_baseline: owner) "

@@ -40,6 +40,10 @@ class UsageAssumptions(Model):
     guardduty_events_millions: Quantity = _assumed(1.0, "millions of CloudTrail management events GuardDuty analyses")
     guardduty_flow_and_dns_gb: Quantity = _assumed(5.0, "GB of VPC flow logs and DNS logs GuardDuty analyses")
     security_hub_checks_thousands: Quantity = _assumed(5.0, "thousands of Security Hub security checks a month")
+    config_items_thousands: Quantity = _assumed(2.0, "thousands of configuration items AWS Config records a month")
+    pack_evaluations_thousands: Quantity = _assumed(
+        10.0, "thousands of conformance pack rule evaluations a month (first 100,000 tier)"
+    )
     backup_stored_gb: Quantity = _assumed(20.0, "GB of AWS Backup warm storage per backup plan")
     table_write_millions: Quantity = _assumed(1.0, "millions of write request units per on-demand table")
     table_read_millions: Quantity = _assumed(5.0, "millions of read request units per on-demand table")

@@ -150,6 +150,11 @@ class Security(Model):
     security_hub: bool = Field(
         True, description="the account has Security Hub (enabled by the owner of its baseline, always)"
     )
+    config_recording: bool = Field(
+        True,
+        description="the account records every resource with AWS Config and carries the HIPAA pack's rules "
+        "(created by the owner of its baseline)",
+    )
     cloudtrail: CloudTrail | None = None
     account_settings: AccountSettings = Field(
         AccountSettings(), description="held by the environment that owns the account baseline"

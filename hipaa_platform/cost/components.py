@@ -466,6 +466,12 @@ MAPPERS.update(
         "aws_cloudwatch_dashboard": OneComponent("dashboard", "cloudwatch.dashboard.month"),
         "aws_cloudwatch_log_metric_filter": OneComponent("custom metric", "cloudwatch.custom_metric.month"),
         "aws_xray_sampling_rule": OneComponent("traces recorded", "xray.traces_recorded.million", "traces_millions"),
+        "aws_config_configuration_recorder": OneComponent(
+            "configuration items", "config.items.1k", "config_items_thousands"
+        ),
+        "aws_config_conformance_pack": OneComponent(
+            "rule evaluations", "config.pack_evaluations.1k", "pack_evaluations_thousands"
+        ),
     }
 )
 
@@ -519,6 +525,8 @@ FREE: dict[str, str] = {
     "aws_xray_group": "no charge", "aws_iam_service_linked_role": "no charge",
     "aws_cloudfront_origin_access_control": "no charge", "aws_cloudfront_response_headers_policy": "no charge",
     "aws_ssm_document": "no charge (Session Manager on EC2 instances is free)",
+    "aws_config_delivery_channel": "priced as its bucket's storage",
+    "aws_config_configuration_recorder_status": "priced as the recorder's items",
 }  # fmt: skip
 
 

@@ -263,6 +263,23 @@ def aws_default_rds_ca() -> None:
     _adapt_created_db_instances("_platform_aws_default_ca", aws_default)
 
 
+def table_tags_in_one_page() -> None:
+    """moto pages a DynamoDB table's tags 10 at a time; the AWS provider reads the first page only
+    (AWS answers a table's tags, at most 50, in one), so a table with more than 10 tags showed the
+    rest as drift on every re-plan. This answers them all at once, as AWS does."""
+    from moto.core.responses import ActionResult
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler, "_platform_tags_in_one_page", False):
+        return
+
+    def list_tags_of_resource(self) -> ActionResult:
+        return ActionResult({"Tags": self.dynamodb_backend.list_tags_of_resource(self.body["ResourceArn"])})
+
+    DynamoHandler.list_tags_of_resource = list_tags_of_resource  # type: ignore[method-assign]
+    DynamoHandler._platform_tags_in_one_page = True  # type: ignore[attr-defined]
+
+
 def authorize_on_resource_arns() -> None:
     """With IAM enforcement on, moto authorizes an ECR or ECS call against the resource `*` (only S3,
     SQS, IAM and STS name theirs), so a policy scoped to a repository or a service could never allow
@@ -351,6 +368,7 @@ def running_emulator() -> Iterator[Emulator]:
 
     distinct_rds_resource_ids()
     aws_default_rds_ca()
+    table_tags_in_one_page()
     authorize_on_resource_arns()
     bucket_denies_with_their_conditions()
     # moto answers unimplemented calls with a traceback per request; Terraform's own error names the call.

@@ -100,6 +100,20 @@ def load_pack(path: Path = PACK_FILE) -> HipaaPack:
         raise problems_in(path, error) from None
 
 
+def conformance_pack_template(pack: HipaaPack) -> str:
+    """An AWS Config conformance pack holding every rule of the pack, each the managed rule its
+    identifier names with that rule's own default parameters; the logical ids are the rule names in
+    CamelCase, as in the published pack."""
+    resources = {
+        "".join(part.capitalize() for part in name.split("-")): {
+            "Type": "AWS::Config::ConfigRule",
+            "Properties": {"ConfigRuleName": name, "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier}},
+        }
+        for name, rule in pack.rules.items()
+    }
+    return yaml.safe_dump({"Resources": resources}, sort_keys=False)
+
+
 SECURITY_DOC = PACK_FILE.parent.parent / "docs" / "security.md"
 DOC_BEGIN = "<!-- hipaa-pack: generated from compliance/hipaa_pack.yaml by `make security-doc`; do not edit -->"
 DOC_END = "<!-- hipaa-pack: end -->"

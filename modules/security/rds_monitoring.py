@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from modules.shared.iam import service_trust
+from modules.shared.service_role import service_role_with_aws_policy
 
 
 def rds_monitoring_role(scope: Construct, *, namer: Namer, account: str, partition: str) -> IamRole:
-    role = IamRole(
+    return service_role_with_aws_policy(
         scope,
         "rds-monitoring-role",
+        "rds-monitoring-policy",
         name=namer.name("rds-monitoring-role"),
         description="RDS enhanced monitoring publishes OS metrics to CloudWatch Logs",
-        assume_role_policy=service_trust("monitoring.rds.amazonaws.com", account_id=account),
+        service="monitoring.rds.amazonaws.com",
+        account=account,
+        partition=partition,
+        aws_policy="service-role/AmazonRDSEnhancedMonitoringRole",
     )
-    IamRolePolicyAttachment(
-        scope,
-        "rds-monitoring-policy",
-        role=role.name,
-        policy_arn=f"arn:{partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-    )
-    return role

@@ -30,7 +30,7 @@ def test_a_stage_sharing_the_account_makes_neither(request, environment: str) ->
     assert not synthesized.resources("security", "aws_securityhub_account")
 
 
-@pytest.mark.parametrize("service", ["guardduty", "security_hub"])
+@pytest.mark.parametrize("service", ["guardduty", "security_hub", "config_recording"])
 def test_an_owner_that_turns_either_off_is_refused(tmp_path, service: str) -> None:
     source = (ENVIRONMENTS_DIR / "intakeiq.yaml").read_text()
     assert "\nsecurity:\n" in source

@@ -325,6 +325,10 @@ def test_the_seeds_account_services_network_and_data_protection(clubapp) -> None
     assert database["storage_encrypted"] is True and database["port"] == 5432
     assert database["kms_key_id"].startswith("${data.terraform_remote_state.security.outputs.kms_key_arns")
     assert clubapp.only("compute", "aws_ecr_repository")["image_scanning_configuration"] == {"scan_on_push": True}
+    logging = clubapp.resources("data", "aws_s3_bucket_logging")
+    logged = ("assets", "receipts", "logs")
+    targets = {name: logging[f"{name}-logging"]["target_bucket"] for name in logged}
+    assert targets == dict.fromkeys(logged, "${aws_s3_bucket.access-logs.bucket}")
 
 
 def test_the_seeds_security_groups_and_listeners(clubapp) -> None:

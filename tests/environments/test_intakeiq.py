@@ -254,7 +254,11 @@ def test_roles_have_exactly_the_seed_permissions(intakeiq) -> None:
         "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",
     }  # fmt: skip
     attachments = intakeiq.resources("security", "aws_iam_role_policy_attachment").values()
-    assert [a["policy_arn"].rsplit("/", 1)[1] for a in attachments] == ["AmazonRDSEnhancedMonitoringRole"]
+    # the RDS monitoring role's and AWS Config's recorder's (the account baseline's, no workload's)
+    assert sorted(a["policy_arn"].rsplit("/", 1)[1] for a in attachments) == [
+        "AWS_ConfigRole",
+        "AmazonRDSEnhancedMonitoringRole",
+    ]
 
 
 def test_pipeline_role_may_push_and_roll_one_service_only(intakeiq) -> None:

@@ -156,8 +156,7 @@ def test_guardduty_security_hub_and_the_audit_trail(medisync) -> None:
     trail = medisync.only("security", "aws_cloudtrail")
     assert trail["is_multi_region_trail"] is True and trail["enable_log_file_validation"] is True
     assert "logs-key" in trail["kms_key_id"] and trail["cloud_watch_logs_group_arn"].endswith(":*")
-    locks = medisync.resources("security", "aws_s3_bucket_object_lock_configuration").values()
-    (lock,) = locks
+    lock = medisync.resources("security", "aws_s3_bucket_object_lock_configuration")["cloudtrail-bucket-object-lock"]
     assert lock["rule"]["default_retention"] == {"mode": "COMPLIANCE", "days": 7 * 365}
 
 

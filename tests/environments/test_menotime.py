@@ -24,7 +24,14 @@ NAMED_BY = {"aws_ecs_task_definition": "family", "aws_ses_domain_identity": "dom
 # Named within another resource, not within the account.
 SCOPED_NAMES = {"aws_iam_role_policy": "an inline policy is named within its role"}
 # One per account and region: only the environment owning the account baseline creates them.
-ACCOUNT_WIDE = ("aws_guardduty_detector", "aws_securityhub_account", "aws_iam_openid_connect_provider")
+ACCOUNT_WIDE = (
+    "aws_guardduty_detector",
+    "aws_securityhub_account",
+    "aws_iam_openid_connect_provider",
+    "aws_config_configuration_recorder",
+    "aws_config_delivery_channel",
+    "aws_ssm_document",
+)
 _REFERENCE = re.compile(r"^\$\{[^{}]*\}$")
 
 
@@ -409,3 +416,43 @@ def test_the_database_is_the_operations_cost_centers(stages) -> None:
         assert (
             synthesized.stacks["data"]["provider"]["aws"][0]["default_tags"][0]["tags"]["CostCenter"] == "engineering"
         )
+
+
+def test_the_seeds_load_balancer_secrets_logs_and_task_grants(stages) -> None:
+    """Internet-facing in the public subnets with 80 and 443 open, HTTPS forwarded to the target group;
+    the seed's two secrets per stage, read by the execution role; awslogs into the stage's group; the
+    task role's objects of static-assets and logs; RDS's own log exports and 60 s enhanced monitoring."""
+    for stage, synthesized in stages.items():
+        balancer = synthesized.only("compute", "aws_lb")
+        assert balancer["internal"] is False
+        assert balancer["subnets"] == "${data.terraform_remote_state.networking.outputs.public_subnet_ids}"
+        ingress = synthesized.resources("security", "aws_vpc_security_group_ingress_rule")
+        into_alb = {(r["from_port"], r.get("cidr_ipv4")) for r in ingress.values()
+                    if r["security_group_id"] == "${aws_security_group.sg-alb.id}"}  # fmt: skip
+        assert into_alb == {(80, "0.0.0.0/0"), (443, "0.0.0.0/0")}, stage
+        (rule,) = synthesized.resources("compute", "aws_lb_listener_rule").values()
+        assert rule["action"] == [
+            {"target_group_arn": "${aws_lb_target_group.alb-target-backend.arn}", "type": "forward"}
+        ]
+        secrets = {s["name"] for s in synthesized.resources("security", "aws_secretsmanager_secret").values()}
+        assert secrets == {f"menotime/{stage}/email/ses-smtp", f"menotime/{stage}/api/third-party-keys"}
+        (container,) = json.loads(synthesized.only("compute", "aws_ecs_task_definition")["container_definitions"])
+        assert container["logConfiguration"]["logDriver"] == "awslogs"
+        assert container["logConfiguration"]["options"]["awslogs-group"] == f"/aws/ecs/menotime-{stage}"
+        assert {s["name"] for s in container["secrets"]} >= {
+            "SES_SMTP_USERNAME",
+            "SES_SMTP_PASSWORD",
+            "THIRD_PARTY_KEYS",
+        }
+        grants = json.loads(synthesized.resources("data", "aws_iam_role_policy")["task-buckets-backend"]["policy"])
+        (objects,) = [s for s in grants["Statement"] if s["Sid"] == "ReadWriteObjects"]
+        assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+        assert len(objects["Resource"]) == 2  # static-assets and logs, nothing else
+        assert not [
+            s for s in grants["Statement"] if any(a.startswith("ses:") for a in s["Action"])
+        ]  # SMTP, not the API
+        database = synthesized.only("data", "aws_db_instance")
+        assert database["enabled_cloudwatch_logs_exports"] == ["postgresql", "upgrade"]
+        assert database["monitoring_interval"] == 60
+        assert database["parameter_group_name"] == "${aws_db_parameter_group.database-parameters.name}"
+        assert "aws_route53_record" not in synthesized.stacks["data"].get("resource", {})  # no zone id given

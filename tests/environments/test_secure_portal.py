@@ -454,3 +454,33 @@ def test_the_service_scales_and_security_findings_reach_the_alarm_topic(secure_p
     assert pattern["source"] == ["aws.guardduty"] and pattern["detail"]["severity"] == [{"numeric": [">=", 7]}]
     (target,) = secure_portal.resources("observability", "aws_cloudwatch_event_target").values()
     assert target["arn"] == "${aws_sns_topic.alarms.arn}"
+
+
+def test_the_seeds_network_service_and_container_hardening(secure_portal) -> None:
+    """10.0.0.0/16 with two public and two private subnets in two AZs (and the isolated database tier), no
+    NAT gateway, the S3 gateway and ECR interface endpoints; the service's count, deployment and grace;
+    the target group's health check; a read-only root filesystem; key rotation; the trail and flow logs."""
+    assert secure_portal.only("networking", "aws_vpc")["cidr_block"] == "10.0.0.0/16"
+    tiers = {s["cidr_block"]: (s["tags"]["Tier"], s["availability_zone"])
+             for s in secure_portal.resources("networking", "aws_subnet").values()}  # fmt: skip
+    seeds = {"10.0.1.0/24": "public", "10.0.2.0/24": "public", "10.0.10.0/24": "private", "10.0.11.0/24": "private"}
+    assert {cidr: tier for cidr, (tier, _) in tiers.items() if tier in ("public", "private")} == seeds
+    assert len({zone for _, zone in tiers.values()}) == 2
+    assert not secure_portal.resources("networking", "aws_nat_gateway")
+    endpoints = {e["service_name"].rsplit(".", 1)[-1]: e["vpc_endpoint_type"]
+                 for e in secure_portal.resources("networking", "aws_vpc_endpoint").values()}  # fmt: skip
+    assert endpoints["s3"] == "Gateway" and endpoints["dkr"] == endpoints["api"] == "Interface"
+    service = secure_portal.only("compute", "aws_ecs_service")
+    assert (service["name"], service["desired_count"], service["health_check_grace_period_seconds"]) == (
+        "backend-service", 2, 60)  # fmt: skip
+    assert (service["deployment_minimum_healthy_percent"], service["deployment_maximum_percent"]) == (50, 200)
+    check = secure_portal.only("compute", "aws_lb_target_group")["health_check"]
+    assert (check["path"], check["interval"], check["timeout"]) == ("/health", 30, 5)
+    assert (check["healthy_threshold"], check["unhealthy_threshold"]) == (2, 3)
+    (container,) = json.loads(secure_portal.only("compute", "aws_ecs_task_definition")["container_definitions"])
+    assert container["readonlyRootFilesystem"] is True and container["essential"] is True
+    assert container["privileged"] is False
+    assert all(k["enable_key_rotation"] is True for k in secure_portal.resources("security", "aws_kms_key").values())
+    assert secure_portal.only("security", "aws_cloudtrail")["enable_log_file_validation"] is True
+    assert secure_portal.only("security", "aws_flow_log")["traffic_type"] == "ALL"
+    assert secure_portal.only("compute", "aws_ecr_repository")["image_tag_mutability"] == "IMMUTABLE"

@@ -46,7 +46,10 @@ def test_a_claim_fails_when_its_control_is_gone(intakeiq) -> None:
             alarm["metric_name"] = "Other"
     found = {a.check_id: claim_of(a)(broken, a) for a in acceptances(broken) if claim_of(a)}
     assert found["CKV2_AWS_11"] == "no flow log of the VPC in the security layer"
-    assert found["CKV_AWS_18"] == "no trail in the layer delivers to this bucket"
+    (trail_bucket,) = [
+        a for a in acceptances(broken) if (a.address, a.check_id) == ("aws_s3_bucket.cloudtrail-bucket", "CKV_AWS_18")
+    ]
+    assert claim_of(trail_bucket)(broken, trail_bucket) == "no trail in the layer delivers to this bucket"
     assert found["CKV_AWS_65"] == "no ECS alarm on MemoryUtilization"
     db = broken.stacks["data"]["resource"]["aws_db_instance"]["database"]
     db["backup_retention_period"] = 7
@@ -95,3 +98,16 @@ def test_the_access_log_claim_fails_without_the_stages_log(medisync) -> None:
     assert claim_of(claim)(broken, claim) == ""
     del broken.stacks[claim.layer]["resource"][claim.resource_type][claim.name]["access_log_settings"]
     assert claim_of(claim)(broken, claim) == "the stage writes no access log to an encrypted log group"
+
+
+def test_the_config_buckets_claim_fails_when_the_trail_leaves_its_objects_out(intakeiq) -> None:
+    import copy
+
+    (config_bucket,) = [
+        a for a in acceptances(intakeiq) if (a.address, a.check_id) == ("aws_s3_bucket.config-bucket", "CKV_AWS_18")
+    ]
+    assert claim_of(config_bucket)(intakeiq, config_bucket) == ""
+    broken = copy.deepcopy(intakeiq)
+    trail = broken.stacks["security"]["resource"]["aws_cloudtrail"]["cloudtrail"]
+    trail["advanced_event_selector"] = trail["advanced_event_selector"][:1]  # management events only
+    assert claim_of(config_bucket)(broken, config_bucket) == "no trail in the layer records this bucket's object events"
