@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import re
+import tempfile
 import typing
 
 import pytest
@@ -115,7 +116,7 @@ def test_a_keyed_read_renders_what_the_bindings_would() -> None:
 
     from hipaa_platform.contracts import KeyedOutput
 
-    stack = TerraformStack(App(), "layer")
+    stack = TerraformStack(App(outdir=tempfile.mkdtemp(prefix="cdktf-")), "layer")  # not the project's cdktf.out
     remote = DataTerraformRemoteStateLocal(stack, "security", path="security.tfstate")
     TerraformOutput(stack, "asked", value=remote.get_string("task_role_arns.api"))
     TerraformOutput(stack, "written", value=KeyedOutput(remote.friendly_unique_id, "task_role_arns")["api"])

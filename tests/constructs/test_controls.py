@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture
-def stack() -> TerraformStack:
+def stack(tmp_path) -> TerraformStack:
     from cdktf import App, TerraformStack  # here: cdktf starts a jsii kernel in every worker that collects this
 
-    return TerraformStack(App(), "fixture")
+    # An outdir of its own: App() would make cdktf.out/ in the project, where a cdktf CLI test synthesizes.
+    return TerraformStack(App(outdir=str(tmp_path / "cdktf.out")), "fixture")
 
 
 @pytest.fixture

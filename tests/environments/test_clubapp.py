@@ -43,6 +43,7 @@ def test_database_matches_the_seed_with_a_rotated_managed_password(clubapp) -> N
     }
     assert {key: database[key] for key in expected} == expected
     assert "password" not in database
+    assert "character_set_name" not in database  # RDS for PostgreSQL creates the database in UTF8 (the seed's)
     rotation = clubapp.only("data", "aws_secretsmanager_secret_rotation")
     assert rotation["rotation_rules"] == {"automatically_after_days": 30, "duration": "3h"}
     assert rotation["secret_id"] == "${aws_db_instance.database.master_user_secret[0].secret_arn}"
@@ -179,6 +180,9 @@ def test_load_balancer_and_target_group_match_the_seed(clubapp) -> None:
     check = group["health_check"]
     assert (check["path"], check["matcher"], check["interval"], check["timeout"]) == ("/health", "200", 30, 5)
     assert (check["healthy_threshold"], check["unhealthy_threshold"]) == (2, 3)
+    # the seed's attributes are AWS's defaults: no stickiness, round robin, no slow start
+    assert "stickiness" not in group and "load_balancing_algorithm_type" not in group and "slow_start" not in group
+    assert clubapp.only("compute", "aws_lb").get("enable_cross_zone_load_balancing") is None  # ALBs always cross zones
 
 
 def test_named_secrets_keep_the_seeds_names(clubapp) -> None:

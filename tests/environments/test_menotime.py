@@ -456,3 +456,16 @@ def test_the_seeds_load_balancer_secrets_logs_and_task_grants(stages) -> None:
         assert database["monitoring_interval"] == 60
         assert database["parameter_group_name"] == "${aws_db_parameter_group.database-parameters.name}"
         assert "aws_route53_record" not in synthesized.stacks["data"].get("resource", {})  # no zone id given
+
+
+def test_the_seeds_metrics_are_on_the_stages_dashboards(stages) -> None:
+    """ECS CPU and memory, RDS CPU, connections, storage and latency, ALB requests, latency and 5xx."""
+    for stage, synthesized in stages.items():
+        boards = synthesized.resources("observability", "aws_cloudwatch_dashboard").values()
+        metrics = {
+            m[1] for d in boards for w in json.loads(d["dashboard_body"])["widgets"] for m in w["properties"]["metrics"]
+        }
+        assert {"CPUUtilization", "MemoryUtilization", "DatabaseConnections", "FreeStorageSpace", "ReadLatency",
+                "RequestCount", "TargetResponseTime", "HTTPCode_Target_5XX_Count"} <= metrics, stage  # fmt: skip
+        cluster = synthesized.only("compute", "aws_ecs_cluster")
+        assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]  # the tasks' network bytes

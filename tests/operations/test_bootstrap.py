@@ -30,9 +30,12 @@ def test_the_state_bucket_logs_every_request_to_its_own_log_bucket(clubapp_state
     assert bucket == "clubapp-dev-tfstate"  # the seed's name
     logging = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
     assert logging == {"TargetBucket": "clubapp-dev-tfstate-access-logs", "TargetPrefix": "clubapp-dev-tfstate/"}
-    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    versioning = s3.get_bucket_versioning(Bucket=bucket)
+    assert versioning["Status"] == "Enabled" and "MFADelete" not in versioning  # the seed: MFA delete off
     (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    with pytest.raises(s3.exceptions.ClientError, match="ObjectLockConfigurationNotFoundError"):
+        s3.get_object_lock_configuration(Bucket=bucket)  # the seed: Object Lock off
 
 
 def test_the_log_bucket_is_private_versioned_and_kept(clubapp_state) -> None:

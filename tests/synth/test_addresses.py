@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_a_name_is_the_path_without_the_main_resource() -> None:
 def _stack_json(build) -> dict:
     from cdktf import App, TerraformStack
 
-    stack = TerraformStack(App(), "layer")
+    stack = TerraformStack(App(outdir=tempfile.mkdtemp(prefix="cdktf-")), "layer")  # not the project's cdktf.out
     build(stack)
     return json.loads(json.dumps(stack.to_terraform()))
 
