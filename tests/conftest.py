@@ -117,6 +117,9 @@ def synthesize_variant(tmp_path: Path):
     return lambda environment: synthesize_environment(environment, tmp_path / "cdktf.out")
 
 
+# First: xdist's own hook reads the groups from the markers to suffix each test's id, so a group
+# added after it is never seen and the tests spread over every worker (each loading the bindings).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`--dist loadgroup`), every test that is not an emulator deployment runs in
     one worker, so the provider bindings load once and each environment is synthesized once.

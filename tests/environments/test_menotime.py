@@ -469,3 +469,17 @@ def test_the_seeds_metrics_are_on_the_stages_dashboards(stages) -> None:
                 "RequestCount", "TargetResponseTime", "HTTPCode_Target_5XX_Count"} <= metrics, stage  # fmt: skip
         cluster = synthesized.only("compute", "aws_ecs_cluster")
         assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]  # the tasks' network bytes
+
+
+def test_every_bucket_of_every_stage_is_versioned(stages) -> None:
+    for stage, synthesized in stages.items():
+        buckets = set(synthesized.resources("data", "aws_s3_bucket"))
+        versioned = {
+            name.removesuffix("-versioning")
+            for name, v in synthesized.resources("data", "aws_s3_bucket_versioning").items()
+            if v["versioning_configuration"]["status"] == "Enabled"
+        }
+        assert {"static-assets", "logs", "backups"} <= buckets and buckets <= versioned, stage
+        encryption = synthesized.resources("data", "aws_s3_bucket_server_side_encryption_configuration")
+        rule = encryption["backups-encryption"]["rule"][0]["apply_server_side_encryption_by_default"]
+        assert rule["sse_algorithm"] == "aws:kms"

@@ -484,3 +484,7 @@ def test_the_seeds_network_service_and_container_hardening(secure_portal) -> Non
     assert secure_portal.only("security", "aws_cloudtrail")["enable_log_file_validation"] is True
     assert secure_portal.only("security", "aws_flow_log")["traffic_type"] == "ALL"
     assert secure_portal.only("compute", "aws_ecr_repository")["image_tag_mutability"] == "IMMUTABLE"
+    alarms = secure_portal.resources("observability", "aws_cloudwatch_metric_alarm").values()
+    watched = {(a["namespace"], a["metric_name"]) for a in alarms}
+    assert {("AWS/ECS", "CPUUtilization"), ("AWS/ECS", "MemoryUtilization"),
+            ("AWS/ApplicationELB", "UnHealthyHostCount"), ("AWS/RDS", "DatabaseConnections")} <= watched  # fmt: skip
