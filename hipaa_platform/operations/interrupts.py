@@ -61,8 +61,11 @@ def forwarded_to_runs() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        # Once cancelled, the process is on its way out (the command exits 130): a runner's SIGTERM that
+        # follows its SIGINT stays held, rather than killing the process between the saved state and its exit.
+        if not RECEIVED:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 class OneInterrupt:

@@ -161,3 +161,22 @@ def test_tainted_addresses_are_the_ones_terraform_untaints(tmp_path: Path) -> No
                                  capture_output=True, text=True, timeout=60)  # fmt: skip
         assert untaint.returncode == 0, untaint.stderr
     assert tainted_addresses(json.loads((tmp_path / "terraform.tfstate").read_text())) == []
+
+
+def test_once_cancelled_a_later_signal_stays_held_until_the_process_exits() -> None:
+    """A runner's SIGTERM that comes after Terraform saved the state must not kill the process before
+    it exits 130; a run nobody cancelled gives the handlers back."""
+    from hipaa_platform.operations import interrupts
+
+    before = {number: signal.getsignal(number) for number in interrupts.CANCEL_SIGNALS}
+    try:
+        with interrupts.forwarded_to_runs():
+            pass
+        assert {number: signal.getsignal(number) for number in interrupts.CANCEL_SIGNALS} == before
+        with interrupts.forwarded_to_runs():
+            interrupts.RECEIVED.append(signal.SIGINT)  # as _handle records the job's SIGINT
+        assert all(signal.getsignal(number) is interrupts._handle for number in interrupts.CANCEL_SIGNALS)
+    finally:
+        interrupts.RECEIVED.clear()
+        for number, handler in before.items():
+            signal.signal(number, handler)
