@@ -43,7 +43,7 @@ def bootstrap_state_bucket(
     if tls_only_policy:
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(deny_insecure_transport(bucket)))
     account = boto3.client("sts", **kwargs).get_caller_identity()["Account"]
-    logs = _access_log_bucket(s3, environment, bucket, account, tls_only_policy=tls_only_policy)
+    logs = _access_log_bucket(s3, environment.region, bucket, account, tls_only_policy=tls_only_policy)
     s3.put_bucket_logging(
         Bucket=bucket,
         BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": f"{bucket}/"}},
@@ -80,14 +80,12 @@ def access_log_bucket_name(state_bucket: str) -> str:
     return f"{state_bucket}-access-logs"
 
 
-def _access_log_bucket(s3, environment: Environment, state_bucket: str, account: str, *, tls_only_policy: bool) -> str:
+def _access_log_bucket(s3, region: str, state_bucket: str, account: str, *, tls_only_policy: bool) -> str:
     """Versioned, no public access, SSE-S3 (S3 delivers server access logs to no SSE-KMS bucket), written
     only by S3's logging service on behalf of the state bucket, kept: no lifecycle expires the records."""
 
     logs = access_log_bucket_name(state_bucket)
-    _private_versioned_bucket(
-        s3, logs, environment.region, {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-    )
+    _private_versioned_bucket(s3, logs, region, {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}})
     policy = log_delivery_policy(logs, state_bucket, account)
     if tls_only_policy:
         policy["Statement"] += deny_insecure_transport(logs)["Statement"]

@@ -6,6 +6,7 @@ deviation with its reason. `make seeds-doc` writes the tables of docs/environmen
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import yaml
@@ -35,8 +36,6 @@ class Requirement(Strict):
 
     @model_validator(mode="after")
     def _built_or_declared(self) -> Requirement:
-        import re
-
         bad = [ref for ref in self.pinned_by if not re.match(TEST_REFERENCE, ref)]
         if bad:
             example = "tests/environments/test_x.py::test_y"

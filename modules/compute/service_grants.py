@@ -8,7 +8,7 @@ from constructs import Construct
 
 from hipaa_platform.config import Service
 from hipaa_platform.contracts.security import SecurityOutputs
-from modules.security.service_roles import EXECUTE_COMMAND_ACTIONS
+from modules.security.service_roles import EXECUTE_COMMAND_ACTIONS, PULL_IMAGE_ACTIONS
 from modules.shared.iam import Statement, policy_document
 from modules.shared.role_policy import role_policy
 
@@ -27,7 +27,7 @@ def pull_and_log_grant(
         (
             Statement(
                 sid="PullGuardDutyAgent",
-                actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                actions=PULL_IMAGE_ACTIONS,
                 resources=(runtime_agent_repository_arn,),
             ),
         )
@@ -43,7 +43,7 @@ def pull_and_log_grant(
             Statement(sid="RegistryLogin", actions=("ecr:GetAuthorizationToken",), resources=("*",)),
             Statement(
                 sid="PullOwnImage",
-                actions=("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+                actions=PULL_IMAGE_ACTIONS,
                 resources=(repository_arn,),
             ),
             *agent,

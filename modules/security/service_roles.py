@@ -22,6 +22,8 @@ EXECUTE_COMMAND_ACTIONS = (
     "ssmmessages:OpenDataChannel",
 )
 PLATFORM_SECRETS = {DATABASE_SECRET}
+# What pulling an image from a repository takes, after the registry login.
+PULL_IMAGE_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
 # Platform grants of other layers (parameters, secrets, images, logs, metrics, PHI field encryption).
 PLATFORM_ACTIONS = (
     "ssm:GetParameters",
@@ -30,9 +32,7 @@ PLATFORM_ACTIONS = (
     "kms:Encrypt",
     "kms:GenerateDataKey",
     "ecr:GetAuthorizationToken",
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:GetDownloadUrlForLayer",
-    "ecr:BatchGetImage",
+    *PULL_IMAGE_ACTIONS,
     "logs:CreateLogStream",
     "logs:PutLogEvents",
     "logs:DescribeLogGroups",
