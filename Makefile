@@ -24,6 +24,7 @@ RUN := .venv/bin/python -O -m hipaa_platform
 comma := ,
 
 LAYER ?=
+ACCOUNT ?=
 ALLOW_REPLACE ?=
 # A file holding a pull request's description; its `allow-replace: <env> <address>` lines (docs/ci.md).
 ALLOWANCES ?=
@@ -34,7 +35,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
+.PHONY: setup synth baseline-synth baseline-scan scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -95,7 +96,15 @@ rehearse: setup
 	$(RUN) deploy-local --rehearse $(foreach e,$(subst $(comma), ,$(ENV)),--env $(e))
 
 bootstrap-state: setup
-	$(RUN) bootstrap-state --env $(ENV)
+	$(RUN) bootstrap-state $(if $(ACCOUNT),--account $(ACCOUNT),--env $(ENV))
+
+# An account's baseline (accounts/$(ACCOUNT).yaml), a unit of its own: applied once per AWS account,
+# before any environment that names it (docs/operations.md, "The account baseline").
+baseline-synth: setup
+	$(RUN) synth-baseline --account $(ACCOUNT)
+
+baseline-scan: baseline-synth
+	$(RUN) scan --outdir cdktf.out/accounts/$(ACCOUNT) --reports build/reports/accounts/$(ACCOUNT)
 
 # The HIPAA conformance pack rule by rule for ENV (build/reports/compliance/<env>/); exit 1 if a rule fails.
 compliance: synth

@@ -74,6 +74,24 @@ def synth(
     views.synthesis(env, target, outdir, time.monotonic() - started if synthesized else None)
 
 
+@command("synth-baseline")
+def synth_baseline(
+    account: str = typer.Option(..., "--account", "-a", help="account file name under accounts/"),
+    outdir: Path = typer.Option(None, help="default: cdktf.out/accounts/<account>"),
+) -> None:
+    """Synthesize an account's baseline to <outdir>/stacks/baseline/cdk.tf.json."""
+    from hipaa_platform.config.loader import load_account
+
+    baseline, target, started = load_account(account), Target.from_environment_variables(), time.monotonic()
+    outdir = outdir or DEFAULT_OUTDIR / "accounts" / account
+    with console.status(f"synthesizing the baseline of account {account} (loading the AWS provider bindings)"):
+        from hipaa_platform.synth.app import synthesize_account
+
+        synthesize_account(baseline, target, outdir)
+    console.print(f"synthesized the baseline of account {account} ({target.backend.value} state) into "
+                  f"{views.shown(outdir)}/stacks/baseline in {time.monotonic() - started:.1f} s")  # fmt: skip
+
+
 @command()
 def scan(outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
     """The checkov gate: fail on any unaccepted finding or stale acceptance."""
@@ -228,11 +246,15 @@ def unlock(
 
 
 @command("bootstrap-state")
-def bootstrap_state(env: str = EnvOption) -> None:
-    """Create the remote-state bucket of an environment in the current AWS account."""
+def bootstrap_state(
+    env: str = EnvOption,
+    account: str = typer.Option(None, "--account", "-a", help="an account baseline's state bucket instead"),
+) -> None:
+    """Create the remote-state bucket of an environment (or of an account's baseline) in the current AWS account."""
+    from hipaa_platform.config.loader import load_account
     from hipaa_platform.operations.bootstrap import bootstrap_state_bucket
 
-    bucket = bootstrap_state_bucket(load_environment(env))
+    bucket = bootstrap_state_bucket(load_account(account) if account else load_environment(env))
     console.print(f"state bucket ready: s3://{bucket} (versioned, KMS, TLS-only, public access blocked)")
 
 
@@ -323,13 +345,15 @@ def access(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = Re
 def cost(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
     """The monthly cost of one synthesized environment from the price catalogue (pricing/aws.yaml) and
     its usage assumptions (the `cost` section), checked against its budget. Exit 1: over budget."""
+    from hipaa_platform import ACCOUNT_DIR, BASELINE
     from hipaa_platform.cost.estimate import check_budget, estimate_environment, write_report
     from hipaa_platform.gate.scan import read_stacks
     from hipaa_platform.synth.cache import require_current
 
     require_current(env, Target.from_environment_variables(), outdir)
     environment = load_environment(env)
-    result = estimate_environment(environment, read_stacks(outdir))
+    account = read_stacks(outdir / ACCOUNT_DIR, (BASELINE,))[BASELINE]
+    result = estimate_environment(environment, read_stacks(outdir), account)
     budget = check_budget(environment, result)
     views.cost_estimate(console, errors, result, budget, write_report(result, budget, reports / "cost" / env))
     if not budget.passed:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hipaa_platform import LAYERS
+from hipaa_platform import LAYERS, UNITS
 from hipaa_platform.targets import PROJECT_ROOT, Target
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def gate_result(console: Console, gate: GateResult) -> None:
     accepted = Table(title=f"Accepted findings ({len(gate.accepted)}), each with its reason", show_lines=True)
     for column in ("layer", "resource", "check", "reason"):
         accepted.add_column(column, overflow="fold")
-    for a in sorted(gate.accepted, key=lambda a: (LAYERS.index(a.layer), a.resource)):
+    for a in sorted(gate.accepted, key=lambda a: (UNITS.index(a.layer), a.resource)):
         accepted.add_row(a.layer, a.resource, a.check_id, a.reason)
     console.print(accepted)
     for f in gate.failures:

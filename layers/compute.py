@@ -180,7 +180,7 @@ class ComputeLayer(LayerStack):
             log_group_arns=[service.log_group.arn] + ([service.xray_log_group.arn] if spec.xray_sidecar else []),
             region=env.region, session_log_arn=self.session_logs.arn if self.session_logs else None,
             runtime_agent_repository_arn=guardduty_agent_repository_arn(env.region)
-            if env.security.guardduty_runtime_monitoring else None,
+            if env.baseline.guardduty.runtime_monitoring else None,
         )  # fmt: skip
         if spec.autoscaling and self.creates_all(
             ("aws_appautoscaling_target", f"{spec.container_name} scaling target"),

@@ -1,6 +1,6 @@
 """Layer 2: customer-managed keys, VPC flow logs, the security-group chain, IAM roles (with an
-optional permission boundary), encrypted parameters and secrets, the TLS certificate, and the
-account's guards where configured: WAF, GuardDuty, Security Hub, CloudTrail."""
+optional permission boundary), encrypted parameters and secrets, the TLS certificate, and the WAF
+web ACL. The account's guards (trail, GuardDuty, Security Hub, AWS Config) are its baseline's."""
 
 from __future__ import annotations
 
@@ -15,10 +15,7 @@ from hipaa_platform.contracts import by_name
 from hipaa_platform.contracts.networking import NetworkingOutputs
 from hipaa_platform.contracts.security import API_GATEWAY, EC2_CAPACITY, LOAD_BALANCER, SecurityOutputs
 from hipaa_platform.gate.acceptances import accept_decision
-from modules.security.account_settings import AccountSettings
-from modules.security.audit_trail import AuditTrail
 from modules.security.certificate import dns_validated_certificate
-from modules.security.configuration_recording import ConfigurationRecording
 from modules.security.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.security.flow_logs import VpcFlowLogs
 from modules.security.operator_sessions import OperatorSessions
@@ -27,7 +24,6 @@ from modules.security.platform_keys import PlatformKeys
 from modules.security.rds_monitoring import rds_monitoring_role
 from modules.security.security_group_chain import SecurityGroups
 from modules.security.service_roles import ServiceRoles, workload_boundary
-from modules.security.threat_detection import GuardDuty, SecurityHub
 from modules.security.web_acl import RegionalWebAcl
 
 
@@ -88,8 +84,6 @@ class SecurityLayer(LayerStack):
         monitoring_role = rds_monitoring_role(self, namer=self.namer, **where)
         certificate, edge_certificate = self._certificates()
         web_acl = self._web_acl(log_key)
-        self._account_guards(default_key)
-        self._audit_trail(keys)
 
         self.publish(
             SecurityOutputs(
@@ -204,43 +198,3 @@ class SecurityLayer(LayerStack):
         if env.security.waf.count_only:
             accept_decision(web_acl.acl, env.decisions, "waf_count_only")
         return web_acl
-
-    def _account_guards(self, default_key: str) -> None:
-        """Account-wide settings, GuardDuty, Security Hub and AWS Config: created once per account, by the
-        environment that owns the account baseline."""
-        env = self.environment
-        if not env.owns_account_baseline:
-            return
-        AccountSettings(self, "account-settings", config=env.security.account_settings)
-        if env.security.config_recording:
-            ConfigurationRecording(
-                self,
-                "config",
-                namer=self.namer,
-                account=self.account,
-                partition=self.partition,
-                kms_key_arn=default_key,
-                force_destroy=self.context.target.disposable,
-            )
-        if env.security.guardduty:
-            GuardDuty(self, "guardduty", fargate_runtime_monitoring=env.security.guardduty_runtime_monitoring)
-        if env.security.security_hub and self.creates_all(
-            ("aws_securityhub_account", "Security Hub"),
-            ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),
-        ):
-            SecurityHub(self, "security-hub", partition=self.partition, region=env.region)
-
-    def _audit_trail(self, keys: dict[str, str]) -> None:
-        env = self.environment
-        if env.security.cloudtrail:
-            AuditTrail(
-                self,
-                "cloudtrail",
-                config=env.security.cloudtrail,
-                namer=self.namer,
-                account=self.account,
-                partition=self.partition,
-                region=env.region,
-                kms_key_arn=keys[env.security.cloudtrail.kms_key],
-                force_destroy=self.context.target.disposable,
-            )

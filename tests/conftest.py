@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform import LAYERS
-from hipaa_platform.config.loader import available_environments
+from hipaa_platform.config.loader import available_accounts, available_environments
 from hipaa_platform.gate.claims import Layers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,24 +36,43 @@ class Synthesized(Layers):
     def text(self) -> str:
         return "\n".join(json.dumps(s) for s in self.stacks.values())
 
+    @property
+    def account_baseline(self) -> dict:
+        """The account's baseline, as an environment's synthesis writes it beside the layers."""
+        return json.loads((self.outdir / "account" / "stacks" / "baseline" / "cdk.tf.json").read_text())
+
+
+def _target(outdir: Path, on_emulator: bool):
+    from hipaa_platform.targets import StateBackend, Target
+
+    if on_emulator:
+        return Target(backend=StateBackend.EMULATOR, emulator_endpoint="https://127.0.0.1:4566")
+    return Target(local_state_root=outdir / "state")
+
 
 def synthesize_environment(environment, outdir: Path, on_emulator: bool = False) -> Synthesized:
     """`environment`: a name under environments/, or an already loaded (possibly altered) one."""
     from hipaa_platform.config.loader import load_environment
     from hipaa_platform.synth.app import synthesize
-    from hipaa_platform.targets import StateBackend, Target
 
     if isinstance(environment, str):
         environment = load_environment(environment)
-
-    target = (
-        Target(backend=StateBackend.EMULATOR, emulator_endpoint="https://127.0.0.1:4566")
-        if on_emulator
-        else Target(local_state_root=outdir / "state")
-    )
-    context = synthesize(environment, target, outdir)
+    context = synthesize(environment, _target(outdir, on_emulator), outdir)
     stacks = {layer: json.loads((outdir / "stacks" / layer / "cdk.tf.json").read_text()) for layer in LAYERS}
     return Synthesized(outdir, stacks, context.skipped)
+
+
+def synthesize_baseline(account, outdir: Path, on_emulator: bool = False) -> Synthesized:
+    """`account`: a name under accounts/, or an already loaded (possibly altered) account baseline."""
+    from hipaa_platform import BASELINE
+    from hipaa_platform.config.loader import load_account
+    from hipaa_platform.synth.app import synthesize_account
+
+    if isinstance(account, str):
+        account = load_account(account)
+    context = synthesize_account(account, _target(outdir, on_emulator), outdir)
+    stack = json.loads((outdir / "stacks" / BASELINE / "cdk.tf.json").read_text())
+    return Synthesized(outdir, {BASELINE: stack}, context.skipped)
 
 
 # Every environment file, each with a session fixture of its own name ('-' read as '_'); every tier
@@ -90,6 +109,37 @@ for _environment, _fixture in SYNTHESIZED.items():
     globals()[f"_{_fixture}"] = _synthesized_once(_environment, _fixture)
 for _alias, _environment in ALIASES.items():
     globals()[f"_{_alias}"] = _synthesized_once(_environment, _alias)
+
+
+# Every account file's baseline, each with a session fixture `account_<name>` ('-' read as '_').
+ACCOUNTS = available_accounts()
+
+
+@pytest.fixture(scope="session")
+def baseline_of(tmp_path_factory: pytest.TempPathFactory):
+    """An account file's baseline, synthesized once per session."""
+    done: dict[str, Synthesized] = {}
+
+    def baseline_of(account: str) -> Synthesized:
+        if account not in done:
+            done[account] = synthesize_baseline(account, tmp_path_factory.mktemp(f"account-{account}") / "cdktf.out")
+        return done[account]
+
+    return baseline_of
+
+
+def _baseline_once(account: str, name: str):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(baseline_of) -> Synthesized:
+        return baseline_of(account)
+
+    return fixture
+
+
+for _account in ACCOUNTS:
+    globals()[f"_account_{_account.replace('-', '_')}"] = _baseline_once(
+        _account, f"account_{_account.replace('-', '_')}"
+    )
 
 
 @pytest.fixture(scope="session")

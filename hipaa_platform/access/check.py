@@ -44,8 +44,11 @@ class AccessReport:
 
 
 def check_synthesized(env: Environment, outdir: Path) -> AccessReport:
-    """The check over the six layers synthesized into `outdir`."""
-    return check_environment(env, read_stacks(outdir))
+    """The check over the six layers synthesized into `outdir` and the account's baseline beside them
+    (its trail, recorder and their roles: their declared uses are checked as a stage's are)."""
+    from hipaa_platform import ACCOUNT_DIR, BASELINE
+
+    return check_environment(env, {**read_stacks(outdir), **read_stacks(outdir / ACCOUNT_DIR, (BASELINE,))})
 
 
 def check_environment(env: Environment, stacks: Mapping[str, dict]) -> AccessReport:

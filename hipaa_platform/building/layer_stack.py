@@ -21,7 +21,7 @@ from constructs import Construct
 from hipaa_platform import contracts
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.building.tagging import default_tags
-from hipaa_platform.config import Environment
+from hipaa_platform.config import AccountBaseline, Environment
 from hipaa_platform.targets import UNREACHABLE_PROXY, StateBackend, Target, state_key
 from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR, Skip
 
@@ -30,15 +30,28 @@ from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR,
 class BuildContext:
     """What every layer of one synthesis shares."""
 
-    environment: Environment
+    environment: Environment | None
     target: Target
     outdir: Path
     stacks: dict[str, TerraformStack] = field(default_factory=dict)
     skipped: list[Skip] = field(default_factory=list)
+    account: AccountBaseline | None = None  # an account's baseline is built instead of an environment
+
+    @property
+    def built(self) -> Environment | AccountBaseline:
+        built = self.environment or self.account
+        if built is None:
+            raise RuntimeError("a build context builds an environment or an account's baseline")
+        return built
 
     @property
     def namer(self) -> Namer:
-        return Namer(self.environment.name_prefix)
+        return Namer(self.built.name_prefix)
+
+    @property
+    def state_name(self) -> str:
+        """Where its layers' state keys start: the environment's name, or accounts/<account>."""
+        return self.environment.name if self.environment else f"accounts/{self.built.name}"
 
 
 def target_creates(scope: Construct, *parts: tuple[str, str]) -> bool:
@@ -96,7 +109,7 @@ class LayerStack(TerraformStack):
 
     # -- provider and state ----------------------------------------------------------------
     def _configure_provider(self) -> None:
-        AwsProvider(self, "aws", region=self.environment.region, **self._provider_settings())
+        AwsProvider(self, "aws", region=self.context.built.region, **self._provider_settings())
 
     def provider_in(self, region: str) -> AwsProvider:
         """A second AWS provider for `region` (e.g. CloudFront's certificates, which live in us-east-1),
@@ -118,14 +131,17 @@ class LayerStack(TerraformStack):
                 "https_proxy": UNREACHABLE_PROXY,
                 "no_proxy": "127.0.0.1,localhost",
             }
-        return {"default_tags": [{"tags": default_tags(self.environment, self.LAYER)}], **emulator}
+        return {"default_tags": [{"tags": self.default_tags()}], **emulator}
+
+    def default_tags(self) -> dict[str, str]:
+        return default_tags(self.environment, self.LAYER)
 
     def _s3_settings(self, layer: str) -> dict[str, object]:
         target = self.context.target
         settings: dict[str, object] = {
-            "bucket": self.environment.state.bucket,
-            "key": state_key(self.environment.name, layer),
-            "region": self.environment.region,
+            "bucket": self.context.built.state.bucket,
+            "key": state_key(self.context.state_name, layer),
+            "region": self.context.built.region,
         }
         if target.is_emulator:
             settings.update(
@@ -141,14 +157,16 @@ class LayerStack(TerraformStack):
     def _local_state_path(self, layer: str) -> str:
         # Terraform runs in <outdir>/stacks/<layer>; the path is relative to that folder.
         stack_dir = self.context.outdir / "stacks" / self.LAYER
-        state_file = self.context.target.local_state_root / state_key(self.environment.name, layer)
+        state_file = self.context.target.local_state_root / state_key(self.context.state_name, layer)
         return os.path.relpath(state_file, stack_dir)
 
     def _configure_backend(self) -> None:
         if self.context.target.backend is StateBackend.LOCAL:
             LocalBackend(self, path=self._local_state_path(self.LAYER))
             return
-        S3Backend(self, encrypt=True, kms_key_id=self.environment.state.kms_key_alias, **self._s3_settings(self.LAYER))
+        S3Backend(
+            self, encrypt=True, kms_key_id=self.context.built.state.kms_key_alias, **self._s3_settings(self.LAYER)
+        )
         # cdktf 0.21's S3Backend predates native S3 locking; Terraform 1.11 reads this override.
         self.add_override("terraform.backend.s3.use_lockfile", True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipaa_platform.config import Environment
+from hipaa_platform.config import AccountBaseline, Environment
 
 # The tag that names the environment a resource belongs to; policies scope to it (workload boundary).
 ENVIRONMENT_TAG = "PlatformEnvironment"
@@ -23,6 +23,21 @@ def default_tags(environment: Environment, layer: str) -> dict[str, str]:
     }
 
 
+def account_tags(account: AccountBaseline, layer: str) -> dict[str, str]:
+    """Tags of an account baseline's resources: they belong to the account, not to a stage."""
+    return {
+        "Environment": "account",
+        "Application": account.name,
+        "Component": layer,
+        "CostCenter": account.tags.cost_center,
+        "Owner": account.tags.owner,
+        "Compliance": compliance(account),
+        "ManagedBy": "cdktf",
+        ENVIRONMENT_TAG: f"account-{account.name}",
+        **account.tags.additional,
+    }
+
+
 def data_tags(*, backup: str, encryption: str) -> dict[str, str]:
     """Per-resource tags for what stores data (Backup: daily|weekly|none, Encryption: kms|aws-managed|none)."""
     if backup not in ("daily", "weekly", "none"):
@@ -37,7 +52,7 @@ def data_tags(*, backup: str, encryption: str) -> dict[str, str]:
 COMPLIANCE_SEPARATOR = "+"
 
 
-def compliance(environment: Environment, *more: str) -> str:
+def compliance(environment: Environment | AccountBaseline, *more: str) -> str:
     """The Compliance tag: the environment's regimes, plus those one resource adds (a bucket's own)."""
     return COMPLIANCE_SEPARATOR.join(dict.fromkeys((*environment.tags.compliance, *more)))
 

@@ -3,6 +3,7 @@
 Every check that a user can fail lives here, so bad input stops before any construct is built.
 """
 
+from hipaa_platform.config.account import AccountBaseline, CloudTrail, MailDomain, PasswordPolicy
 from hipaa_platform.config.base import (
     COMPLIANCE_TAG_VALUES,
     ENHANCED_MONITORING_INTERVALS,
@@ -91,11 +92,8 @@ from hipaa_platform.config.security import (
     GUARDDUTY_FARGATE_AGENT_REPOSITORY,
     KEY_SERVICES,
     RATE_LIMIT_RULE,
-    AccountSettings,
-    CloudTrail,
     KeyService,
     KeySpec,
-    PasswordPolicy,
     SecretSpec,
     Security,
     Waf,
@@ -127,7 +125,7 @@ __all__ = [
     "PROJECT_TAG_KEYS",
     "RATE_LIMIT_RULE",
     "SUBNET_TIERS",
-    "AccountSettings",
+    "AccountBaseline",
     "AclProtocol",
     "AclRule",
     "ApiGateway",
@@ -165,6 +163,7 @@ __all__ = [
     "KeyService",
     "KeySpec",
     "LoadBalancer",
+    "MailDomain",
     "MetricFilter",
     "Model",
     "Name",

@@ -14,7 +14,7 @@ from hipaa_platform.config.references import (
     DATABASE_SECRET,
     GrantKind,
 )
-from hipaa_platform.config.security import DEFAULT_KEY, GUARDDUTY_FARGATE_AGENT_ACCOUNTS
+from hipaa_platform.config.security import DEFAULT_KEY
 
 if TYPE_CHECKING:
     from hipaa_platform.config.environment import Environment
@@ -171,13 +171,18 @@ def check_email(env: Environment) -> None:
                 f"{where}: {service.sends_mail} needs a way to SES: networking.nat, or {endpoint!r} in "
                 "networking.interface_endpoints"
             )
-    if email is None or email.events_topic is None:
+    if email is None:
         return
-    if not env.owns_account_baseline:
-        raise ValueError(
-            "data.email.events_topic: the domain's identity, and where its bounces go, belong to the "
-            "environment owning the account baseline (account_baseline: owner); remove it here"
+    if env.baseline.mail_domain(email.domain) is None:
+        domains = (
+            listed([m.domain for m in env.baseline.mail_domains]) or "(none: add it to the account's mail_domains)"
         )
+        raise ValueError(
+            f"data.email.domain: {email.domain!r} is not a mail domain of account {env.account!r} "
+            f"(accounts/{env.account}.yaml creates the identity); allowed: {domains}"
+        )
+    if email.events_topic is None:
+        return
     topic = next((t for t in env.data.topics if t.name == email.events_topic), None)
     if topic is None:
         allowed = listed([t.name for t in env.data.topics]) or "(no data.topics)"
@@ -220,8 +225,6 @@ def check_key_references(env: Environment) -> None:
     data, security = env.data, env.security
     users: list[tuple[str, str]] = [("security.log_key", security.log_key)]
     users += [(f"security.secrets[{i}].kms_key", s.kms_key) for i, s in enumerate(security.secrets)]
-    if security.cloudtrail:
-        users.append(("security.cloudtrail.kms_key", security.cloudtrail.kms_key))
     users.append(("data.backup.kms_key", data.backup.kms_key))
     for field_name in ("database", "aurora", "cache", "event_bus"):
         spec = getattr(data, field_name)
@@ -239,17 +242,6 @@ def check_key_references(env: Environment) -> None:
             f"compute.ephemeral_storage_key: key {env.compute.ephemeral_storage_key!r} must admit Fargate; "
             "add 'fargate' to its allow_services"
         )
-    trail = security.cloudtrail
-    if trail and "cloudtrail" not in env.key_services(trail.kms_key):
-        where = (
-            "security.default_key_services"
-            if trail.kms_key == DEFAULT_KEY
-            else f"the allow_services of key {trail.kms_key!r} in security.keys"
-        )
-        raise ValueError(
-            f"security.cloudtrail.kms_key: CloudTrail encrypts the trail's log files with key {trail.kms_key!r}, "
-            f"whose policy must admit it; add 'cloudtrail' to {where}"
-        )
     if env.observability.guardduty_alerts and "events" not in env.key_services(DEFAULT_KEY):
         raise ValueError(
             "observability.guardduty_alerts: EventBridge publishes findings to the alarm topic, which the "
@@ -258,24 +250,12 @@ def check_key_references(env: Environment) -> None:
 
 
 def account_baseline(env: Environment) -> None:
-    if env.owns_account_baseline and env.security.cloudtrail is None:
+    """A stage runs where its account's baseline records: Config records per region, and the trail,
+    detector and identities it uses are the baseline's."""
+    if env.region != env.baseline.region:
         raise ValueError(
-            "security.cloudtrail: the environment owning the account baseline (account_baseline: owner) keeps "
-            "the account's audit trail of API calls and S3 object access; add `cloudtrail: {}` under security"
-        )
-    # The conformance pack's guardduty-enabled-centralized and securityhub-enabled, and the recorder its
-    # rules read: the account has all three.
-    for service in ("guardduty", "security_hub", "config_recording"):
-        if env.owns_account_baseline and not getattr(env.security, service):
-            raise ValueError(
-                f"security.{service}: the environment owning the account baseline (account_baseline: owner) "
-                f"enables it for the account; set {service}: true (the default) or remove the line"
-            )
-    if env.observability.guardduty_alerts and not (env.security.guardduty and env.owns_account_baseline):
-        raise ValueError(
-            "observability.guardduty_alerts: findings are sent where the detector is owned; it needs "
-            "security.guardduty: true and account_baseline: owner (this file has "
-            f"guardduty: {str(env.security.guardduty).lower()}, account_baseline: {env.account_baseline})"
+            f"region: {env.region} is not where account {env.account!r} keeps its baseline "
+            f"(accounts/{env.account}.yaml); allowed: {env.baseline.region}"
         )
 
 
@@ -284,17 +264,6 @@ def overrun_has_a_budget(env: Environment) -> None:
         raise ValueError(
             "cost.over_budget: there is no budget to exceed; set observability.budget.monthly_limit_usd "
             "or remove cost.over_budget"
-        )
-
-
-def runtime_agent_has_a_home(env: Environment) -> None:
-    if env.security.guardduty_runtime_monitoring and not env.security.guardduty:
-        raise ValueError("security.guardduty_runtime_monitoring needs security.guardduty: true (the detector)")
-    if env.security.guardduty_runtime_monitoring and env.region not in GUARDDUTY_FARGATE_AGENT_ACCOUNTS:
-        raise ValueError(
-            f"security.guardduty_runtime_monitoring: the project knows no GuardDuty agent repository in "
-            f"{env.region}; allowed regions: {listed(tuple(GUARDDUTY_FARGATE_AGENT_ACCOUNTS))} "
-            "(add the region's account from AWS's table, with the date read)"
         )
 
 
@@ -321,5 +290,4 @@ def check_all(env: Environment) -> None:
     cross_references(env)
     account_baseline(env)
     overrun_has_a_budget(env)
-    runtime_agent_has_a_home(env)
     service_only_buckets_have_services(env)

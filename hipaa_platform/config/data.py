@@ -343,14 +343,11 @@ class EventBus(Model):
 
 
 class Email(Model):
-    """An SES domain identity the services send mail from; the environment owning the account
-    baseline creates it (one per domain, account and region), the others send through it."""
+    """The SES domain identity the services send mail from: one of the account's mail domains
+    (accounts/<account>.yaml), which its baseline creates."""
 
     domain: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$", description="verified with DKIM")
     sender: str = Field(pattern=r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$", description="the From address, in domain")
-    mail_from_subdomain: str = Field(
-        "mail", pattern=r"^[a-z0-9-]+$", description="custom MAIL FROM <subdomain>.<domain>, for SPF alignment"
-    )
     events_topic: str | None = Field(None, description="name from data.topics receiving bounces and complaints")
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from hipaa_platform.config.account import AccountBaseline, Region
 from hipaa_platform.config.base import Model, Name
 from hipaa_platform.config.checks import check_all
 from hipaa_platform.config.compute import Compute
@@ -28,10 +29,9 @@ class Environment(Model):
     name_prefix: Name = Field(description="prefix for AWS resource names")
     application: Name
     stage: Literal["dev", "staging", "prod"]
-    region: Literal[
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
-        "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-2",
-    ]  # fmt: skip
+    region: Region
+    account: Name = Field(description="the AWS account it runs in: accounts/<account>.yaml, its baseline")
+    baseline: AccountBaseline = Field(description="the account file `account` names (filled in by the loader)")
     tags: Tags
     state: State
     networking: Networking
@@ -40,18 +40,8 @@ class Environment(Model):
     compute: Compute
     pipeline: Pipeline
     observability: Observability
-    account_baseline: Literal["owner", "existing"] = Field(
-        "owner",
-        description="owner: this environment creates the account-wide resources (GuardDuty detector, Security "
-        "Hub, the GitHub OIDC provider); existing: another environment in the same account and region owns "
-        "them and this one only uses them",
-    )
     decisions: Decisions = Decisions()
     cost: Cost = Cost()
-
-    @property
-    def owns_account_baseline(self) -> bool:
-        return self.account_baseline == "owner"
 
     @property
     def edge_certificate_names(self) -> tuple[str, ...]:
@@ -87,6 +77,16 @@ class Environment(Model):
         if purpose == DEFAULT_KEY:
             return self.security.default_key_services
         return next(k.allow_services for k in self.security.keys if k.purpose == purpose)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _baseline_of_the_account(cls, data: object) -> object:
+        """An environment validated from a document (not through the loader) reads its account file too."""
+        if isinstance(data, dict) and "baseline" not in data and isinstance(data.get("account"), str):
+            from hipaa_platform.config.loader import load_account
+
+            return {**data, "baseline": load_account(data["account"]).model_dump(mode="json")}
+        return data
 
     @model_validator(mode="after")
     def _sections_agree(self) -> Environment:

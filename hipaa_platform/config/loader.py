@@ -11,11 +11,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hipaa_platform.config import Environment
+from hipaa_platform.config import AccountBaseline, Environment
 from hipaa_platform.config.secrets_policy import secret_finding
 from hipaa_platform.errors import ConfigError
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parents[2] / "environments"
+ACCOUNTS_DIR = Path(__file__).resolve().parents[2] / "accounts"
+ACCOUNT_KEY, BASELINE_KEY = "account", "baseline"  # a stage names its account; the loader adds its baseline
 BASES = "base"  # environments/base/<name>.yaml: a shared description that stage files extend
 BASE_KEY = "base"  # in a stage file: the name of the base it extends
 # A base's strings may name the stage's own values, so that per-stage names never collide:
@@ -95,10 +97,52 @@ def read_sources(path: Path) -> Sources:
     return Sources(path, own, base_path, base)
 
 
+def environments_in_account(account: str) -> list[str]:
+    """The environment files that name `account`."""
+    return [name for name in available_environments() if load_environment(name).account == account]
+
+
+def available_accounts(directory: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (directory or ACCOUNTS_DIR).glob("*.yaml"))
+
+
+def account_file(name: object, named_in: Path | None = None, directory: Path | None = None) -> Path:
+    directory = directory or ACCOUNTS_DIR
+    path = directory / f"{name}.yaml"
+    if not isinstance(name, str) or not path.is_file():
+        where = f"{named_in}: {ACCOUNT_KEY}: " if named_in else ""
+        raise ConfigError(
+            f"{where}account {name!r} not found in {directory}; allowed: {', '.join(available_accounts(directory))}"
+        )
+    return path
+
+
+def load_account(name: object, named_in: Path | None = None, directory: Path | None = None) -> AccountBaseline:
+    path = account_file(name, named_in, directory)
+    document = _read(path)
+    _refuse_secret_values(path, document)
+    try:
+        account = AccountBaseline.model_validate(document)
+    except ValidationError as error:
+        raise ConfigError(_describe(Sources(path, document), error, AccountBaseline)) from None
+    if account.name != path.stem:
+        raise ConfigError(f"{path}: name: {account.name!r} must match the file name; allowed: {path.stem!r}")
+    return account
+
+
 def load_environment_file(path: Path) -> Environment:
     sources = read_sources(path)
+    document = sources.document
+    if BASELINE_KEY in document:
+        raise ConfigError(
+            f"{path}: {BASELINE_KEY}: an account's baseline lives in its own file; name it with "
+            f"`{ACCOUNT_KEY}: <name>`; allowed accounts: {', '.join(available_accounts())}"
+        )
+    if ACCOUNT_KEY in document:
+        baseline = load_account(document[ACCOUNT_KEY], path)
+        document = {**document, BASELINE_KEY: baseline.model_dump(mode="json")}
     try:
-        environment = Environment.model_validate(sources.document)
+        environment = Environment.model_validate(document)
     except ValidationError as error:
         raise ConfigError(_describe(sources, error)) from None
     if environment.name != path.stem:
@@ -173,7 +217,7 @@ def _refuse_secret_values(path: Path, node: object, where: str = "") -> None:
             )
 
 
-def _describe(sources: Sources, error: ValidationError) -> str:
+def _describe(sources: Sources, error: ValidationError, root: type[BaseModel] | None = None) -> str:
     path = sources.path
     header = f"{path} (over its base {sources.base_path})" if sources.base_path else str(path)
     # A list whose item failed is also reported as too short; the item's own error says it all.
@@ -191,7 +235,7 @@ def _describe(sources: Sources, error: ValidationError) -> str:
             field += f" (in {sources.origin(item['loc'])})"
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            allowed = _allowed_keys(item["loc"][:-1])
+            allowed = _allowed_keys(item["loc"][:-1], root or Environment)
             message = f"unknown key; allowed: {', '.join(allowed)}"
         elif item["type"] == "missing":
             message = "required key is missing"
@@ -224,8 +268,7 @@ def _location(loc: tuple[object, ...]) -> str:
     return text
 
 
-def _allowed_keys(loc: tuple[object, ...]) -> list[str]:
-    model: type[BaseModel] = Environment
+def _allowed_keys(loc: tuple[object, ...], model: type[BaseModel]) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue

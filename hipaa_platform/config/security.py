@@ -1,4 +1,4 @@
-"""The `security` section: keys, secrets, parameters, WAF, the trail, account settings."""
+"""The `security` section: keys, secrets, parameters, WAF (the account's own guards are its account file's)."""
 
 from __future__ import annotations
 
@@ -96,33 +96,6 @@ class Waf(Model):
         return self
 
 
-class CloudTrail(Model):
-    kms_key: str = DEFAULT_KEY
-    retention_years: int = Field(7, ge=1, le=100, description="Object Lock compliance-mode retention")
-    log_retention_days: int = 365
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _retention(cls, value: int) -> int:
-        return check_retention(value)
-
-
-class PasswordPolicy(Model):
-    """The account's IAM password policy; the bounds are the HIPAA conformance pack's parameters.
-    Upper and lower case letters, numbers and symbols are always required."""
-
-    minimum_length: int = Field(14, ge=14, le=128)
-    reuse_prevention: int = Field(24, ge=24, le=24, description="remembered passwords (IAM allows at most 24)")
-    max_age_days: int = Field(90, ge=1, le=90)
-
-
-class AccountSettings(Model):
-    """Account-wide settings the environment owning the account baseline holds: the IAM password
-    policy, EBS encryption by default and the account's S3 public access block (always on)."""
-
-    password_policy: PasswordPolicy = PasswordPolicy()
-
-
 class Security(Model):
     kms_key_alias: str = Field(pattern=KEY_ALIAS, description="the default key, for whatever names no purpose")
     default_key_services: tuple[KeyService, ...] = Field(
@@ -139,26 +112,6 @@ class Security(Model):
     secrets: tuple[SecretSpec, ...] = Field((), description="Secrets Manager secrets; values set out of band")
     permission_boundary: bool = Field(False, description="cap every workload role with a permission boundary")
     waf: Waf | None = None
-    guardduty: bool = Field(
-        True, description="the account has a GuardDuty detector (created by the owner of its baseline, always)"
-    )
-    guardduty_runtime_monitoring: bool = Field(
-        False,
-        description="GuardDuty's managed security agent runs beside every Fargate task of the account: the "
-        "baseline's owner turns it on, every environment's Fargate execution roles may pull the agent",
-    )
-    security_hub: bool = Field(
-        True, description="the account has Security Hub (enabled by the owner of its baseline, always)"
-    )
-    config_recording: bool = Field(
-        True,
-        description="the account records every resource with AWS Config and carries the HIPAA pack's rules "
-        "(created by the owner of its baseline)",
-    )
-    cloudtrail: CloudTrail | None = None
-    account_settings: AccountSettings = Field(
-        AccountSettings(), description="held by the environment that owns the account baseline"
-    )
 
     @property
     def key_purposes(self) -> tuple[str, ...]:

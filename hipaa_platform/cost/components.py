@@ -486,6 +486,7 @@ FREE: dict[str, str] = {
     "aws_iam_role": "no charge", "aws_iam_policy": "no charge", "aws_iam_role_policy": "no charge",
     "aws_iam_role_policy_attachment": "no charge", "aws_iam_instance_profile": "no charge",
     "aws_iam_openid_connect_provider": "no charge", "aws_iam_account_password_policy": "no charge",
+    "aws_accessanalyzer_analyzer": "no charge (external access analysis; unused-access analysis is priced)",
     "aws_acm_certificate": "public certificates are free", "aws_acm_certificate_validation": "no charge",
     "aws_kms_alias": "no charge", "aws_ebs_encryption_by_default": "no charge",
     "aws_s3_account_public_access_block": "no charge",

@@ -9,8 +9,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from hipaa_platform import BASELINE
 from hipaa_platform.config import Environment
 from hipaa_platform.config.cost import UsageAssumptions
+from hipaa_platform.config.loader import environments_in_account
 from hipaa_platform.cost.catalogue import Catalogue, load_catalogue
 from hipaa_platform.cost.components import Inventory, Resource, components_of
 from hipaa_platform.gate.scan import provider_regions
@@ -100,8 +102,12 @@ def estimate(
     resources: Iterable[Resource],
     usage: UsageAssumptions,
     catalogue: Catalogue | None = None,
+    shares: Mapping[str, float] | None = None,
 ) -> Estimate:
+    """`shares`: the part of a layer's cost this environment carries (its account's baseline is split
+    among the environments in the account); 1 for a layer not named."""
     catalogue = catalogue or load_catalogue()
+    shares = shares or {}
     resources = list(resources)
     inventory = Inventory(resources)
     result = Estimate(environment)
@@ -110,8 +116,10 @@ def estimate(
         if components is None:
             result.unpriced.append(Unpriced(resource.layer, resource.address, resource.type, "", "", resource.region))
             continue
+        share = shares.get(resource.layer, 1.0)
         for component in components:
             region = component.region or resource.region
+            quantity = component.quantity * share
             quote = catalogue.quote(component.price, region)
             if quote is None:
                 result.unpriced.append(
@@ -124,10 +132,10 @@ def estimate(
                     address=resource.address,
                     type=resource.type,
                     component=component.name,
-                    quantity=round(component.quantity, 4),
+                    quantity=round(quantity, 4),
                     unit=catalogue.unit(component.price) or "",
                     unit_price_usd=quote.usd,
-                    monthly_usd=round(component.quantity * quote.usd, 4),
+                    monthly_usd=round(quantity * quote.usd, 4),
                     usage_based=component.usage_based,
                     region=region,
                     source=str(quote.source),
@@ -180,8 +188,15 @@ def check_budget(env: Environment, result: Estimate) -> BudgetCheck:
     )
 
 
-def estimate_environment(env: Environment, stacks: Mapping[str, dict]) -> Estimate:
-    return estimate(env.name, synthesized_resources(stacks), env.cost.usage)
+def estimate_environment(env: Environment, stacks: Mapping[str, dict], baseline: dict | None = None) -> Estimate:
+    """The environment's layers, and its share of its account's baseline (`baseline`: that stack, as
+    `synthesize` writes it beside the layers): the account's bill is split evenly among the
+    environments that name the account."""
+    if baseline is None:
+        return estimate(env.name, synthesized_resources(stacks), env.cost.usage)
+    sharing = len(environments_in_account(env.account))
+    resources = synthesized_resources({**stacks, BASELINE: baseline})
+    return estimate(env.name, resources, env.cost.usage, shares={BASELINE: 1 / sharing})
 
 
 def write_report(result: Estimate, budget: BudgetCheck, report_dir: Path) -> Path:

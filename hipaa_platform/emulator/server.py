@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from hipaa_platform.config import Environment
+from hipaa_platform.config import AccountBaseline, Environment
+from hipaa_platform.errors import UserError
 from hipaa_platform.operations import terraform
 from hipaa_platform.operations.bootstrap import bootstrap_state_bucket
 from hipaa_platform.targets import StateBackend, Target
@@ -414,8 +415,10 @@ def emulator_with_state_bucket(environment: Environment, log_dir: Path | None = 
 
 
 @contextmanager
-def on_emulator(emulator: Emulator, environment: Environment, log_dir: Path | None = None) -> Iterator[EmulatorRun]:
-    """The environment's state bucket on a running emulator (without the TLS-only policy, see
+def on_emulator(
+    emulator: Emulator, environment: Environment | AccountBaseline, log_dir: Path | None = None
+) -> Iterator[EmulatorRun]:
+    """The environment's (or account baseline's) state bucket on a running emulator (without the TLS-only policy, see
     bootstrap.TLS_POLICY_SKIPPED_ON_EMULATOR), and one AWS provider process that every Terraform
     command of the environment's run attaches to (shared_provider.py); its output goes to `log_dir`.
     Environments sharing an emulator each have their own provider: it carries their default tags."""
@@ -431,20 +434,39 @@ def on_emulator(emulator: Emulator, environment: Environment, log_dir: Path | No
             )
 
 
-def stand_in_account_baseline(environments: list[Environment], boto_kwargs: dict[str, str]) -> list[str]:
-    """Environments with `account_baseline: existing` use what their account's owner created; on an
-    emulator without that owner among them, it is created first, as the owner would have. Returns
-    what was created."""
-    if any(e.owns_account_baseline for e in environments):
-        return []
-    environment = next((e for e in environments if e.pipeline.github_repository), None)
-    if environment is None:
-        return []
+def baseline_in_place(baseline: AccountBaseline, boto_kwargs: dict[str, str]) -> list[str]:
+    """What the account's baseline keeps, read back from the emulator: the trail logging, the detector,
+    the recorder recording, the evidence key enabled, the GitHub OIDC provider. Raises UserError
+    naming what is missing (a stage's destroy took it)."""
     import boto3
 
-    from modules.pipeline.github_oidc import GITHUB_OIDC_THUMBPRINTS, GITHUB_OIDC_URL
+    from hipaa_platform.building.naming import Namer
+    from modules.pipeline.github_oidc import GITHUB_OIDC_URL
 
-    boto3.client("iam", region_name=environment.region, **boto_kwargs).create_open_id_connect_provider(
-        Url=GITHUB_OIDC_URL, ClientIDList=["sts.amazonaws.com"], ThumbprintList=GITHUB_OIDC_THUMBPRINTS
-    )
-    return ["the GitHub OIDC provider"]
+    def client(service: str):
+        return boto3.client(service, region_name=baseline.region, **boto_kwargs)
+
+    namer, found, missing = Namer(baseline.name_prefix), [], []
+    trail = namer.name("audit-trail")
+    try:
+        logging = client("cloudtrail").get_trail_status(Name=trail)["IsLogging"]
+        (found if logging else missing).append(f"trail {trail} ({'logging' if logging else 'not logging'})")
+    except client("cloudtrail").exceptions.TrailNotFoundException:
+        missing.append(f"trail {trail}")
+    detectors = client("guardduty").list_detectors()["DetectorIds"]
+    (found if detectors else missing).append(f"GuardDuty detector {', '.join(detectors) or '(none)'}")
+    recorder = namer.name("config-recorder")
+    statuses = client("config").describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+    recording = [s for s in statuses if s["name"] == recorder and s["recording"]]
+    (found if recording else missing).append(f"AWS Config recorder {recorder} (recording)")
+    try:
+        state = client("kms").describe_key(KeyId=baseline.evidence_key_alias)["KeyMetadata"]["KeyState"]
+        (found if state == "Enabled" else missing).append(f"evidence key {baseline.evidence_key_alias} ({state})")
+    except client("kms").exceptions.NotFoundException:
+        missing.append(f"evidence key {baseline.evidence_key_alias}")
+    providers = client("iam").list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    github = [p["Arn"] for p in providers if p["Arn"].endswith(GITHUB_OIDC_URL.removeprefix("https://"))]
+    (found if github else missing).append("GitHub OIDC provider")
+    if missing:
+        raise UserError(f"account {baseline.name}: its baseline lost {', '.join(missing)} (kept: {', '.join(found)})")
+    return found

@@ -6,6 +6,7 @@ checks, not applicable (with the kind of reason), or a declared gap (with its re
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -100,14 +101,23 @@ def load_pack(path: Path = PACK_FILE) -> HipaaPack:
         raise problems_in(path, error) from None
 
 
-def conformance_pack_template(pack: HipaaPack) -> str:
+# The one managed rule whose parameter this platform can state before any stage exists.
+AUTHORIZED_PORTS_RULE = "vpc-sg-open-only-to-authorized-ports"
+
+
+def conformance_pack_template(pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = ()) -> str:
     """An AWS Config conformance pack holding every rule of the pack, each the managed rule its
-    identifier names with that rule's own default parameters; the logical ids are the rule names in
-    CamelCase, as in the published pack."""
+    identifier names with that rule's own default parameters, except the ports a security group may
+    open to the internet; the logical ids are the rule names in CamelCase, as in the published pack."""
+    parameters = {AUTHORIZED_PORTS_RULE: {"authorizedTcpPorts": ",".join(str(p) for p in authorized_tcp_ports)}}
     resources = {
         "".join(part.capitalize() for part in name.split("-")): {
             "Type": "AWS::Config::ConfigRule",
-            "Properties": {"ConfigRuleName": name, "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier}},
+            "Properties": {
+                "ConfigRuleName": name,
+                "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier},
+                **({"InputParameters": parameters[name]} if parameters.get(name, {}).get("authorizedTcpPorts") else {}),
+            },
         }
         for name, rule in pack.rules.items()
     }
@@ -250,12 +260,20 @@ def render_report(environment: str, outcomes: list[RuleOutcome]) -> str:
 
 
 def compliance_report(environment: str, outdir: Path, report_dir: Path) -> tuple[list[RuleOutcome], dict[str, Path]]:
-    """Run the pack's checks over one synthesized environment; write markdown and JSON."""
+    """Run the pack's checks over one synthesized environment and its account's baseline (the account's
+    rules: trail, GuardDuty, password policy, ...), as the environment's synthesis writes them; write
+    markdown and JSON."""
+    from hipaa_platform import ACCOUNT_DIR, BASELINE
     from hipaa_platform.gate.scan import acceptances_in, addresses_in, check_results, read_stacks, run_checkov
 
     pack = load_pack()
-    stacks = read_stacks(outdir)
-    reports = run_checkov(outdir / "stacks", report_dir / "checkov", checks=tuple(sorted(pack.enforcing_checks())))
+    stacks = {**read_stacks(outdir), **read_stacks(outdir / ACCOUNT_DIR, (BASELINE,))}
+    scanned = report_dir / "scanned"  # the environment's layers and the account's baseline, side by side
+    shutil.rmtree(scanned, ignore_errors=True)
+    for layer, stack in stacks.items():
+        (scanned / layer).mkdir(parents=True)
+        (scanned / layer / "cdk.tf.json").write_text(json.dumps(stack))
+    reports = run_checkov(scanned, report_dir / "checkov", checks=tuple(sorted(pack.enforcing_checks())))
     outcomes = evaluate_pack(pack, list(check_results(reports)), acceptances_in(stacks), addresses_in(stacks))
     written = {"markdown": report_dir / "compliance.md", "json": report_dir / "compliance.json"}
     written["markdown"].write_text(render_report(environment, outcomes))

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hipaa_platform import LAYERS, MOVES_FILE
+from hipaa_platform import BASELINE, LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.acceptances import COMMENT_KEY, MIN_REASON_LENGTH
 from hipaa_platform.gate.claims import Layers, Unfounded, unfounded_claims
@@ -211,8 +211,15 @@ def _finding(check: dict, addresses: dict[tuple[str, str], str] | None = None) -
     return Finding(layer, resource, check["check_id"], check.get("check_name", ""))
 
 
+def synthesized_units(outdir: Path) -> tuple[str, ...]:
+    """What `outdir` holds: an account's baseline, or an environment's six layers."""
+    if stack_file(outdir, BASELINE).is_file() and not stack_file(outdir, LAYERS[0]).is_file():
+        return (BASELINE,)
+    return LAYERS
+
+
 def run_gate(outdir: Path, report_dir: Path) -> GateResult:
-    stacks = read_stacks(outdir)
+    stacks = read_stacks(outdir, synthesized_units(outdir))
     acceptances = acceptances_in(stacks)
     report_dir.mkdir(parents=True, exist_ok=True)
     reports = run_checkov(outdir / "stacks", report_dir)

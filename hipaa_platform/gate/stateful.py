@@ -24,3 +24,13 @@ STATEFUL_TYPES = frozenset(
         "aws_backup_vault_lock_configuration",  # a compliance lock cannot be re-created as it was
     }
 )
+
+# What an account baseline keeps as evidence, or the means to read it: refuses destroy outside the emulator.
+EVIDENCE_TYPES = STATEFUL_TYPES | {
+    "aws_cloudtrail",
+    "aws_config_configuration_recorder",
+    "aws_config_delivery_channel",
+    "aws_guardduty_detector",  # its findings
+    "aws_securityhub_account",  # its findings
+    "aws_accessanalyzer_analyzer",  # its findings
+}

@@ -14,7 +14,6 @@ from hipaa_platform import LAYERS
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.stateful import STATEFUL_TYPES
 from hipaa_platform.operations import terraform
-from hipaa_platform.operations.shared_account import Turns
 
 
 @dataclass
@@ -120,51 +119,35 @@ def deploy_all(
     env: dict[str, str],
     on_step: Callable[[str, str], None],
     layers: tuple[str, ...] = LAYERS,
-    turns: Turns | None = None,
     between: Callable[[list[LayerRun], bool], None] | None = None,
 ) -> list[LayerRun]:
     """Apply every layer in order, then destroy in reverse; destroys what was applied even on failure.
-    `turns` holds the run to its order among environments in the same account (shared_account.py);
     `between(runs, all_applied)` runs after the last apply, before the first destroy, whatever happened.
 
     Terraform's output for each layer goes to <outdir>/logs/<layer>.log as it runs."""
-    turns = turns or Turns()
     for layer in layers:
         log_path(outdir, layer).unlink(missing_ok=True)
     runs: list[LayerRun] = []
     errors: list[str] = []
     try:
+        for layer in layers:
+            on_step(layer, "apply")
+            run = LayerRun(layer)
+            runs.append(run)
+            apply_layer(outdir / "stacks" / layer, env, run, log_path(outdir, layer))
+    except UserError as error:
+        errors.append(str(error))
+    if between is not None:
         try:
-            for layer in layers:
-                turns.before_apply(layer)
-                on_step(layer, "apply")
-                run = LayerRun(layer)
-                runs.append(run)
-                try:
-                    apply_layer(outdir / "stacks" / layer, env, run, log_path(outdir, layer))
-                finally:
-                    turns.applied(layer, run.replan_clean)
+            between(runs, not errors and len(runs) == len(layers))
         except UserError as error:
             errors.append(str(error))
-        finally:
-            turns.applying_over()
-        if between is not None:
-            try:
-                between(runs, not errors and len(runs) == len(layers))
-            except UserError as error:
-                errors.append(str(error))
-        for run in reversed(runs):
-            turns.before_destroy(run.layer)
-            on_step(run.layer, "destroy")
-            try:
-                destroy_layer(outdir / "stacks" / run.layer, env, run, log_path(outdir, run.layer))
-            except UserError as error:
-                errors.append(str(error))
-            finally:
-                turns.released(run.layer)
-    finally:
-        for layer in layers:  # those never applied, and all of them if the run broke off
-            turns.released(layer)
+    for run in reversed(runs):
+        on_step(run.layer, "destroy")
+        try:
+            destroy_layer(outdir / "stacks" / run.layer, env, run, log_path(outdir, run.layer))
+        except UserError as error:
+            errors.append(str(error))
     if errors:
         raise UserError("\n\n".join(errors))
     return runs

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def recorded_moves(environment: str, layer: str, directory: Path | None = None) 
     try:
         records = json.loads(path.read_text())
         return [
-            Move(source, target) for record in records for source, target in record["layers"].get(layer, {}).items()
+            Move(source, target)
+            for record in records
+            for source, target in record.get("layers", {}).get(layer, {}).items()
         ]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigError(
@@ -130,31 +133,71 @@ def recorded_moves(environment: str, layer: str, directory: Path | None = None) 
         ) from None
 
 
-def check_moves(layer: str, stack_json: dict, moves: list[Move], partial_target: bool = False) -> list[Move]:
+def handed_over(environment: str, layer: str, directory: Path | None = None) -> dict[str, str]:
+    """What a layer of an environment once held and its account's baseline now holds: the layer's
+    address -> the baseline's (moved/<environment>.json, records with "handed_over")."""
+    path = (directory or MOVES_DIR) / f"{environment}.json"
+    if not path.is_file():
+        return {}
+    try:
+        return {
+            a: b
+            for record in json.loads(path.read_text())
+            for a, b in record.get("handed_over", {}).get(layer, {}).items()
+        }
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ConfigError(
+            f'{path}: expected "handed_over": {{<layer>: {{<address>: <baseline address>}}}} ({error!r})'
+        ) from None
+
+
+@dataclass(frozen=True)
+class Moves:
+    """What a layer's moves file says: renames, and addresses Terraform forgets without destroying."""
+
+    moved: list[Move]
+    removed: list[str]
+
+
+def check_moves(
+    layer: str, stack_json: dict, moves: list[Move], partial_target: bool = False, handed: Iterable[str] = ()
+) -> Moves:
     """The moves to render. Each recorded move must end at an address the stack still has (directly
     or through a later move), or the record is stale; on a target that leaves resources out (the
-    emulator), moves to what it left out are dropped instead."""
+    emulator), moves to what it left out are dropped instead. A move that ends at a `handed` address
+    (the account baseline holds it now) becomes a removal of its source, beside the address's own."""
+    handed = set(handed)
+    forgotten = {m.source for m in moves if m.target in handed} | handed
+    moves = [m for m in moves if m.target not in handed]
+    removed = sorted(forgotten)
     if not moves:
-        return []
+        return Moves([], removed)
     addresses = addresses_of(stack_json)
     sources = {move.source for move in moves}
     stale = [m for m in moves if m.target not in addresses and m.target not in sources]
     if partial_target:
-        return [m for m in moves if m not in stale]
+        return Moves([m for m in moves if m not in stale], removed)
     if stale:
         listed = ", ".join(f"{m.source} -> {m.target}" for m in stale)
         raise RuntimeError(f"{layer}: recorded moves end at addresses this layer no longer has: {listed}")
-    return moves
+    return Moves(moves, removed)
 
 
-def write_moves(stack_dir: Path, moves: list[Move]) -> None:
-    """Terraform `moved` blocks in their own file beside cdk.tf.json: Terraform reads every
-    *.tf.json of the folder, and checkov's JSON parser, which rejects `moved`, scans the rest."""
+def write_moves(stack_dir: Path, moves: Moves) -> None:
+    """Terraform `moved` and `removed` blocks in their own file beside cdk.tf.json: Terraform reads
+    every *.tf.json of the folder, and checkov's JSON parser, which rejects `moved`, scans the rest.
+    A removed address leaves the state with its object kept (destroy = false): a handover, never a
+    destroy; for an address the state does not hold, Terraform does nothing."""
     path = stack_dir / MOVES_FILE
-    if not moves:
+    if not moves.moved and not moves.removed:
         path.unlink(missing_ok=True)
         return
-    path.write_text(json.dumps({"moved": [{"from": m.source, "to": m.target} for m in moves]}, indent=2) + "\n")
+    document: dict[str, list] = {}
+    if moves.moved:
+        document["moved"] = [{"from": m.source, "to": m.target} for m in moves.moved]
+    if moves.removed:
+        document["removed"] = [{"from": a, "lifecycle": {"destroy": False}} for a in moves.removed]
+    path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 # -- recording moves ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ def input_files(environment: str, root: Path = PROJECT_ROOT) -> list[Path]:
     moves = root / "moved" / f"{environment}.json"  # hipaa_platform.synth.addresses; "(missing)" when absent
     return [
         *environment_files(environment, root / "environments"),  # a stage file and its base
+        *sorted((root / "accounts").glob("*.yaml")),  # the account file it names
         moves,
         *sources,
         *(root / name for name in SOURCE_FILES),

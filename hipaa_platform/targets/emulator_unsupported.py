@@ -43,6 +43,7 @@ UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
     ),
     "aws_elasticache_serverless_cache": "moto has no ElastiCache Serverless API",
     "aws_config_conformance_pack": "moto implements organization conformance packs only (no PutConformancePack)",
+    "aws_accessanalyzer_analyzer": "moto has no IAM Access Analyzer API",
     "aws_db_option_group": (
         "moto takes option groups for MySQL up to 8.0 only (Cannot find major version 8.4), and the platform's "
         "MySQL is 8.4; the instance then runs on the default option group"

@@ -51,9 +51,7 @@ def github_deploy_role(
         assume_role_policy=policy_document(
             Statement(
                 sid="GitHubActionsOfThisEnvironment",
-                principals={
-                    "Federated": github_oidc_provider_arn(scope, owns_account_baseline=env.owns_account_baseline)
-                },
+                principals={"Federated": github_oidc_provider_arn(scope)},
                 actions=("sts:AssumeRoleWithWebIdentity",),
                 conditions={
                     "StringEquals": {
@@ -131,10 +129,13 @@ def _static_site_statements(sites: tuple[StaticSite, ...], region: str) -> tuple
     )
 
 
-def github_oidc_provider_arn(scope: Construct, *, owns_account_baseline: bool) -> str:
-    # An account holds one provider per issuer URL: the second environment in it reads the first's.
-    if not owns_account_baseline:
-        return DataAwsIamOpenidConnectProvider(scope, "github-oidc", url=GITHUB_OIDC_URL).arn
+def github_oidc_provider_arn(scope: Construct) -> str:
+    """The account's provider for GitHub's issuer, which its baseline creates (one per issuer URL)."""
+    return DataAwsIamOpenidConnectProvider(scope, "github-oidc", url=GITHUB_OIDC_URL).arn
+
+
+def github_oidc_provider(scope: Construct) -> str:
+    """The account's one provider for GitHub's issuer (the account baseline's)."""
     return IamOpenidConnectProvider(
         scope,
         "github-oidc",

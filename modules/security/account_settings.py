@@ -1,5 +1,5 @@
-"""Account-wide settings that Terraform can hold, made once per account by the environment that
-owns its baseline: the IAM password policy, EBS encryption by default, and the account-level S3
+"""Account-wide settings that Terraform can hold, made once per account by its baseline: the IAM
+password policy, EBS encryption by default, and the account-level S3
 public access block (every bucket also blocks public access itself)."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from cdktf_cdktf_provider_aws.s3_account_public_access_block import S3AccountPub
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import target_creates
-from hipaa_platform.config import AccountSettings as Settings
+from hipaa_platform.config import PasswordPolicy
 
 
 class AccountSettings(Construct):
-    def __init__(self, scope: Construct, id: str, *, config: Settings) -> None:
+    def __init__(self, scope: Construct, id: str, *, password_policy: PasswordPolicy) -> None:
         super().__init__(scope, id)
-        policy = config.password_policy
+        policy = password_policy
         IamAccountPasswordPolicy(
             self,
             "password-policy",

@@ -110,9 +110,9 @@ class AuditTrail(Construct):
         accept_finding(
             self.bucket.bucket,
             "CKV_AWS_18",
-            "The server access-log bucket is created in the data layer, after this one; changes to this "
-            "bucket are recorded by the trail as management events, Object Lock keeps its log files "
-            "immutable and the trail's log file validation shows any tampering.",
+            "Changes to this bucket are recorded by the trail itself as management events, Object Lock keeps "
+            "its log files immutable and the trail's log file validation shows any tampering; an access log "
+            "of the trail's own deliveries would add no evidence.",
         )
         accept_finding(
             self.trail,

@@ -1,8 +1,8 @@
 """AWS Config for the account: a recorder of every supported resource type (global ones included),
 its delivery channel into an encrypted Object Lock bucket kept as long as the trail's, and the HIPAA
 conformance pack's rules as compliance/hipaa_pack.yaml lists them, each with its managed rule's
-default parameters. Built once per account, by the owner of its baseline; Security Hub's controls
-read what the recorder records."""
+default parameters but the ports a security group may open to the internet, which the account
+states. Built once per account, by its baseline; Security Hub's controls read what it records."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class ConfigurationRecording(Construct):
         account: str,
         partition: str,
         kms_key_arn: str,
+        authorized_tcp_ports: tuple[int, ...],
         force_destroy: bool,
     ) -> None:
         super().__init__(scope, id)
@@ -50,9 +51,8 @@ class ConfigurationRecording(Construct):
         accept_finding(
             self.bucket.bucket,
             "CKV_AWS_18",
-            "The server access-log bucket is created in the data layer, after this one; every object the "
-            "recorder's role writes here is an S3 data event the account's trail records, and Object Lock keeps "
-            "each delivery as written.",
+            "Every object the recorder's role writes here is an S3 data event the account's trail records (the "
+            "who and when an access log would hold), and Object Lock keeps each delivery as written.",
         )
         # A role of its own (not the service-linked one): AWS Config then delivers with this role's
         # permissions, so the bucket and its key need no statement for the service.
@@ -110,6 +110,6 @@ class ConfigurationRecording(Construct):
                 self,
                 "hipaa-pack",
                 name=namer.name("hipaa-security"),
-                template_body=conformance_pack_template(load_pack()),
+                template_body=conformance_pack_template(load_pack(), authorized_tcp_ports=authorized_tcp_ports),
                 depends_on=[status],
             )

@@ -105,7 +105,7 @@ def test_the_build_role_can_decrypt_its_build_secrets(medisync) -> None:
 
 
 def test_an_undeclared_reach_is_found(intakeiq) -> None:
-    """A task role that could read the CloudTrail bucket, which nothing declares."""
+    """A task role that could read the access-log bucket, which nothing declares."""
     extra = {"Sid": "TooWide", "Effect": "Allow", "Action": ["s3:GetObject", "kms:Decrypt"], "Resource": "*"}
     broken = with_policy(
         intakeiq.stacks,
@@ -115,7 +115,7 @@ def test_an_undeclared_reach_is_found(intakeiq) -> None:
         lambda d: d["Statement"].append(extra),
     )
     failed = findings(report_for("intakeiq", intakeiq, broken))
-    assert any(f.startswith("undeclared access") and "cloudtrail" in f for f in failed), failed
+    assert any(f.startswith("undeclared access") and "access-logs" in f for f in failed), failed
 
 
 def test_menotime_stages_reach_nothing_of_each_other(menotime_dev, menotime_staging, menotime_prod) -> None:
@@ -185,3 +185,17 @@ def test_stages_in_one_account_trust_distinct_github_subjects(menotime_dev, meno
     failed = findings(check_shared_account([(prod, menotime_prod.stacks), (staging, same_as_prod)]))
     assert failed and all(f.startswith("shared subject: ") for f in failed), failed
     assert "environment:menotime-prod" in failed[0]
+
+
+@pytest.mark.parametrize("name", ["intakeiq", "menotime-dev"])
+def test_the_accounts_baseline_delivers_its_evidence(name: str, synthesis_of) -> None:
+    """With the account's baseline beside the layers (as `make access` reads them), the trail's and
+    the recorder's deliveries into their buckets under the evidence key are declared and work."""
+    synthesized = synthesis_of(name)
+    report = report_for(name, synthesized, {**synthesized.stacks, "baseline": synthesized.account_baseline})
+    assert findings(report) == []
+    working = {(use.who, use.action, use.resource) for use, works, _ in report.uses if works}
+    evidence_key = [r for _, action, r in working if action == "kms:GenerateDataKey" and "evidence-key" in r]
+    assert {who for who, action, r in working if r in evidence_key} >= {"cloudtrail.amazonaws.com"}
+    assert any(who.endswith("-config-recorder") and action == "s3:PutObject" for who, action, _ in working)
+    assert any(who == "cloudtrail.amazonaws.com" and action == "s3:PutObject" for who, action, _ in working)

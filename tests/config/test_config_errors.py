@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment_file
+from hipaa_platform.config.loader import ACCOUNTS_DIR, ENVIRONMENTS_DIR, load_account, load_environment_file
 from hipaa_platform.errors import ConfigError
 
 BASE = yaml.safe_load((ENVIRONMENTS_DIR / "intakeiq.yaml").read_text())
@@ -123,9 +123,21 @@ def test_adjacent_windows_are_accepted(tmp_path: Path) -> None:
     assert load_environment_file(path).data.database.maintenance_window == "sun:04:00-sun:05:00"
 
 
-def test_account_baseline_choice_names_the_allowed_values(tmp_path: Path) -> None:
-    message = error_for(tmp_path, lambda d: d.update(account_baseline="reuse"))
-    assert "account_baseline" in message and "'owner'" in message and "'existing'" in message
+def test_an_unknown_account_names_the_allowed_ones(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.update(account="reuse"))
+    assert "account: account 'reuse' not found" in message
+    assert "allowed: clubapp, intakeiq, medisync, menotime, secure-portal" in message
+
+
+def test_an_environment_runs_in_its_accounts_region(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.update(account="menotime"))
+    assert "region: us-east-1 is not where account 'menotime' keeps its baseline" in message
+    assert "allowed: us-west-1" in message
+
+
+def test_an_environment_file_cannot_carry_a_baseline_of_its_own(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.update(baseline={"name": "intakeiq"}))
+    assert "baseline: an account's baseline lives in its own file; name it with `account: <name>`" in message
 
 
 def second_service(document: dict, **fields) -> None:
@@ -170,15 +182,23 @@ def test_a_reason_too_short_to_judge_is_refused(tmp_path: Path) -> None:
 
 
 def with_mail(document: dict, mode: str = "api", **email) -> None:
+    """Mail through an account that has a mail domain (MediSync's, in IntakeIQ's region)."""
+    document["account"] = "medisync"
     document["compute"]["services"][0]["sends_mail"] = mode
-    document["data"]["email"] = {"domain": "intakeiq.com", "sender": "noreply@intakeiq.com", **email}
+    document["data"]["email"] = {"domain": "medisync.health", "sender": "noreply@medisync.health", **email}
 
 
 def test_mail_needs_the_email_domain_and_a_sender_in_it(tmp_path: Path) -> None:
     message = error_for(tmp_path, lambda d: d["compute"]["services"][0].update(sends_mail="api"))
     assert "compute.services[0].sends_mail: api mail goes through data.email; declare it" in message
     message = error_for(tmp_path, lambda d: with_mail(d, sender="noreply@example.com"))
-    assert "data.email: sender 'noreply@example.com' is not in domain 'intakeiq.com'" in message
+    assert "data.email: sender 'noreply@example.com' is not in domain 'medisync.health'" in message
+
+
+def test_mail_goes_through_one_of_the_accounts_mail_domains(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: with_mail(d, domain="intakeiq.com", sender="noreply@intakeiq.com"))
+    assert "data.email.domain: 'intakeiq.com' is not a mail domain of account 'medisync'" in message
+    assert "allowed: medisync.health" in message
 
 
 def test_mail_without_nat_needs_the_ses_endpoint(tmp_path: Path) -> None:
@@ -243,14 +263,45 @@ def test_additional_tags_cannot_replace_the_projects_own(tmp_path: Path) -> None
     assert "compute.services[0].tags" in message and "'Environment' is set by the project" in message
 
 
-def test_runtime_monitoring_needs_an_agent_repository_in_the_region(tmp_path: Path) -> None:
-    def elsewhere(document: dict) -> None:
-        document["security"]["guardduty_runtime_monitoring"] = True
-        document["region"] = "ap-southeast-2"
-        for tier in ("public_subnets", "private_subnets", "isolated_subnets"):
-            for subnet in document["networking"].get(tier, []):
-                subnet["az"] = "ap-southeast-2" + subnet["az"][-1]
+def account_error_for(tmp_path: Path, mutate) -> str:
+    """The error for IntakeIQ's account file changed by `mutate`, which names that file."""
+    document = yaml.safe_load((ACCOUNTS_DIR / "intakeiq.yaml").read_text())
+    mutate(document)
+    (tmp_path / "intakeiq.yaml").write_text(yaml.safe_dump(document))
+    with pytest.raises(ConfigError) as caught:
+        load_account("intakeiq", directory=tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path / "intakeiq.yaml") in message
+    return message
 
-    message = error_for(tmp_path, elsewhere)
+
+def test_runtime_monitoring_needs_an_agent_repository_in_the_region(tmp_path: Path) -> None:
+    message = account_error_for(
+        tmp_path, lambda d: d.update(region="ap-southeast-2", guardduty={"runtime_monitoring": True})
+    )
     assert "no GuardDuty agent repository in ap-southeast-2" in message
     assert "allowed regions: us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("minimum_length", 8, "password_policy.minimum_length: Input should be greater than or equal to 14"),
+        ("max_age_days", 180, "password_policy.max_age_days: Input should be less than or equal to 90"),
+        ("reuse_prevention", 5, "password_policy.reuse_prevention: Input should be greater than or equal to 24"),
+    ],
+)
+def test_a_password_policy_weaker_than_the_pack_is_refused(
+    tmp_path: Path, field: str, value: int, message: str
+) -> None:
+    assert message in account_error_for(tmp_path, lambda d: d.update(password_policy={field: value}))
+
+
+def test_an_unknown_account_key_names_the_allowed_ones(tmp_path: Path) -> None:
+    message = account_error_for(tmp_path, lambda d: d.update(cloudtrial={}))
+    assert "cloudtrial: unknown key; allowed: name, name_prefix, region" in message
+
+
+def test_an_account_lists_a_mail_domain_once(tmp_path: Path) -> None:
+    message = account_error_for(tmp_path, lambda d: d.update(mail_domains=[{"domain": "a.com"}, {"domain": "a.com"}]))
+    assert "mail_domains: 'a.com' is listed twice" in message

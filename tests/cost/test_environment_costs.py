@@ -30,7 +30,8 @@ ITEM_KEYS = {
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_every_environment_is_estimated_and_fits_its_budget(environment, synthesis_of, tmp_path) -> None:
     env = load_environment(environment)
-    result = estimate_environment(env, synthesis_of(environment).stacks)
+    synthesized = synthesis_of(environment)
+    result = estimate_environment(env, synthesized.stacks, synthesized.account_baseline)
     without_mapping = sorted({u.type for u in result.unpriced if not u.price})
     assert without_mapping == [], "each type is priced by a mapper in hipaa_platform/cost/components.py or FREE"
     assert result.total_monthly_usd > 0 and result.fixed_monthly_usd > 0
@@ -52,7 +53,8 @@ def test_the_estimate_in_the_docs_is_the_one_computed(environment, synthesis_of)
     text = (PROJECT_ROOT / "docs" / "environments.md").read_text()
     table = text.split("<!-- cost estimates -->")[1].split("<!-- /cost estimates -->")[0]
     row = next(line for line in table.splitlines() if line.startswith(f"| {environment} |"))
-    result = estimate_environment(load_environment(environment), synthesis_of(environment).stacks)
+    synthesized = synthesis_of(environment)
+    result = estimate_environment(load_environment(environment), synthesized.stacks, synthesized.account_baseline)
     cells = [cell.strip() for cell in row.split("|")[2:6]]
     computed = [
         f"${result.total_monthly_usd:,.2f}",
@@ -61,3 +63,26 @@ def test_the_estimate_in_the_docs_is_the_one_computed(environment, synthesis_of)
     ]
     assert cells[:3] == computed, f"docs/environments.md: update the row of {environment} from `make cost`"
     assert row.split("|")[6].strip() == str(len(result.unpriced))
+
+
+def test_the_stages_of_one_account_split_its_baseline(synthesis_of) -> None:
+    """MenoTime's three stages each carry a third of their account's baseline; IntakeIQ carries all of its own."""
+    from hipaa_platform.cost.estimate import estimate, synthesized_resources
+
+    def baseline_items(environment: str) -> dict[tuple[str, str], float]:
+        synthesized = synthesis_of(environment)
+        result = estimate_environment(load_environment(environment), synthesized.stacks, synthesized.account_baseline)
+        return {(i.address, i.component): i.monthly_usd for i in result.items if i.layer == "baseline"}
+
+    for environment, sharing in (("menotime-dev", 3), ("intakeiq", 1)):
+        synthesized = synthesis_of(environment)
+        whole = estimate(
+            environment,
+            synthesized_resources({"baseline": synthesized.account_baseline}),
+            load_environment(environment).cost.usage,
+        )
+        carried = baseline_items(environment)
+        assert carried, environment
+        assert carried == {
+            (i.address, i.component): pytest.approx(i.monthly_usd / sharing, abs=1e-3) for i in whole.items
+        }

@@ -1,5 +1,6 @@
-"""End to end: every layer of every environment applied in order to the local emulator through
-the S3 backend, re-planned with no changes, outputs read, destroyed in reverse order."""
+"""End to end: each account's baseline applied to the local emulator, then every layer of each of
+its environments in order through the S3 backend, re-planned with no changes, outputs read,
+destroyed in reverse order; then the baseline shown in place, and destroyed last."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from hipaa_platform import LAYERS
-from hipaa_platform.config.loader import available_environments, environment_files
+from hipaa_platform import BASELINE, LAYERS
+from hipaa_platform.config.loader import available_environments, load_environment
 from hipaa_platform.targets import PROJECT_ROOT
 from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR
 
@@ -39,20 +39,31 @@ def deploy_local(environments: tuple[str, ...], timeout: int) -> str:
         for layer in LAYERS:
             mark = f"{name}: " if prefix else ""
             assert f"{mark}apply    {layer}" in output and f"{mark}destroy  {layer}" in output
-    assert output.count("no changes") == len(LAYERS) * len(environments)
+    account = load_environment(environments[0]).account
+    assert f"account {account}: apply    {BASELINE}" in output and f"account {account}: destroy  {BASELINE}" in output
+    # the baseline outlived its stages: read back after their destroy, before its own
+    kept = f"account {account}: with {', '.join(environments)} destroyed, its baseline is in place: trail "
+    assert kept in output
+    assert output.index(kept) > max(output.index(f"{mark}destroy  networking") for mark in marks(environments))
+    assert output.index(kept) < output.index(f"account {account}: destroy  {BASELINE}")
+    assert output.count("no changes") == len(LAYERS) * len(environments) + 1
     assert "DRIFT" not in output
     for name in environments:
         assert f"{name}: rehearsal: IAM enforcement off" in output, f"{name} was not rehearsed"
     return output
 
 
+def marks(environments: tuple[str, ...]) -> list[str]:
+    return [f"{name}: " for name in environments] if len(environments) > 1 else [""]
+
+
 def deployment_groups() -> list[tuple[str, ...]]:
-    """The stages of one base share an account (MenoTime's three do), so they deploy side by side
-    into one emulator account; every other environment has its own."""
-    groups: dict[Path, list[str]] = {}
+    """The environments of one account (MenoTime's three stages) deploy side by side into one
+    emulator account, after its baseline; every other environment has an account of its own."""
+    groups: dict[str, list[str]] = {}
     for name in available_environments():
         if name not in DEPLOYED_IN_ANOTHER_MODULE:
-            groups.setdefault(environment_files(name)[0], []).append(name)
+            groups.setdefault(load_environment(name).account, []).append(name)
     return [tuple(names) for names in groups.values()]
 
 
@@ -73,11 +84,9 @@ EXPECTED_OUTPUT = {
         ":secret:rds!db-",
         "clubapp-dev: rehearsal: clubapp-dev-svc: rolled back: latest on 0a1b2c3d4e5f6071 again",
     ),
-    # staging and prod read the account's OIDC provider, which dev owns: only their pipelines wait for dev's
+    # the three stages use the account's baseline, applied before them, and wait for no other stage
     "menotime-dev": (
-        "one account: menotime-dev, menotime-prod, menotime-staging; account baseline: menotime-dev (owner)",
-        "menotime-prod pipeline waits for menotime-dev pipeline (aws_iam_openid_connect_provider)",
-        "menotime-staging pipeline waits for menotime-dev pipeline (aws_iam_openid_connect_provider)",
+        "account menotime: its baseline is applied before menotime-dev, menotime-prod, menotime-staging",
         *(
             f"menotime-{stage}: rehearsal: menotime-{stage}-backend: rolled back to menotime-{stage}-backend:1"
             for stage in ("dev", "staging", "prod")
@@ -124,7 +133,6 @@ def test_deploy_local(environments: tuple[str, ...]) -> None:
                 assert resource_type not in deployed.get("resource", {})
         for text in EXPECTED_OUTPUT.get(name, ()):
             assert text in output
-    assert "created as its owner would" not in output  # each group holds its owner: nothing stood in for it
     assert "re-sent requests answered from their first attempt" in output
 
 

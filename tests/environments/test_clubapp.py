@@ -304,15 +304,16 @@ def test_only_the_services_tasks_touch_receipts(clubapp) -> None:
     assert "ObjectsOnlyForGrantedServices" not in {s["Sid"] for s in assets["Statement"]}  # CloudFront reads it
 
 
-def test_the_seeds_account_services_network_and_data_protection(clubapp) -> None:
+def test_the_seeds_account_services_network_and_data_protection(clubapp, account_clubapp) -> None:
     vpc = clubapp.only("networking", "aws_vpc")
     assert vpc["enable_dns_hostnames"] is True and vpc["enable_dns_support"] is True
     assert len(clubapp.resources("networking", "aws_internet_gateway")) == 1
-    trail = clubapp.only("security", "aws_cloudtrail")
+    # the account's own services, in its baseline (accounts/clubapp.yaml)
+    trail = account_clubapp.only("baseline", "aws_cloudtrail")
     assert trail["is_multi_region_trail"] is True and trail["enable_log_file_validation"] is True
-    assert clubapp.only("security", "aws_guardduty_detector")["enable"] is True
-    assert clubapp.resources("security", "aws_securityhub_account")
-    assert clubapp.only("security", "aws_iam_account_password_policy")["minimum_password_length"] >= 14
+    assert account_clubapp.only("baseline", "aws_guardduty_detector")["enable"] is True
+    assert account_clubapp.resources("baseline", "aws_securityhub_account")
+    assert account_clubapp.only("baseline", "aws_iam_account_password_policy")["minimum_password_length"] >= 14
     assert clubapp.only("security", "aws_flow_log")["traffic_type"] == "ALL"
     (acl,) = clubapp.resources("security", "aws_wafv2_web_acl").values()
     (rate,) = [r for r in acl["rule"] if r["name"] == "rate-limit-per-ip"]
@@ -381,7 +382,7 @@ def test_the_seeds_release_path_through_github_oidc(clubapp) -> None:
     """Deployment: GitHub Actions assumes the OIDC role, pushes to the registry and rolls the service."""
     role = clubapp.resources("pipeline", "aws_iam_role")["deploy-role"]
     (trust,) = json.loads(role["assume_role_policy"])["Statement"]
-    assert trust["Principal"] == {"Federated": "${aws_iam_openid_connect_provider.github-oidc.arn}"}
+    assert trust["Principal"] == {"Federated": "${data.aws_iam_openid_connect_provider.github-oidc.arn}"}
     assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"].startswith(
         "repo:desh/clubapp-backend:")  # fmt: skip
     statements = {s["Sid"]: s for s in json.loads(

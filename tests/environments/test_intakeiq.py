@@ -7,7 +7,7 @@ import json
 import yaml
 
 from hipaa_platform import LAYERS
-from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment, load_environment_file
+from hipaa_platform.config.loader import ENVIRONMENTS_DIR, load_environment_file
 
 
 def policy(resource: dict, key: str = "policy") -> dict:
@@ -254,11 +254,8 @@ def test_roles_have_exactly_the_seed_permissions(intakeiq) -> None:
         "ecr:BatchGetImage", "logs:CreateLogStream", "logs:PutLogEvents",
     }  # fmt: skip
     attachments = intakeiq.resources("security", "aws_iam_role_policy_attachment").values()
-    # the RDS monitoring role's and AWS Config's recorder's (the account baseline's, no workload's)
-    assert sorted(a["policy_arn"].rsplit("/", 1)[1] for a in attachments) == [
-        "AWS_ConfigRole",
-        "AmazonRDSEnhancedMonitoringRole",
-    ]
+    # the RDS monitoring role's only (AWS Config's recorder is the account baseline's)
+    assert sorted(a["policy_arn"].rsplit("/", 1)[1] for a in attachments) == ["AmazonRDSEnhancedMonitoringRole"]
 
 
 def test_pipeline_role_may_push_and_roll_one_service_only(intakeiq) -> None:
@@ -277,21 +274,14 @@ def test_pipeline_role_may_push_and_roll_one_service_only(intakeiq) -> None:
     assert "service_arns" in statements["RollServices"]["Resource"]
 
 
-def test_the_deploy_role_trusts_the_github_provider_it_creates(intakeiq) -> None:
-    provider = intakeiq.only("pipeline", "aws_iam_openid_connect_provider")
+def test_the_deploy_role_trusts_the_github_provider_of_its_account(intakeiq, account_intakeiq) -> None:
+    provider = account_intakeiq.only("baseline", "aws_iam_openid_connect_provider")
     assert provider["url"] == "https://token.actions.githubusercontent.com"
     assert provider["client_id_list"] == ["sts.amazonaws.com"]
+    assert not intakeiq.resources("pipeline", "aws_iam_openid_connect_provider")
+    lookup = intakeiq.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]["github-oidc"]
+    assert lookup["url"] == provider["url"]
     trust = policy(intakeiq.only("pipeline", "aws_iam_role"), "assume_role_policy")["Statement"][0]
-    assert trust["Principal"]["Federated"] == "${aws_iam_openid_connect_provider.github-oidc.arn}"
-
-
-def test_an_account_with_a_github_provider_reuses_it(synthesize_variant) -> None:
-    environment = load_environment("intakeiq")
-    shared = synthesize_variant(environment.model_copy(update={"account_baseline": "existing"}))
-    assert not shared.resources("pipeline", "aws_iam_openid_connect_provider")
-    lookup = shared.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]["github-oidc"]
-    assert lookup["url"] == "https://token.actions.githubusercontent.com"
-    trust = policy(shared.only("pipeline", "aws_iam_role"), "assume_role_policy")["Statement"][0]
     assert trust["Principal"]["Federated"] == "${data.aws_iam_openid_connect_provider.github-oidc.arn}"
 
 

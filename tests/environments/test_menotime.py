@@ -23,7 +23,7 @@ NAME_ARGUMENTS = ("name", "bucket", "identifier", "alarm_name", "dashboard_name"
 NAMED_BY = {"aws_ecs_task_definition": "family", "aws_ses_domain_identity": "domain"}
 # Named within another resource, not within the account.
 SCOPED_NAMES = {"aws_iam_role_policy": "an inline policy is named within its role"}
-# One per account and region: only the environment owning the account baseline creates them.
+# One per account and region: only the account's baseline creates them, never a stage.
 ACCOUNT_WIDE = (
     "aws_guardduty_detector",
     "aws_securityhub_account",
@@ -98,10 +98,11 @@ def test_each_stage_is_the_base_and_a_small_file() -> None:
     assert prod.compute.services[0].container_name == "backend"  # ...and kept the base's values
 
 
-def test_dev_owns_the_account_baseline_and_the_others_read_it(stages) -> None:
+def test_the_stages_use_the_accounts_baseline_and_dev_alerts_its_findings(stages, account_menotime) -> None:
+    assert account_menotime.only("baseline", "aws_guardduty_detector")["enable"] is True
+    assert account_menotime.only("baseline", "aws_cloudtrail")["is_multi_region_trail"] is True  # the account's trail
+    assert account_menotime.only("baseline", "aws_iam_openid_connect_provider")
     dev = stages["dev"]
-    assert dev.only("security", "aws_guardduty_detector")["enable"] is True
-    assert dev.only("pipeline", "aws_iam_openid_connect_provider")
     rule = dev.only("observability", "aws_cloudwatch_event_rule")
     assert json.loads(rule["event_pattern"]) == {
         "source": ["aws.guardduty"],
@@ -115,14 +116,10 @@ def test_dev_owns_the_account_baseline_and_the_others_read_it(stages) -> None:
     source = publishers["GuardDutyFindingsRulePublishes"]["Condition"]["ArnEquals"]["aws:SourceArn"]
     assert source.startswith("${aws_cloudwatch_event_rule.") and source.endswith(".arn}")  # this rule only
     assert "CloudWatchAlarmsPublish" in publishers  # the topic policy keeps the alarms' way in
-    assert dev.only("security", "aws_cloudtrail")["is_multi_region_trail"] is True  # the account's trail
+    for synthesized in stages.values():
+        assert synthesized.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]
     for stage in ("staging", "prod"):
-        other = stages[stage]
-        assert not other.resources("security", "aws_cloudtrail")
-        assert not other.resources("security", "aws_guardduty_detector")
-        assert not other.resources("pipeline", "aws_iam_openid_connect_provider")
-        assert other.stacks["pipeline"]["data"]["aws_iam_openid_connect_provider"]
-        assert not other.resources("observability", "aws_cloudwatch_event_rule")
+        assert not stages[stage].resources("observability", "aws_cloudwatch_event_rule")
 
 
 def test_the_seed_database_in_every_stage_with_rotation_in_prod(stages) -> None:
@@ -259,11 +256,6 @@ def stage_file(tmp_path: Path, **settings: object) -> Path:
     return path
 
 
-def test_findings_are_alerted_only_where_the_detector_is_owned(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"guardduty_alerts: .*account_baseline: owner .*account_baseline: existing"):
-        load_environment_file(stage_file(tmp_path, account_baseline="existing", data={"email": {}, "topics": []}))
-
-
 def test_a_task_storage_key_must_admit_fargate(tmp_path: Path) -> None:
     keys = [{"purpose": "ebs", "alias": "alias/menotime-dev-ebs"},
             {"purpose": "assets", "alias": "alias/menotime-dev-assets", "allow_services": ["cloudfront"]}]  # fmt: skip
@@ -280,25 +272,28 @@ def test_count_mode_names_a_rule_of_the_acl_and_needs_its_reason(tmp_path: Path)
         load_environment_file(stage_file(tmp_path, decisions={"waf_count_only": None}))
 
 
-def test_mail_from_the_seed_domain_over_smtp(stages) -> None:
-    # One identity per domain, account and region: the account's owner (dev) holds it, with its
-    # DKIM, MAIL FROM, bounce and complaint notifications and the DNS records to publish.
+def test_mail_from_the_seed_domain_over_smtp(stages, account_menotime) -> None:
+    # One identity per domain, account and region: the account's baseline holds it, with its DKIM,
+    # MAIL FROM and the DNS records to publish; dev routes its bounces and complaints to its topic.
+    baseline = account_menotime
+    assert baseline.only("baseline", "aws_ses_domain_identity")["domain"] == "timelessbiotech.com"
+    assert baseline.only("baseline", "aws_ses_domain_dkim")["domain"] == (
+        "${aws_ses_domain_identity.email-timelessbiotech-com-identity.domain}"
+    )
+    assert baseline.only("baseline", "aws_ses_domain_mail_from")["mail_from_domain"] == "mail.timelessbiotech.com"
     dev = stages["dev"]
-    assert dev.only("data", "aws_ses_domain_identity")["domain"] == "timelessbiotech.com"
-    assert dev.only("data", "aws_ses_domain_dkim")["domain"] == "${aws_ses_domain_identity.email-identity.domain}"
-    assert dev.only("data", "aws_ses_domain_mail_from")["mail_from_domain"] == "mail.timelessbiotech.com"
     notifications = dev.resources("data", "aws_ses_identity_notification_topic").values()
     assert {n["notification_type"] for n in notifications} == {"Bounce", "Complaint"}
     assert {n["topic_arn"] for n in notifications} == {"${aws_sns_topic.topic-email-events.arn}"}
-    records = dev.stacks["data"]["output"]["email_dns_records"]["value"]
+    assert {n["identity"] for n in notifications} == {"timelessbiotech.com"}
+    records = baseline.stacks["baseline"]["output"]["email_dns_records_timelessbiotech_com"]["value"]
     assert sum(r["type"] == "CNAME" and "._domainkey.timelessbiotech.com" in r["name"] for r in records) == 3
     assert {"name": "mail.timelessbiotech.com", "type": "TXT", "value": "v=spf1 include:amazonses.com ~all"} in records
     topic_key = json.loads(next(k for k in dev.resources("security", "aws_kms_key").values()
                                 if "default key" in k["description"])["policy"])  # fmt: skip
     assert "SesPublishesToEncryptedTopics" in {s["Sid"] for s in topic_key["Statement"]}
     for stage in ("staging", "prod"):
-        assert not stages[stage].resources("data", "aws_ses_domain_identity")
-        assert "email_dns_records" not in stages[stage].stacks["data"].get("output", {})
+        assert not stages[stage].resources("data", "aws_ses_identity_notification_topic")
     for synthesized in stages.values():
         # SMTP submission on 587 from the backend only; no other service port is opened to the internet
         egress = synthesized.resources("security", "aws_vpc_security_group_egress_rule").values()
@@ -307,9 +302,12 @@ def test_mail_from_the_seed_domain_over_smtp(stages) -> None:
         assert not any(r["from_port"] == 587 and r not in backend for r in egress)
 
 
-def test_mail_events_belong_to_the_account_baseline_owner(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"events_topic: the domain's identity, and where its bounces go, belong"):
-        load_environment_file(stage_file(tmp_path, account_baseline="existing"))
+def test_a_stage_sends_only_from_a_mail_domain_of_its_account(tmp_path: Path) -> None:
+    email = {"domain": "menotime.ai", "sender": "noreply@menotime.ai", "events_topic": "email-events"}
+    with pytest.raises(
+        ConfigError, match=r"data.email.domain: 'menotime.ai' is not a mail domain of account 'menotime'"
+    ):
+        load_environment_file(stage_file(tmp_path, data={"email": email}))
 
 
 def test_cloudfront_serves_assets_from_the_bucket_and_the_api_from_the_load_balancer(stages) -> None:
@@ -391,11 +389,11 @@ def test_the_seeds_database_security_group_storage_ceiling_key_rotation_and_redi
         ]
 
 
-def test_guardduty_watches_the_tasks_at_run_time_and_every_stage_may_pull_its_agent(stages) -> None:
+def test_guardduty_watches_the_tasks_at_run_time_and_every_stage_may_pull_its_agent(stages, account_menotime) -> None:
     """The seed's GuardDuty scope, all ECS, RDS and S3 resources: S3 and RDS protection and Runtime
-    Monitoring with GuardDuty's managed Fargate agent, turned on once by dev (the detector's owner); the
+    Monitoring with GuardDuty's managed Fargate agent, turned on once by the account's baseline; the
     agent joins every Fargate task of the account, so each stage's execution role may pull it."""
-    features = stages["dev"].resources("security", "aws_guardduty_detector_feature")
+    features = account_menotime.resources("baseline", "aws_guardduty_detector_feature")
     assert {f["name"] for f in features.values()} == {"S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING"}
     (runtime,) = [f for f in features.values() if f["name"] == "RUNTIME_MONITORING"]
     agent = {c["name"]: c["status"] for c in runtime["additional_configuration"]}

@@ -14,7 +14,7 @@ from hipaa_platform.gate.claims import (
     database_backups_as_stated,
     unfounded_claims,
 )
-from tests.conftest import ENVIRONMENTS
+from tests.conftest import ACCOUNTS, ENVIRONMENTS
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
@@ -34,22 +34,30 @@ def test_every_claimed_control_exists(synthesis_of, environment: str) -> None:
     assert unfounded_claims(synthesis_of(environment)) == []
 
 
-def test_a_claim_fails_when_its_control_is_gone(intakeiq) -> None:
-    """The verifiers bite: IntakeIQ without its flow log, trail delivery or CPU alarm."""
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_every_claimed_control_of_a_baseline_exists(baseline_of, account: str) -> None:
+    assert unfounded_claims(baseline_of(account)) == []
+
+
+def test_a_claim_fails_when_its_control_is_gone(intakeiq, account_intakeiq) -> None:
+    """The verifiers bite: IntakeIQ without its flow log, its account's trail delivery, or its CPU alarm."""
     import copy
 
+    broken_account = copy.deepcopy(account_intakeiq)
+    broken_account.stacks["baseline"]["resource"]["aws_cloudtrail"]["cloudtrail"].pop("s3_bucket_name")
+    (trail_bucket,) = [
+        a
+        for a in acceptances(broken_account)
+        if (a.address, a.check_id) == ("aws_s3_bucket.cloudtrail-bucket", "CKV_AWS_18")
+    ]
+    assert claim_of(trail_bucket)(broken_account, trail_bucket) == "no trail in the layer delivers to this bucket"
     broken = copy.deepcopy(intakeiq)
     broken.stacks["security"]["resource"].pop("aws_flow_log")
-    broken.stacks["security"]["resource"]["aws_cloudtrail"]["cloudtrail"].pop("s3_bucket_name")
     for alarm in broken.stacks["observability"]["resource"]["aws_cloudwatch_metric_alarm"].values():
         if alarm.get("metric_name") == "MemoryUtilization":
             alarm["metric_name"] = "Other"
     found = {a.check_id: claim_of(a)(broken, a) for a in acceptances(broken) if claim_of(a)}
     assert found["CKV2_AWS_11"] == "no flow log of the VPC in the security layer"
-    (trail_bucket,) = [
-        a for a in acceptances(broken) if (a.address, a.check_id) == ("aws_s3_bucket.cloudtrail-bucket", "CKV_AWS_18")
-    ]
-    assert claim_of(trail_bucket)(broken, trail_bucket) == "no trail in the layer delivers to this bucket"
     assert found["CKV_AWS_65"] == "no ECS alarm on MemoryUtilization"
     db = broken.stacks["data"]["resource"]["aws_db_instance"]["database"]
     db["backup_retention_period"] = 7
@@ -100,14 +108,16 @@ def test_the_access_log_claim_fails_without_the_stages_log(medisync) -> None:
     assert claim_of(claim)(broken, claim) == "the stage writes no access log to an encrypted log group"
 
 
-def test_the_config_buckets_claim_fails_when_the_trail_leaves_its_objects_out(intakeiq) -> None:
+def test_the_config_buckets_claim_fails_when_the_trail_leaves_its_objects_out(account_intakeiq) -> None:
     import copy
 
     (config_bucket,) = [
-        a for a in acceptances(intakeiq) if (a.address, a.check_id) == ("aws_s3_bucket.config-bucket", "CKV_AWS_18")
+        a
+        for a in acceptances(account_intakeiq)
+        if (a.address, a.check_id) == ("aws_s3_bucket.config-bucket", "CKV_AWS_18")
     ]
-    assert claim_of(config_bucket)(intakeiq, config_bucket) == ""
-    broken = copy.deepcopy(intakeiq)
-    trail = broken.stacks["security"]["resource"]["aws_cloudtrail"]["cloudtrail"]
+    assert claim_of(config_bucket)(account_intakeiq, config_bucket) == ""
+    broken = copy.deepcopy(account_intakeiq)
+    trail = broken.stacks["baseline"]["resource"]["aws_cloudtrail"]["cloudtrail"]
     trail["advanced_event_selector"] = trail["advanced_event_selector"][:1]  # management events only
     assert claim_of(config_bucket)(broken, config_bucket) == "no trail in the layer records this bucket's object events"

@@ -31,10 +31,11 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     replication = rules["s3-bucket-replication-enabled"]
     assert replication.verdict == "accepted" and not replication.passed
     assert all(check == "CKV_AWS_144" and "single-region" in why for _, check, why in replication.accepted)
-    # The account baseline IntakeIQ owns.
+    # The account's rules, over its baseline (accounts/intakeiq.yaml), synthesized beside the layers.
     assert rules["guardduty-enabled-centralized"].verdict == "pass"
+    assert rules["multi-region-cloudtrail-enabled"].passed == ["baseline:aws_cloudtrail.cloudtrail"]
     assert rules["securityhub-enabled"].verdict == "pass"
-    # The internet reaches 443, and 80 only for the redirect; the pack authorizes no port, so it is a gap.
+    # The internet reaches 443, and 80 only for the redirect; the pack authorizes 443 only, so it is a gap.
     assert rules["vpc-sg-open-only-to-authorized-ports"].verdict == "gap"
     routes = rules["no-unrestricted-route-to-igw"]
     assert routes.verdict == "accepted"
@@ -53,6 +54,7 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
 def test_a_rule_fails_when_the_environment_loses_its_control(intakeiq, tmp_path: Path) -> None:
     outdir = tmp_path / "cdktf.out"
     shutil.copytree(intakeiq.outdir / "stacks", outdir / "stacks")
+    shutil.copytree(intakeiq.outdir / "account", outdir / "account")
     data = outdir / "stacks" / "data" / "cdk.tf.json"
     stack = json.loads(data.read_text())
     stack["resource"]["aws_s3_bucket_versioning"]["insurance-cards-versioning"]["versioning_configuration"] = {

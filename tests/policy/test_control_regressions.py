@@ -110,7 +110,7 @@ CONTROLS = (
     Control("CKV_AWS_119", "medisync", "aws_dynamodb_table", "audit", without("server_side_encryption")),
     Control("CKV_AWS_136", "intakeiq", "aws_ecr_repository", "intakeiq", without("encryption_configuration")),
     Control("CKV_AWS_149", "medisync", "aws_secretsmanager_secret", "database", without("kms_key_id")),
-    Control("CKV_AWS_35", "medisync", "aws_cloudtrail", "cloudtrail", without("kms_key_id")),
+    Control("CKV_AWS_35", "medisync account", "aws_cloudtrail", "cloudtrail", without("kms_key_id")),
     # transmission security
     Control("CKV_AWS_103", "intakeiq", "aws_lb_listener", "https", setting(ssl_policy="ELBSecurityPolicy-2016-08")),
     Control("CKV_AWS_2", "intakeiq", "aws_lb_listener", "http-redirect", forwarding_plain_http),
@@ -132,14 +132,16 @@ CONTROLS = (
     Control("CKV_AWS_34", "medisync", "aws_cloudfront_distribution", "spa", viewer_http_allowed),
     # audit controls
     Control("CKV_AWS_91", "intakeiq", "aws_lb", "alb", without("access_logs")),
-    Control("CKV_AWS_36", "medisync", "aws_cloudtrail", "cloudtrail", setting(enable_log_file_validation=False)),
-    Control("CKV_AWS_67", "medisync", "aws_cloudtrail", "cloudtrail", setting(is_multi_region_trail=False)),
-    Control("CKV_HIPAA_16", "intakeiq", "aws_cloudtrail", "cloudtrail", without("advanced_event_selector")),
+    Control(
+        "CKV_AWS_36", "medisync account", "aws_cloudtrail", "cloudtrail", setting(enable_log_file_validation=False)
+    ),
+    Control("CKV_AWS_67", "medisync account", "aws_cloudtrail", "cloudtrail", setting(is_multi_region_trail=False)),
+    Control("CKV_HIPAA_16", "intakeiq account", "aws_cloudtrail", "cloudtrail", without("advanced_event_selector")),
     Control("CKV_AWS_338", "intakeiq", "aws_cloudwatch_log_group", "service", setting(retention_in_days=30)),
     Control("CKV_AWS_129", "intakeiq", "aws_db_instance", "database", without("enabled_cloudwatch_logs_exports")),
     Control("CKV_AWS_118", "intakeiq", "aws_db_instance", "database", setting(monitoring_interval=0)),
     Control("CKV_AWS_65", "medisync", "aws_ecs_cluster", "cluster", without("setting")),
-    Control("CKV_AWS_238", "medisync", "aws_guardduty_detector", "detector", setting(enable=False)),
+    Control("CKV_AWS_238", "medisync account", "aws_guardduty_detector", "detector", setting(enable=False)),
     # integrity and contingency
     Control("CKV_AWS_293", "intakeiq", "aws_db_instance", "database", setting(deletion_protection=False)),
     Control("CKV_AWS_139", "medisync", "aws_rds_cluster", "aurora", setting(deletion_protection=False)),
@@ -159,10 +161,10 @@ CONTROLS = (
     Control("CKV_AWS_226", "secure-portal", "aws_db_instance", "database", setting(auto_minor_version_upgrade=False)),
     # access control
     *(
-        Control(check, "intakeiq", "aws_iam_account_password_policy", "password", setting(**weaker))
+        Control(check, "intakeiq account", "aws_iam_account_password_policy", "password", setting(**weaker))
         for check, weaker in PASSWORD_POLICY_WEAKENED.items()
     ),
-    Control("CKV_AWS_106", "intakeiq", "aws_ebs_encryption_by_default", "ebs", setting(enabled=False)),
+    Control("CKV_AWS_106", "intakeiq account", "aws_ebs_encryption_by_default", "ebs", setting(enabled=False)),
     Control("CKV_AWS_62", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_everything),
     Control("CKV_HIPAA_18", "intakeiq", "aws_iam_role_policy", "task-buckets", granting_a_whole_service),
     Control(
@@ -220,9 +222,12 @@ def synthesized_resource(synthesized, control: Control) -> dict:
 
 
 @pytest.fixture(scope="module")
-def verdicts(intakeiq, medisync, secure_portal, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], str]:
+def verdicts(
+    intakeiq, medisync, secure_portal, account_intakeiq, account_medisync, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], str]:
     """(resource name, check id) -> PASSED/FAILED, from one checkov run over every case."""
-    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal}
+    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal,
+                    "intakeiq account": account_intakeiq, "medisync account": account_medisync}  # fmt: skip
     scan_root = tmp_path_factory.mktemp("control-regressions")
     resources: dict[str, dict] = {}
     for control in CONTROLS:
@@ -371,7 +376,7 @@ LAYER_CONTROLS = (
     ),
     LayerControl("CKV2_AWS_8", "medisync", "data", "aws_rds_cluster.aurora", drop_linked("aws_backup_selection")),
     LayerControl(
-        "CKV2_AWS_10", "intakeiq", "security", "aws_cloudtrail.cloudtrail",
+        "CKV2_AWS_10", "intakeiq account", "baseline", "aws_cloudtrail.cloudtrail",
         edit_subject(without("cloud_watch_logs_group_arn", "cloud_watch_logs_role_arn")),
     ),
     LayerControl(
@@ -491,10 +496,11 @@ DECLINED_CONTROLS = (
 
 @pytest.fixture(scope="module")
 def layer_verdicts(
-    intakeiq, medisync, secure_portal, tmp_path_factory: pytest.TempPathFactory
+    intakeiq, medisync, secure_portal, account_intakeiq, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[tuple[str, str, str], str]:
     """(case directory, resource address, check id) -> PASSED/FAILED, from one checkov run."""
-    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal}
+    environments = {"intakeiq": intakeiq, "medisync": medisync, "secure-portal": secure_portal,
+                    "intakeiq account": account_intakeiq}  # fmt: skip
     scan_root = tmp_path_factory.mktemp("layer-control-regressions")
     for control in (*LAYER_CONTROLS, *DECLINED_CONTROLS):
         compliant, broken = control.compliant_and_broken(environments[control.environment].stacks[control.layer])

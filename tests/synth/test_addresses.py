@@ -15,8 +15,10 @@ from hipaa_platform.synth.addresses import (
     HASHED,
     DuplicateAddress,
     Move,
+    Moves,
     addresses_of,
     check_moves,
+    handed_over,
     match_moves,
     readable_addresses,
     readable_name,
@@ -144,11 +146,13 @@ def test_a_changed_resource_is_not_a_move() -> None:
 def test_recorded_moves_are_rendered_and_end_at_existing_addresses(environment: str, synthesis_of) -> None:
     synthesized = synthesis_of(environment)
     for layer, stack in synthesized.stacks.items():
-        moves = recorded_moves(environment, layer)
+        handed = handed_over(environment, layer)  # the account's baseline holds these now
+        moves = [m for m in recorded_moves(environment, layer) if m.target not in handed]
         moved_file = synthesized.outdir / "stacks" / layer / MOVES_FILE
-        rendered = json.loads(moved_file.read_text())["moved"] if moved_file.is_file() else []
+        rendered = json.loads(moved_file.read_text()).get("moved", []) if moved_file.is_file() else []
         assert rendered == [{"from": m.source, "to": m.target} for m in moves]
         assert {m.target for m in moves} <= set(addresses_of(stack))
+        assert not set(handed) & set(addresses_of(stack))
         assert "moved" not in stack  # checkov cannot parse cdk.tf.json with them
 
 
@@ -160,22 +164,37 @@ def test_environments_without_a_history_have_no_moves() -> None:
 def test_a_move_to_an_address_that_is_gone_fails_the_synthesis() -> None:
     layer = {"resource": {"aws_sns_topic": {"alarms": {"name": "a"}}}}
     kept = Move("aws_sns_topic.old", "aws_sns_topic.alarms")
-    assert check_moves("observability", layer, [kept]) == [kept]
+    assert check_moves("observability", layer, [kept]) == Moves([kept], [])
     # The emulator leaves out what it cannot create; a move to it is dropped there, not refused.
     gone = Move("aws_sns_topic.a", "aws_sns_topic.gone")
-    assert check_moves("observability", layer, [kept, gone], partial_target=True) == [kept]
+    assert check_moves("observability", layer, [kept, gone], partial_target=True) == Moves([kept], [])
     with pytest.raises(RuntimeError, match=r"observability: .*aws_sns_topic\.a -> aws_sns_topic\.gone"):
         check_moves("observability", layer, [kept, gone])
     chained = [Move("aws_sns_topic.first", "aws_sns_topic.old"), kept]
-    assert check_moves("observability", layer, chained) == chained
+    assert check_moves("observability", layer, chained) == Moves(chained, [])
+
+
+def test_a_move_to_a_handed_over_address_becomes_a_removal_of_both() -> None:
+    """What the account's baseline took over leaves the layer's state without a destroy: the address
+    and the older one a recorded move renamed to it."""
+    layer = {"resource": {"aws_sns_topic": {"alarms": {"name": "a"}}}}
+    kept = Move("aws_sns_topic.old", "aws_sns_topic.alarms")
+    renamed = Move("aws_cloudtrail.trail_1234", "aws_cloudtrail.trail")
+    handed = ["aws_cloudtrail.trail", "aws_guardduty_detector.detector"]
+    assert check_moves("security", layer, [kept, renamed], handed=handed) == Moves(
+        [kept], ["aws_cloudtrail.trail", "aws_cloudtrail.trail_1234", "aws_guardduty_detector.detector"]
+    )
+    with pytest.raises(RuntimeError, match=r"no longer has: aws_cloudtrail\.trail_1234 -> aws_cloudtrail\.trail"):
+        check_moves("security", layer, [kept, renamed])  # without the handover, the move is stale
 
 
 def test_a_layer_without_moves_keeps_no_stale_moves_file(tmp_path: Path) -> None:
-    write_moves(tmp_path, [Move("aws_sns_topic.old", "aws_sns_topic.alarms")])
+    write_moves(tmp_path, Moves([Move("aws_sns_topic.old", "aws_sns_topic.alarms")], ["aws_cloudtrail.trail"]))
     assert json.loads((tmp_path / MOVES_FILE).read_text()) == {
-        "moved": [{"from": "aws_sns_topic.old", "to": "aws_sns_topic.alarms"}]
+        "moved": [{"from": "aws_sns_topic.old", "to": "aws_sns_topic.alarms"}],
+        "removed": [{"from": "aws_cloudtrail.trail", "lifecycle": {"destroy": False}}],
     }
-    write_moves(tmp_path, [])
+    write_moves(tmp_path, Moves([], []))
     assert not (tmp_path / MOVES_FILE).exists()
 
 
