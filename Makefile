@@ -35,7 +35,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth baseline-synth baseline-scan scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
+.PHONY: setup synth baseline-synth baseline-scan evidence scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -117,6 +117,11 @@ access: synth
 # The monthly estimate (build/reports/cost/<env>/cost.json); exit 1 over observability.budget.
 cost: synth
 	$(RUN) cost --env $(ENV)
+
+# With read-only credentials for ENV's account: AWS Config's compliance per pack rule and Security
+# Hub's failed controls beside the static report; exit 1 where they disagree (docs/security.md).
+evidence: synth
+	$(RUN) evidence --env $(ENV)
 
 # docs/security.md's conformance pack section, from compliance/hipaa_pack.yaml (a test fails when it is stale).
 security-doc: setup

@@ -326,6 +326,25 @@ def compliance(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path 
 
 
 @command()
+def evidence(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
+    """What the deployed account's AWS Config and Security Hub say, beside the static report rule by
+    rule (read-only credentials for the environment's account). Exit 1 where the two disagree."""
+    from hipaa_platform.gate.compliance import compliance_report
+    from hipaa_platform.operations.evidence import gather, write_report
+    from hipaa_platform.synth.cache import require_current
+
+    require_current(env, Target.from_environment_variables(), outdir)
+    environment = load_environment(env)
+    with console.status(f"checkov: the static report of {env}"):
+        outcomes, _ = compliance_report(env, outdir, reports / "compliance" / env)
+    with console.status(f"asking AWS Config and Security Hub of account {environment.account}"):
+        found = gather(env, environment.baseline, outcomes, {})
+    views.evidence(console, errors, found, write_report(found, reports / "evidence" / env))
+    if found.disagreements:
+        raise typer.Exit(1)
+
+
+@command()
 def access(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
     """The access check of one synthesized environment: every use it declares works end to end (keys
     included), and no role reaches a bucket, key, secret or queue it does not declare."""

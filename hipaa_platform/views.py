@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hipaa_platform.cost.estimate import BudgetCheck, Estimate
     from hipaa_platform.gate.compliance import RuleOutcome
     from hipaa_platform.gate.scan import GateResult
+    from hipaa_platform.operations.evidence import Evidence
     from hipaa_platform.operations.state_recovery import StateVersion
 
 
@@ -79,6 +80,30 @@ def compliance_outcomes(console: Console, env: str, outcomes: list[RuleOutcome],
     console.print(table)
     counts = ", ".join(f"{sum(o.verdict == v for o in outcomes)} {v}" for v in VERDICT_ORDER)
     console.print(f"{counts}; reports: {', '.join(shown(p) for p in written.values())}")
+
+
+def evidence(console: Console, errors: Console, found: Evidence, written: dict[str, Path]) -> None:
+    table = Table(title=f"{found.environment}: the static report beside AWS Config ({found.pack})")
+    for column in ("rule", "static report", "AWS Config", "disagreement"):
+        table.add_column(column, overflow="fold")
+    for rule in found.rules:
+        flag = f"[red]{escape(rule.disagreement)}[/]" if rule.disagreement else ""
+        table.add_row(rule.rule, rule.static, rule.config, flag)
+    console.print(table)
+    if found.config_error:
+        errors.print(f"AWS Config did not answer ({escape(found.config_error)}): no rule compared", highlight=False)
+    hub = Table(title="Security Hub: failed controls of the account")
+    for column in ("control", "failed resources"):
+        hub.add_column(column, overflow="fold")
+    for control, resources in found.failed_controls.items():
+        hub.add_row(control, "\n".join(resources))
+    console.print(hub)
+    if found.security_hub_error:
+        errors.print(f"Security Hub did not answer ({escape(found.security_hub_error)})", highlight=False)
+    compared = sum(r.config != "not answered" for r in found.rules)
+    console.print(f"{compared} of {len(found.rules)} rules compared, {len(found.disagreements)} disagree; "
+                  f"{len(found.failed_controls)} Security Hub controls failed; "
+                  f"reports: {', '.join(shown(p) for p in written.values())}")  # fmt: skip
 
 
 def access_report(console: Console, errors: Console, env: str, report: AccessReport, written: Path) -> None:

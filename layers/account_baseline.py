@@ -1,8 +1,9 @@
 """The account baseline (accounts/<account>.yaml), a unit of its own beside the six layers: applied
 once per AWS account, with its own state and key, before any stage that names the account. It
 holds what an account has once: the trail, GuardDuty, Security Hub, AWS Config with the HIPAA
-pack's rules, IAM Access Analyzer, the account-wide settings, the GitHub OIDC provider and the
-account's mail identities. No stage holds any of it, so destroying a stage leaves it in place."""
+pack's rules, IAM Access Analyzer, the account-wide settings, the GitHub OIDC provider, the mail
+identities and the Session Manager preferences. No stage holds any of it, so destroying a stage
+leaves it in place."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from modules.security.account_settings import AccountSettings
 from modules.security.audit_trail import AuditTrail
 from modules.security.configuration_recording import ConfigurationRecording
 from modules.security.platform_keys import key_policy
+from modules.security.session_preferences import SessionPreferences
 from modules.security.threat_detection import GuardDuty, SecurityHub
 from modules.shared.kms_key import CustomerManagedKey
 
@@ -67,6 +69,14 @@ class AccountBaselineStack(LayerStack):
         ):
             SecurityHub(self, "security-hub", partition=partition, region=account.region)
         external_access_analyzer(self, name=self.namer.name("access-analyzer"))
+        SessionPreferences(
+            self,
+            "session-preferences",
+            namer=self.namer,
+            account_name=account.name,
+            kms_key_arn=evidence_key,
+            retention_days=account.session_log_retention_days,
+        )
         AccountSettings(self, "account-settings", password_policy=account.password_policy)
         github_oidc_provider(self)
         for domain in account.mail_domains:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_kms_key import DataAwsKmsKey
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from constructs import Construct
 
 from hipaa_platform.building.layer_stack import BuildContext, LayerStack
+from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import DEFAULT_KEY
 from hipaa_platform.contracts import by_name
 from hipaa_platform.contracts.networking import NetworkingOutputs
@@ -24,6 +26,7 @@ from modules.security.platform_keys import PlatformKeys
 from modules.security.rds_monitoring import rds_monitoring_role
 from modules.security.security_group_chain import SecurityGroups
 from modules.security.service_roles import ServiceRoles, workload_boundary
+from modules.security.session_preferences import session_log_group_name
 from modules.security.web_acl import RegionalWebAcl
 
 
@@ -62,9 +65,9 @@ class SecurityLayer(LayerStack):
                 namer=self.namer,
                 environment_name=env.name,
                 instance_role_name=instances.role.name,
-                kms_key_arn=default_key,
-                log_key_arn=log_key,
-                retention_days=env.networking.flow_log_retention_days,  # as long as ECS Exec's sessions
+                # the account's session preferences (its baseline) record every session there
+                session_log_group_name=session_log_group_name(Namer(env.baseline.name_prefix)),
+                session_key_arn=DataAwsKmsKey(self, "account-evidence-key", key_id=env.baseline.evidence_key_alias).arn,
                 region=env.region,
                 **where,
             )

@@ -101,7 +101,19 @@ class World:
             return f"arn:aws:iam::{ELB_ACCOUNTS[self.region]}:root"
         if data_type == "aws_iam_openid_connect_provider" and attribute == "arn":
             return f"arn:aws:iam::{self.account}:oidc-provider/token.actions.githubusercontent.com"
+        if data_type == "aws_kms_key" and attribute == "arn":
+            key = self._key_by_alias(self.stacks[layer]["data"][data_type][name].get("key_id"))
+            if key is not None:
+                return self.arn(key)
         return f"<data.{data_type}.{name}.{attribute}>"
+
+    def _key_by_alias(self, alias_name: str | None) -> Resource | None:
+        """The key an alias of the world names (a layer reading its account baseline's key by alias)."""
+        for alias in self.resources("aws_kms_alias"):
+            if self.value(alias, "name") == alias_name:
+                target = alias.config.get("target_key_id", "")
+                return next((k for k in self.resources("aws_kms_key") if f"aws_kms_key.{k.name}." in target), None)
+        return None
 
     def _attribute(self, resource: Resource, attribute: str) -> Any:
         kind, config = resource.type, resource.config

@@ -89,8 +89,16 @@ class AccountBaseline(Model):
     cloudtrail: CloudTrail = CloudTrail()
     guardduty: GuardDuty = GuardDuty()
     config: ConfigRecording = ConfigRecording()
-    password_policy: PasswordPolicy = PasswordPolicy()
+    password_policy: PasswordPolicy = Field(PasswordPolicy())
+    session_log_retention_days: int = Field(
+        2557, description="how long Session Manager's records of every session in the account are kept"
+    )
     mail_domains: tuple[MailDomain, ...] = ()
+
+    @field_validator("session_log_retention_days")
+    @classmethod
+    def _session_retention(cls, value: int) -> int:
+        return check_retention(value)
 
     @model_validator(mode="after")
     def _one_identity_per_domain(self) -> AccountBaseline:

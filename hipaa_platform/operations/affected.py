@@ -1,6 +1,7 @@
 """Which environments a change affects, so a pull request plans exactly those.
 
-An environment file affects its environment, a base every stage built on it, recorded moves
+An environment file affects its environment, a base every stage built on it, an account file
+(`accounts/<account>.yaml`) every environment that names the account, recorded moves
 (`moved/<env>.json`) their environment; code, locks and configuration that every synthesis reads
 affect every environment; documentation, tests and workflows affect none."""
 
@@ -10,7 +11,15 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from hipaa_platform.config.loader import BASES, ENVIRONMENTS_DIR, available_environments, environment_files
+from hipaa_platform.config.loader import (
+    ACCOUNT_KEY,
+    BASES,
+    ENVIRONMENTS_DIR,
+    available_environments,
+    environment_file,
+    environment_files,
+    read_sources,
+)
 from hipaa_platform.errors import UserError
 from hipaa_platform.targets import PROJECT_ROOT
 
@@ -30,6 +39,8 @@ def affected_environments(changed: Iterable[str], directory: Path | None = None)
             affected |= {e for e in environments if _extends(environment_files(e, directory), path.stem)}
         elif top == "environments" and len(path.parts) == 2:
             affected |= {path.stem} & set(environments)  # a deleted environment has nothing left to plan
+        elif top == "accounts" and len(path.parts) == 2:
+            affected |= {e for e in environments if _names_account(e, path.stem, directory)}
         elif top == "moved":
             affected |= {path.stem} & set(environments)
         elif top in INERT_DIRECTORIES or path.suffix in INERT_SUFFIXES:
@@ -37,6 +48,10 @@ def affected_environments(changed: Iterable[str], directory: Path | None = None)
         else:
             return environments
     return sorted(affected)
+
+
+def _names_account(environment: str, account: str, directory: Path) -> bool:
+    return read_sources(environment_file(environment, directory)).document.get(ACCOUNT_KEY) == account
 
 
 def _extends(files: list[Path], base: str) -> bool:

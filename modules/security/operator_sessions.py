@@ -1,26 +1,19 @@
-"""Session Manager on the container instances, as an auditor wants it: every session encrypted with
-the environment's key and recorded in an encrypted log group kept as long as the other audit logs,
-and an operator policy that opens sessions on this environment's instances only.
-
-The session preferences are the account's regional `SSM-SessionManagerRunShell` document, which
-`aws ssm start-session` uses when no other document is named; the environment that owns its
-account's EC2 capacity owns it."""
+"""Session Manager on the container instances: the instances may write the records of their sessions
+into the account's session log group, and an operator policy opens sessions on this environment's
+instances only. The session preferences (encryption, recording) are the account baseline's
+(`modules/security/session_preferences.py`)."""
 
 from __future__ import annotations
 
-import json
-
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
-from cdktf_cdktf_provider_aws.ssm_document import SsmDocument
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.building.tagging import ENVIRONMENT_TAG
+from modules.security.session_preferences import SESSION_PREFERENCES
 from modules.shared.iam import Statement, policy_document
-from modules.shared.log_group import EncryptedLogGroup
 from modules.shared.role_policy import role_policy
 
-SESSION_PREFERENCES = "SSM-SessionManagerRunShell"
 # Terraform would read "${aws:username}" as its own interpolation; "$$" leaves IAM's variable in the JSON.
 OWN_SESSIONS = "session/$${aws:username}-*"
 
@@ -34,41 +27,16 @@ class OperatorSessions(Construct):
         namer: Namer,
         environment_name: str,
         instance_role_name: str,
-        kms_key_arn: str,
-        log_key_arn: str,
-        retention_days: int,
+        session_log_group_name: str,
+        session_key_arn: str,
         account: str,
         partition: str,
         region: str,
     ) -> None:
+        """`session_log_group_name`, `session_key_arn`: where the account's preferences record sessions."""
         super().__init__(scope, id)
-        logs = EncryptedLogGroup(
-            self, "logs", name=namer.log_group("ssm-sessions"), retention_days=retention_days, kms_key_arn=log_key_arn
-        )
-        self.document = SsmDocument(
-            self,
-            "preferences",
-            name=SESSION_PREFERENCES,
-            document_type="Session",
-            document_format="JSON",
-            content=json.dumps(
-                {
-                    "schemaVersion": "1.0",
-                    "description": f"Session Manager preferences of {environment_name}: encrypted, recorded",
-                    "sessionType": "Standard_Stream",
-                    "inputs": {
-                        "kmsKeyId": kms_key_arn,
-                        "cloudWatchLogGroupName": logs.name,
-                        "cloudWatchEncryptionEnabled": True,
-                        "cloudWatchStreamingEnabled": True,
-                        "s3BucketName": "",
-                        "s3EncryptionEnabled": True,
-                        "idleSessionTimeout": "20",
-                        "runAsEnabled": False,
-                    },
-                }
-            ),
-        )
+        kms_key_arn = session_key_arn  # the account baseline's evidence key
+        log_group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{session_log_group_name}"
         arn = f"arn:{partition}"
         # The SSM agent on the instance writes the session's record and decrypts its data key.
         role_policy(
@@ -80,7 +48,7 @@ class OperatorSessions(Construct):
                 Statement(
                     sid="WriteSessionRecords",
                     actions=("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
-                    resources=(f"{logs.arn}:*",),
+                    resources=(f"{log_group_arn}:*",),
                 ),
                 # The agent checks the group's encryption before it streams; the call takes no resource.
                 Statement(sid="FindSessionLogGroup", actions=("logs:DescribeLogGroups",), resources=("*",)),

@@ -23,7 +23,7 @@ ACCOUNT_WIDE_TYPES = (
     "aws_securityhub_standards_subscription", "aws_config_configuration_recorder", "aws_config_delivery_channel",
     "aws_config_conformance_pack", "aws_accessanalyzer_analyzer", "aws_iam_account_password_policy",
     "aws_ebs_encryption_by_default", "aws_s3_account_public_access_block", "aws_iam_openid_connect_provider",
-    "aws_ses_domain_identity", "aws_ses_domain_dkim", "aws_ses_domain_mail_from",
+    "aws_ses_domain_identity", "aws_ses_domain_dkim", "aws_ses_domain_mail_from", "aws_ssm_document",
 )  # fmt: skip
 
 

@@ -410,22 +410,31 @@ def test_the_seeds_registry_scanning_backups_waf_website_bucket_and_log_retentio
     assert all(days in (365, 2557) for days in retention.values()), retention
 
 
-def test_sessions_on_the_instances_are_encrypted_recorded_and_kept_as_long_as_the_audit_logs(secure_portal) -> None:
-    """The seed's Session Manager logging: the account's session preferences encrypt every session with the
-    environment's key and stream it to an encrypted log group kept 7 years, which the instances may write."""
-    document = secure_portal.only("security", "aws_ssm_document")
+def test_sessions_on_the_instances_are_encrypted_recorded_and_kept_as_long_as_the_audit_logs(
+    secure_portal, account_secure_portal
+) -> None:
+    """The seed's Session Manager logging: the account's session preferences (its baseline) encrypt every
+    session with the evidence key and stream it to an encrypted log group kept 7 years, which the
+    environment's instances may write."""
+    baseline = account_secure_portal
+    document = baseline.only("baseline", "aws_ssm_document")
     assert (document["name"], document["document_type"]) == ("SSM-SessionManagerRunShell", "Session")
     inputs = json.loads(document["content"])["inputs"]
-    assert inputs["kmsKeyId"] == "${aws_kms_key.keys-phi-key.arn}"
+    assert inputs["kmsKeyId"] == "${aws_kms_key.evidence-key.arn}"
     assert inputs["cloudWatchEncryptionEnabled"] is True and inputs["cloudWatchStreamingEnabled"] is True
-    groups = secure_portal.resources("security", "aws_cloudwatch_log_group")
-    assert inputs["cloudWatchLogGroupName"] == "${aws_cloudwatch_log_group.operator-sessions-logs.name}"
-    group = groups["operator-sessions-logs"]
-    assert group["retention_in_days"] == 2557 and group["kms_key_id"]
+    assert inputs["cloudWatchLogGroupName"] == "${aws_cloudwatch_log_group.session-preferences-logs.name}"
+    group = baseline.resources("baseline", "aws_cloudwatch_log_group")["session-preferences-logs"]
+    assert group["retention_in_days"] == 2557 and group["kms_key_id"] == "${aws_kms_key.evidence-key.arn}"
+    assert not secure_portal.resources("security", "aws_ssm_document")  # the account's, not the stage's
     policy = json.loads(secure_portal.resources("security", "aws_iam_role_policy")[
         "operator-sessions-instance-records-sessions"]["policy"])  # fmt: skip
     assert policy["Statement"][0]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-    assert policy["Statement"][0]["Resource"] == "${aws_cloudwatch_log_group.operator-sessions-logs.arn}:*"
+    assert policy["Statement"][0]["Resource"].endswith(f":log-group:{group['name']}:*")
+    (decrypt,) = [s for s in policy["Statement"] if s["Sid"] == "DecryptSessionData"]
+    assert decrypt["Resource"] == "${data.aws_kms_key.account-evidence-key.arn}"
+    assert secure_portal.stacks["security"]["data"]["aws_kms_key"]["account-evidence-key"]["key_id"] == (
+        "alias/aws-sec-pillar-account-evidence"
+    )
 
 
 def test_operators_open_sessions_only_on_this_environments_instances(secure_portal) -> None:

@@ -20,6 +20,9 @@ MENOTIME = ["menotime-dev", "menotime-prod", "menotime-staging"]
         (["environments/base/menotime.yaml"], MENOTIME),  # a base reaches each of its stages
         (["environments/intakeiq.yaml", "docs/ci.md"], ["intakeiq"]),
         (["moved/medisync-prod.json"], ["medisync-prod"]),
+        (["accounts/menotime.yaml"], MENOTIME),  # an account file reaches every environment naming it
+        (["accounts/secure-portal.yaml"], ["secure-portal"]),
+        (["accounts/retired.yaml"], []),
         (
             ["docs/environments.md", "tests/environments/test_menotime.py", ".github/workflows/drift.yml", "README.md"],
             [],
