@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hipaa_platform.config.loader import load_account, load_environment
 from hipaa_platform.errors import UserError
-from hipaa_platform.synth.app import synthesize
+from hipaa_platform.synth.app import synthesize, synthesize_account
 from hipaa_platform.synth.cache import SynthInputs
 from hipaa_platform.targets import Target
 
@@ -16,8 +16,6 @@ if __name__ == "__main__":
         name = os.environ.get("PLATFORM_ENV", "intakeiq")
         target, outdir = Target.from_environment_variables(), Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out"))
         if os.environ.get("PLATFORM_ACCOUNT"):
-            from hipaa_platform.synth.app import synthesize_account
-
             synthesize_account(load_account(os.environ["PLATFORM_ACCOUNT"]), target, outdir)
             sys.exit(0)
         # The cdktf CLI always synthesizes; the stamp keeps `make synth`'s cache true of what is in outdir.

@@ -59,6 +59,7 @@ class AccountBaselineStack(LayerStack):
             namer=self.namer,
             kms_key_arn=evidence_key,
             authorized_tcp_ports=account.config.authorized_tcp_ports,
+            authorized_vpc_ids=account.config.authorized_vpc_ids,
             force_destroy=context.target.disposable,
             **where,
         )

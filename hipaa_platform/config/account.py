@@ -60,6 +60,11 @@ class ConfigRecording(Model):
         description="ports a security group may open to the internet (vpc-sg-open-only-to-authorized-ports): "
         "the load balancers' HTTPS listener",
     )
+    authorized_vpc_ids: tuple[Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")], ...] = Field(
+        (),
+        description="VPCs that may have an internet gateway (internet-gateway-authorized-vpc-only): the stages' "
+        "VPCs, known once their networking layers are applied; empty leaves the rule's default (none)",
+    )
 
 
 class MailDomain(Model):

@@ -101,22 +101,31 @@ def load_pack(path: Path = PACK_FILE) -> HipaaPack:
         raise problems_in(path, error) from None
 
 
-# The one managed rule whose parameter this platform can state before any stage exists.
+# The managed rules whose parameters an account file states (the ports before any stage exists, the
+# VPCs once the stages' networking layers are applied).
 AUTHORIZED_PORTS_RULE = "vpc-sg-open-only-to-authorized-ports"
+AUTHORIZED_VPCS_RULE = "internet-gateway-authorized-vpc-only"
 
 
-def conformance_pack_template(pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = ()) -> str:
+def conformance_pack_template(
+    pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = (), authorized_vpc_ids: tuple[str, ...] = ()
+) -> str:
     """An AWS Config conformance pack holding every rule of the pack, each the managed rule its
-    identifier names with that rule's own default parameters, except the ports a security group may
-    open to the internet; the logical ids are the rule names in CamelCase, as in the published pack."""
-    parameters = {AUTHORIZED_PORTS_RULE: {"authorizedTcpPorts": ",".join(str(p) for p in authorized_tcp_ports)}}
+    identifier names with that rule's own default parameters, except those the account states (the
+    ports a security group may open to the internet, the VPCs that may have an internet gateway); the
+    logical ids are the rule names in CamelCase, as in the published pack."""
+    stated = {
+        AUTHORIZED_PORTS_RULE: {"authorizedTcpPorts": ",".join(str(p) for p in authorized_tcp_ports)},
+        AUTHORIZED_VPCS_RULE: {"AuthorizedVpcIds": ",".join(authorized_vpc_ids)},
+    }
+    parameters = {rule: values for rule, values in stated.items() if all(values.values())}
     resources = {
         "".join(part.capitalize() for part in name.split("-")): {
             "Type": "AWS::Config::ConfigRule",
             "Properties": {
                 "ConfigRuleName": name,
                 "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier},
-                **({"InputParameters": parameters[name]} if parameters.get(name, {}).get("authorizedTcpPorts") else {}),
+                **({"InputParameters": parameters[name]} if name in parameters else {}),
             },
         }
         for name, rule in pack.rules.items()

@@ -28,7 +28,7 @@ class AttributeChange:
 class ResourceChange:
     address: str
     resource_type: str
-    action: str  # create | update | replace | delete | move
+    action: str  # create | update | replace | delete | move | forget
     attributes: tuple[AttributeChange, ...]
     replace_paths: tuple[str, ...] = ()
     moved_from: str | None = None  # the address in state, when a `moved` block renames it
@@ -79,8 +79,8 @@ class Review:
 def _action(actions: list[str]) -> str | None:
     if actions in (["delete", "create"], ["create", "delete"]):
         return "replace"
-    if actions in (["create"], ["update"], ["delete"]):
-        return actions[0]
+    if actions in (["create"], ["update"], ["delete"], ["forget"]):
+        return actions[0]  # forget: a `removed` block; the object stays, this state no longer holds it
     return None  # no-op, read
 
 
@@ -131,6 +131,9 @@ def summarize(plan_json: dict) -> list[ResourceChange]:
         action = _action(resource["change"]["actions"]) or ("move" if moved_from else None)
         if action is None:
             continue
+        if action == "forget":  # nothing of the object changes
+            changes.append(ResourceChange(resource["address"], resource["type"], action, (), (), moved_from))
+            continue
         replace_paths = tuple(
             ".".join(str(part) for part in path) for path in resource["change"].get("replace_paths", [])
         )
@@ -172,14 +175,17 @@ def scan_plans(plans: list[LayerPlan], plans_root: Path, acceptances: list[Accep
 
 def markdown(review: Review) -> str:
     lines = [f"## Terraform plan: `{review.environment}`", ""]
-    lines += ["| layer | add | change | replace | destroy | move | checkov |", "|---|---:|---:|---:|---:|---:|---|"]
+    lines += [
+        "| layer | add | change | replace | destroy | move | forget (kept, no longer held) | checkov |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for plan in review.layers:
         checkov = "n/a" if plan.checkov is None else (
             f"{len(plan.checkov.failures)} failed, {len(plan.checkov.accepted)} accepted"
         )  # fmt: skip
         lines.append(
             f"| {plan.layer} | {plan.count('create')} | {plan.count('update')} | {plan.count('replace')} "
-            f"| {plan.count('delete')} | {plan.count('move')} | {checkov} |"
+            f"| {plan.count('delete')} | {plan.count('move')} | {plan.count('forget')} | {checkov} |"
         )
     if review.cost:
         lines += ["", *review.cost.markdown()]
@@ -258,7 +264,7 @@ def review(
 def text(review: Review) -> str:
     lines = []
     for plan in review.layers:
-        counts = ", ".join(f"{plan.count(a)} {a}" for a in ("create", "update", "replace", "delete", "move"))
+        counts = ", ".join(f"{plan.count(a)} {a}" for a in ("create", "update", "replace", "delete", "move", "forget"))
         failures = len(plan.checkov.failures) if plan.checkov else 0
         lines.append(f"{plan.layer}: {counts}; checkov {failures} failed")
         for change in plan.changes:

@@ -36,6 +36,7 @@ class ConfigurationRecording(Construct):
         partition: str,
         kms_key_arn: str,
         authorized_tcp_ports: tuple[int, ...],
+        authorized_vpc_ids: tuple[str, ...],
         force_destroy: bool,
     ) -> None:
         super().__init__(scope, id)
@@ -110,6 +111,8 @@ class ConfigurationRecording(Construct):
                 self,
                 "hipaa-pack",
                 name=namer.name("hipaa-security"),
-                template_body=conformance_pack_template(load_pack(), authorized_tcp_ports=authorized_tcp_ports),
+                template_body=conformance_pack_template(
+                    load_pack(), authorized_tcp_ports=authorized_tcp_ports, authorized_vpc_ids=authorized_vpc_ids
+                ),
                 depends_on=[status],
             )

@@ -234,6 +234,8 @@ def test_mail_events_go_to_a_declared_topic_whose_key_admits_ses(tmp_path: Path)
         (["drift", "--env", "intakeiq", "--outdir", "{empty}"], "holds no synthesis"),
         (["validate", "--outdir", "{empty}"], "holds no synthesis"),
         (["unlock", "--env", "intakeiq", "--layer", "no-such-layer"], "unknown layer(s) ['no-such-layer']"),
+        (["synth-baseline", "--account", "no-such-account"], "allowed: clubapp, intakeiq, medisync, menotime"),
+        (["evidence", "--env", "intakeiq", "--outdir", "{empty}"], "does not hold the current synthesis"),
     ],
 )
 def test_commands_refuse_bad_input_in_one_line(command: list[str], message: str, tmp_path: Path) -> None:

@@ -125,7 +125,9 @@ def test_the_account_records_every_resource_and_carries_the_pack(request, baseli
 
 def test_each_pack_rule_is_its_managed_rule_with_the_rules_own_defaults_but_the_ports() -> None:
     pack = load_pack()
-    resources = yaml.safe_load(conformance_pack_template(pack, authorized_tcp_ports=(443, 8443)))["Resources"]
+    resources = yaml.safe_load(
+        conformance_pack_template(pack, authorized_tcp_ports=(443, 8443), authorized_vpc_ids=("vpc-0a1b2c3d",))
+    )["Resources"]
     assert len(resources) == len(pack.rules) == 130
     assert resources["CloudtrailEnabled"] == {
         "Type": "AWS::Config::ConfigRule",
@@ -137,7 +139,10 @@ def test_each_pack_rule_is_its_managed_rule_with_the_rules_own_defaults_but_the_
     parameterized = {
         n: r["Properties"]["InputParameters"] for n, r in resources.items() if "InputParameters" in r["Properties"]
     }
-    assert parameterized == {"VpcSgOpenOnlyToAuthorizedPorts": {"authorizedTcpPorts": "443,8443"}}
+    assert parameterized == {
+        "VpcSgOpenOnlyToAuthorizedPorts": {"authorizedTcpPorts": "443,8443"},
+        "InternetGatewayAuthorizedVpcOnly": {"AuthorizedVpcIds": "vpc-0a1b2c3d"},
+    }
     assert not any(
         "InputParameters" in r["Properties"]
         for r in yaml.safe_load(conformance_pack_template(pack))["Resources"].values()

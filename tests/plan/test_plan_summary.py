@@ -138,3 +138,18 @@ def test_guard_blocks_replacing_or_destroying_what_holds_data_or_hand_set_values
 def test_guard_lets_an_update_in_place_through() -> None:
     plan = {"resource_changes": [resource_change("aws_sqs_queue.x", ["update"], {"delay": 0}, {"delay": 5})]}
     assert Review("intakeiq", [LayerPlan("data", summarize(plan), Path("p"), Path("j"))]).blocked == []
+
+
+def test_a_handover_to_the_account_baseline_is_shown_as_forgotten_and_passes_the_guard() -> None:
+    """A `removed` block (destroy = false) plans `forget`: the trail stays in the account, this layer's
+    state stops holding it; nothing stateful is lost, so the guard lets it through."""
+    forgotten = resource_change(
+        "aws_s3_bucket.cloudtrail-bucket", ["forget"], {"bucket": "intakeiq-cloudtrail-1"}, None
+    )
+    (change,) = summarize({"resource_changes": [forgotten]})
+    assert (change.action, change.attributes) == ("forget", ())
+    plan = LayerPlan("security", [change], Path("plan.tfplan"), Path("plan.json"))
+    assert Review("intakeiq", [plan]).blocked == []
+    text = markdown(Review("intakeiq", [plan]))
+    assert "| security | 0 | 0 | 0 | 0 | 0 | 1 |" in text
+    assert "| forget | `aws_s3_bucket.cloudtrail-bucket` |" in text
