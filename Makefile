@@ -35,7 +35,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth baseline-synth baseline-scan evidence scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench demo clean
+.PHONY: setup synth baseline-synth baseline-scan evidence scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench profile-test demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -150,6 +150,10 @@ test-fast: setup
 
 bench: setup
 	.venv/bin/python bench/bench.py --env $(ENV) $(if $(JSII_OWN_RUNTIME),--jsii-own-runtime)
+
+# `make test` with its CPU seconds counted by pytest-xdist worker and process kind (docs/performance.md).
+profile-test: setup
+	.venv/bin/python bench/cpu_by_process.py $(MAKE) test
 
 demo: setup synth scan validate deploy-local
 
