@@ -41,8 +41,8 @@ def kind_of(argv: list[str]) -> str:
     return "other"
 
 
-def _read(pid: str) -> tuple[list[str], str, str, float] | None:
-    """(argv, worker, start time, CPU seconds) of a process, or None once it is gone."""
+def _read(pid: str) -> tuple[list[str], str, str, str, float] | None:
+    """(argv, worker, parent, start time, CPU seconds) of a process, or None once it is gone."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
@@ -51,7 +51,7 @@ def _read(pid: str) -> tuple[list[str], str, str, float] | None:
         return None
     worker = next((e.split(b"=", 1)[1].decode() for e in environ if e.startswith(b"PYTEST_XDIST_WORKER=")), "-")
     cpu = (int(fields[11]) + int(fields[12])) / TICKS
-    return [a.decode(errors="replace") for a in argv if a], worker, fields[19], cpu
+    return [a.decode(errors="replace") for a in argv if a], worker, fields[1], fields[19], cpu
 
 
 def descendants(root: int) -> set[str]:
@@ -74,17 +74,19 @@ def descendants(root: int) -> set[str]:
 def main(command: list[str]) -> int:
     started = time.monotonic()
     process = subprocess.Popen(command)
-    seen: dict[tuple[str, str], tuple[str, str, float]] = {}  # (pid, start) -> (worker, kind, CPU s)
+    seen: dict[tuple[str, str], tuple[str, str, str, float]] = {}  # (pid, start) -> (worker, parent, kind, CPU)
     while process.poll() is None:
         for pid in descendants(process.pid):
             read = _read(pid)
             if read:
-                argv, worker, start, cpu = read
-                seen[(pid, start)] = (worker, kind_of(argv), cpu)
+                argv, worker, parent, start, cpu = read
+                seen[(pid, start)] = (worker, parent, kind_of(argv), cpu)
         time.sleep(INTERVAL)
+    # A worker's own process started before xdist named it in its environment; its children carry the name.
+    named = {parent: worker for worker, parent, _, _ in seen.values() if worker != "-"}
     totals: dict[tuple[str, str], float] = defaultdict(float)
-    for worker, kind, cpu in seen.values():
-        totals[(worker, kind)] += cpu
+    for (pid, _), (worker, _, kind, cpu) in seen.items():
+        totals[(named.get(pid, worker) if worker == "-" else worker, kind)] += cpu
     table = Table(title=f"CPU seconds by worker and process kind ({time.monotonic() - started:.0f} s wall)")
     for column in ("worker", "process kind", "CPU s"):
         table.add_column(column)
