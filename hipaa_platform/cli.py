@@ -94,13 +94,21 @@ def synth_baseline(
 
 @command()
 def scan(outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
-    """The checkov gate: fail on any unaccepted finding or stale acceptance."""
-    from hipaa_platform.gate.scan import run_gate
+    """The checkov gate over the six layers and the account's baseline beside them: fail on any unaccepted
+    finding or stale acceptance."""
+    from hipaa_platform import ACCOUNT_DIR, BASELINE
+    from hipaa_platform.gate.scan import run_gate, stack_file
 
     with console.status("checkov: scanning the six layers"):
         gate = run_gate(outdir, reports / "checkov")
     views.gate_result(console, gate)
-    if not gate.ok:
+    ok = gate.ok
+    if stack_file(outdir / ACCOUNT_DIR, BASELINE).is_file():  # the account's baseline, synthesized beside them
+        with console.status("checkov: scanning the account's baseline"):
+            baseline_gate = run_gate(outdir / ACCOUNT_DIR, reports / "checkov-account")
+        views.gate_result(console, baseline_gate)
+        ok = ok and baseline_gate.ok
+    if not ok:
         raise typer.Exit(1)
 
 
@@ -281,9 +289,10 @@ def deploy_local(
 @command()
 def show(env: str = EnvOption) -> None:
     """Print an environment's effective configuration: its file merged over its base, with defaults."""
-    from hipaa_platform.config.loader import effective_configuration, environment_files
+    from hipaa_platform.config.loader import account_file, effective_configuration, environment_files
 
-    console.print("# from " + " + ".join(views.shown(f) for f in environment_files(env)), markup=False)
+    files = [*environment_files(env), account_file(load_environment(env).account)]
+    console.print("# from " + " + ".join(views.shown(f) for f in files) + " (its baseline)", markup=False)
     console.print(effective_configuration(env), markup=False, highlight=False)
 
 

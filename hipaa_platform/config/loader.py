@@ -138,9 +138,13 @@ def load_environment_file(path: Path) -> Environment:
             f"{path}: {BASELINE_KEY}: an account's baseline lives in its own file; name it with "
             f"`{ACCOUNT_KEY}: <name>`; allowed accounts: {', '.join(available_accounts())}"
         )
-    if ACCOUNT_KEY in document:
-        baseline = load_account(document[ACCOUNT_KEY], path)
-        document = {**document, BASELINE_KEY: baseline.model_dump(mode="json")}
+    if ACCOUNT_KEY not in document:
+        raise ConfigError(
+            f"{path}: {ACCOUNT_KEY}: required key is missing (the AWS account the environment runs in); "
+            f"allowed: {', '.join(available_accounts())}"
+        )
+    baseline = load_account(document[ACCOUNT_KEY], path)
+    document = {**document, BASELINE_KEY: baseline.model_dump(mode="json")}
     try:
         environment = Environment.model_validate(document)
     except ValidationError as error:
@@ -277,7 +281,7 @@ def _allowed_keys(loc: tuple[object, ...], model: type[BaseModel]) -> list[str]:
         if nested is None:
             return []
         model = nested
-    return list(model.model_fields)
+    return [key for key in model.model_fields if not (model is Environment and key == BASELINE_KEY)]
 
 
 def _model_in(annotation: object) -> type[BaseModel] | None:

@@ -307,3 +307,14 @@ def test_an_unknown_account_key_names_the_allowed_ones(tmp_path: Path) -> None:
 def test_an_account_lists_a_mail_domain_once(tmp_path: Path) -> None:
     message = account_error_for(tmp_path, lambda d: d.update(mail_domains=[{"domain": "a.com"}, {"domain": "a.com"}]))
     assert "mail_domains: 'a.com' is listed twice" in message
+
+
+def test_an_environment_without_an_account_names_the_accounts(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.pop("account"))
+    assert "account: required key is missing" in message and "allowed: clubapp, intakeiq" in message
+
+
+def test_an_unknown_key_does_not_offer_the_baseline_the_loader_fills_in(tmp_path: Path) -> None:
+    message = error_for(tmp_path, lambda d: d.update(acount="intakeiq"))
+    assert "acount: unknown key; allowed:" in message and "account" in message
+    assert "baseline" not in message.split("allowed:")[1]

@@ -12,7 +12,7 @@ import pytest
 from hipaa_platform import LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.scan import run_gate
-from tests.conftest import ENVIRONMENTS
+from tests.conftest import ACCOUNTS, ENVIRONMENTS
 
 REASON = "Fixture: this log group holds no PHI and its encryption is tested elsewhere in this suite."
 
@@ -158,6 +158,13 @@ def test_every_environment_passes_the_gate(gate_of, environment: str) -> None:
     gate = gate_of(environment)
     assert gate.failures == [] and gate.stale == []
     assert gate.accepted and all(len(a.reason) >= 40 for a in gate.accepted)
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_every_account_baseline_passes_the_gate(baseline_of, account: str, tmp_path: Path) -> None:
+    gate = run_gate(baseline_of(account).outdir, tmp_path / "reports")
+    assert gate.failures == [] and gate.stale == [] and gate.unfounded == []
+    assert gate.accepted and all(a.layer == "baseline" and len(a.reason) >= 40 for a in gate.accepted)
 
 
 def accepted_in(gate) -> set[tuple[str, str]]:
