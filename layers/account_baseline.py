@@ -40,7 +40,7 @@ class AccountBaselineStack(LayerStack):
             self,
             "evidence-key",
             alias=account.evidence_key_alias,
-            description=f"{account.name} account evidence: the trail's log files and AWS Config's deliveries",
+            description=f"{account.name} account evidence: trail logs, Config deliveries, Session Manager records",
             policy=key_policy(("logs", "cloudtrail"), region=account.region, **where),
         ).arn
         AuditTrail(

@@ -166,9 +166,18 @@ def check_moves(
     or through a later move), or the record is stale; on a target that leaves resources out (the
     emulator), moves to what it left out are dropped instead. A move that ends at a `handed` address
     (the account baseline holds it now) becomes a removal of its source, beside the address's own."""
-    handed = set(handed)
-    forgotten = {m.source for m in moves if m.target in handed} | handed
-    moves = [m for m in moves if m.target not in handed]
+    forgotten = set(handed)
+    still_held = sorted(forgotten & addresses_of(stack_json))
+    if still_held:
+        raise RuntimeError(
+            f"{layer}: handed over to the account's baseline, yet still built here: {', '.join(still_held)}"
+        )
+    while True:  # through chains of moves: each older address of a handed-over one is forgotten too
+        older = {m.source for m in moves if m.target in forgotten} - forgotten
+        if not older:
+            break
+        forgotten |= older
+    moves = [m for m in moves if m.target not in forgotten]
     removed = sorted(forgotten)
     if not moves:
         return Moves([], removed)

@@ -186,6 +186,14 @@ def test_a_move_to_a_handed_over_address_becomes_a_removal_of_both() -> None:
     )
     with pytest.raises(RuntimeError, match=r"no longer has: aws_cloudtrail\.trail_1234 -> aws_cloudtrail\.trail"):
         check_moves("security", layer, [kept, renamed])  # without the handover, the move is stale
+    older = Move("aws_cloudtrail.trail_0", "aws_cloudtrail.trail_1234")  # a chain of two renames
+    assert check_moves("security", layer, [older, renamed], handed=["aws_cloudtrail.trail"]).removed == [
+        "aws_cloudtrail.trail",
+        "aws_cloudtrail.trail_0",
+        "aws_cloudtrail.trail_1234",
+    ]
+    with pytest.raises(RuntimeError, match=r"handed over to the account's baseline, yet still built here: aws_sns"):
+        check_moves("observability", layer, [], handed=["aws_sns_topic.alarms"])
 
 
 def test_a_layer_without_moves_keeps_no_stale_moves_file(tmp_path: Path) -> None:
