@@ -78,7 +78,8 @@ class MailDomain(Model):
 
 class AccountBaseline(Model):
     """What one AWS account carries once: its trail, threat detection, configuration recording and
-    rules, account-wide settings, the GitHub OIDC provider and its mail identities."""
+    rules, IAM Access Analyzer, account-wide settings, the GitHub OIDC provider, its mail identities
+    and its Session Manager preferences."""
 
     name: Name = Field(description="account name; environments name it with `account:`")
     name_prefix: Name = Field(description="prefix for the baseline's resource names")
@@ -89,12 +90,12 @@ class AccountBaseline(Model):
         pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="receives DMARC reports of the mail domains"
     )
     evidence_key_alias: str = Field(
-        pattern=KEY_ALIAS, description="the baseline's own key: trail log files, Config deliveries"
+        pattern=KEY_ALIAS, description="the baseline's own key: trail log files, Config deliveries, session records"
     )
     cloudtrail: CloudTrail = CloudTrail()
     guardduty: GuardDuty = GuardDuty()
     config: ConfigRecording = ConfigRecording()
-    password_policy: PasswordPolicy = Field(PasswordPolicy())
+    password_policy: PasswordPolicy = PasswordPolicy()
     session_log_retention_days: int = Field(
         2557, description="how long Session Manager's records of every session in the account are kept"
     )
