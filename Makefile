@@ -119,7 +119,8 @@ cost: synth
 	$(RUN) cost --env $(ENV)
 
 # With read-only credentials for ENV's account: AWS Config's compliance per pack rule and Security
-# Hub's failed controls beside the static report; exit 1 where they disagree (docs/security.md).
+# Hub's failed controls beside the static report; exit 1 where they disagree or AWS Config does not
+# answer (docs/security.md).
 evidence: synth
 	$(RUN) evidence --env $(ENV)
 
