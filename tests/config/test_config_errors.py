@@ -105,7 +105,9 @@ def test_cli_reports_without_traceback(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path; import hipaa_platform.config.loader as l;"
         f"l.ENVIRONMENTS_DIR = Path({str(environments)!r});"
-        "from hipaa_platform.cli import main; sys.argv=['x','synth','--env','intakeiq']; main()"
+        # an outdir of its own: the project's cdktf.out may hold a current synthesis of the real file
+        "from hipaa_platform.cli import main;"
+        f"sys.argv=['x','synth','--env','intakeiq','--outdir',{str(tmp_path / 'out')!r}]; main()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 2
