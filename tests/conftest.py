@@ -97,48 +97,42 @@ def synthesis_of(tmp_path_factory: pytest.TempPathFactory):
     return synthesis_of
 
 
-def _synthesized_once(environment: str, name: str):
-    @pytest.fixture(scope="session", name=name)
-    def fixture(synthesis_of) -> Synthesized:
-        return synthesis_of(environment)
-
-    return fixture
-
-
-for _environment, _fixture in SYNTHESIZED.items():
-    globals()[f"_{_fixture}"] = _synthesized_once(_environment, _fixture)
-for _alias, _environment in ALIASES.items():
-    globals()[f"_{_alias}"] = _synthesized_once(_environment, _alias)
-
-
 # Every account file's baseline, each with a session fixture `account_<name>` ('-' read as '_').
 ACCOUNTS = available_accounts()
 
 
 @pytest.fixture(scope="session")
-def baseline_of(tmp_path_factory: pytest.TempPathFactory):
-    """An account file's baseline, synthesized once per session."""
-    done: dict[str, Synthesized] = {}
+def baseline_of(synthesis_of):
+    """An account file's baseline, as the synthesis of an environment naming it writes it beside its
+    layers (synth.app.synthesize): read, not synthesized again."""
+    from hipaa_platform import ACCOUNT_DIR, BASELINE
+    from hipaa_platform.config.loader import load_environment
 
     def baseline_of(account: str) -> Synthesized:
-        if account not in done:
-            done[account] = synthesize_baseline(account, tmp_path_factory.mktemp(f"account-{account}") / "cdktf.out")
-        return done[account]
+        environment = next(e for e in ENVIRONMENTS if load_environment(e).account == account)
+        synthesized = synthesis_of(environment)
+        return Synthesized(synthesized.outdir / ACCOUNT_DIR, {BASELINE: synthesized.account_baseline}, [])
 
     return baseline_of
 
 
-def _baseline_once(account: str, name: str):
-    @pytest.fixture(scope="session", name=name)
-    def fixture(baseline_of) -> Synthesized:
-        return baseline_of(account)
+def _once(of: str, name: str, fixture_name: str):
+    """A session fixture `fixture_name`: what the fixture `of` (synthesis_of, baseline_of) gives for `name`."""
+
+    @pytest.fixture(scope="session", name=fixture_name)
+    def fixture(request: pytest.FixtureRequest) -> Synthesized:
+        return request.getfixturevalue(of)(name)
 
     return fixture
 
 
+for _environment, _fixture in SYNTHESIZED.items():
+    globals()[f"_{_fixture}"] = _once("synthesis_of", _environment, _fixture)
+for _alias, _environment in ALIASES.items():
+    globals()[f"_{_alias}"] = _once("synthesis_of", _environment, _alias)
 for _account in ACCOUNTS:
-    globals()[f"_account_{_account.replace('-', '_')}"] = _baseline_once(
-        _account, f"account_{_account.replace('-', '_')}"
+    globals()[f"_account_{_account.replace('-', '_')}"] = _once(
+        "baseline_of", _account, f"account_{_account.replace('-', '_')}"
     )
 
 
