@@ -19,11 +19,12 @@ from modules.data.email_domain import EmailDomain
 from modules.pipeline.github_deploy_role import github_oidc_provider
 from modules.security.access_analyzer import external_access_analyzer
 from modules.security.account_settings import AccountSettings
-from modules.security.audit_trail import AuditTrail
+from modules.security.audit_trail import DAYS_PER_YEAR, AuditTrail
 from modules.security.configuration_recording import ConfigurationRecording
 from modules.security.platform_keys import key_policy
 from modules.security.session_preferences import SessionPreferences
 from modules.security.threat_detection import GuardDuty, SecurityHub
+from modules.shared.access_log_bucket import access_log_bucket
 from modules.shared.kms_key import CustomerManagedKey
 
 
@@ -43,6 +44,16 @@ class AccountBaselineStack(LayerStack):
             description=f"{account.name} account evidence: trail logs, Config deliveries, Session Manager records",
             policy=key_policy(("logs", "cloudtrail"), region=account.region, **where),
         ).arn
+        # Who read or wrote the trail's and AWS Config's buckets, kept as long as what they hold.
+        evidence_access_logs = access_log_bucket(
+            self,
+            role="evidence-access-logs",
+            logged_buckets=["cloudtrail", "config"],
+            retention_days=account.cloudtrail.retention_years * DAYS_PER_YEAR,
+            namer=self.namer,
+            account=account_id,
+            force_destroy=context.target.disposable,
+        )
         AuditTrail(
             self,
             "cloudtrail",
@@ -50,6 +61,7 @@ class AccountBaselineStack(LayerStack):
             namer=self.namer,
             region=account.region,
             kms_key_arn=evidence_key,
+            access_logs=evidence_access_logs,
             force_destroy=context.target.disposable,
             **where,
         )
@@ -60,10 +72,16 @@ class AccountBaselineStack(LayerStack):
             kms_key_arn=evidence_key,
             authorized_tcp_ports=account.config.authorized_tcp_ports,
             authorized_vpc_ids=account.config.authorized_vpc_ids,
+            access_logs=evidence_access_logs,
             force_destroy=context.target.disposable,
             **where,
         )
-        GuardDuty(self, "guardduty", fargate_runtime_monitoring=account.guardduty.runtime_monitoring)
+        GuardDuty(
+            self,
+            "guardduty",
+            fargate_runtime_monitoring=account.guardduty.runtime_monitoring,
+            ec2_runtime_monitoring=account.guardduty.ec2_runtime_monitoring,
+        )
         if self.creates_all(
             ("aws_securityhub_account", "Security Hub"),
             ("aws_securityhub_standards_subscription", "FSBP and NIST 800-53 standards"),

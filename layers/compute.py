@@ -229,6 +229,7 @@ class ComputeLayer(LayerStack):
             instance_profile_arn=security.container_instance_profile_arns[EC2_CAPACITY],
             kms_key_arn=key_arn(security, env, config.kms_key),
             autoscaling_role_arn=security.autoscaling_role_arns[EC2_CAPACITY],
+            refresh_role_arn=security.instance_refresh_role_arns[EC2_CAPACITY],
         )
 
     def _single_page_app(self, access_log_bucket_name: str) -> BucketDistribution:

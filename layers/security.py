@@ -20,6 +20,7 @@ from hipaa_platform.gate.acceptances import accept_decision
 from modules.security.certificate import dns_validated_certificate
 from modules.security.container_instance_identity import ContainerInstanceIdentity, volume_key_statements
 from modules.security.flow_logs import VpcFlowLogs
+from modules.security.instance_refresh_role import instance_refresh_role
 from modules.security.operator_sessions import OperatorSessions
 from modules.security.out_of_band_values import out_of_band_secret, secure_parameter
 from modules.security.platform_keys import PlatformKeys
@@ -85,6 +86,7 @@ class SecurityLayer(LayerStack):
         parameters, secrets = self._parameters(default_key), self._secrets(keys)
         self._grant_own_values(roles, parameters, secrets, keys)
         monitoring_role = rds_monitoring_role(self, namer=self.namer, **where)
+        refresh_role = instance_refresh_role(self, namer=self.namer, region=env.region, **where) if instances else None
         certificate, edge_certificate = self._certificates()
         web_acl = self._web_acl(log_key)
 
@@ -110,6 +112,7 @@ class SecurityLayer(LayerStack):
                 secret_arns={name: s.arn for name, s in secrets.items()},
                 container_instance_profile_arns={EC2_CAPACITY: instances.profile.arn} if instances else {},
                 autoscaling_role_arns={EC2_CAPACITY: instances.autoscaling_role.arn} if instances else {},
+                instance_refresh_role_arns={EC2_CAPACITY: refresh_role.arn} if refresh_role else {},
                 container_instance_security_group_ids={EC2_CAPACITY: groups.instances.id} if groups.instances else {},
             )
         )

@@ -47,7 +47,13 @@ class GuardDuty(Model):
     runtime_monitoring: bool = Field(
         False,
         description="ECS runtime monitoring with GuardDuty's managed Fargate agent beside every task of the "
-        "account (and EC2 instances' agent); every stage's Fargate execution roles may then pull the agent",
+        "account; every stage's Fargate execution roles may then pull the agent",
+    )
+    ec2_runtime_monitoring: bool = Field(
+        False,
+        description="runtime monitoring of the account's EC2 instances (ECS container instances included), "
+        "GuardDuty installing and updating its agent through Systems Manager: the instances must be SSM "
+        "managed and reach GuardDuty's data endpoint, which GuardDuty creates in their VPC",
     )
 
 

@@ -204,6 +204,12 @@ class Ec2Capacity(Model):
     target_capacity_percent: int = Field(100, ge=1, le=100, description="managed scaling's target utilisation")
     root_volume_gb: int = Field(30, ge=30, le=16384, description="the ECS-optimized AMI needs 30 GB")
     kms_key: str = DEFAULT_KEY
+    refresh_schedule: str = Field(
+        "cron(0 4 ? * SUN *)",
+        pattern=r"^(cron|rate)\(.+\)$",
+        description="when every instance is replaced by one of the ECS-optimized AMI AWS recommends then (the "
+        "patching): an EventBridge Scheduler expression in UTC, e.g. cron(0 4 ? * SUN *) or rate(7 days)",
+    )
 
     @field_validator("instance_type")
     @classmethod

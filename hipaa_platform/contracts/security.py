@@ -49,6 +49,10 @@ class SecurityOutputs(LayerOutputs):
         f"The environment's EC2 Auto Scaling service-linked role under `{EC2_CAPACITY}`; empty without "
         "compute.ec2_capacity"
     )
+    instance_refresh_role_arns: dict[str, str] = described(
+        f"The role EventBridge Scheduler assumes to refresh the container instances under `{EC2_CAPACITY}`; empty "
+        "without compute.ec2_capacity"
+    )
     container_instance_security_group_ids: dict[str, str] = described(
         f"Security group of the ECS container instances under `{EC2_CAPACITY}`; empty without compute.ec2_capacity"
     )

@@ -422,6 +422,48 @@ def distribution(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Compo
     ]
 
 
+@maps("aws_scheduler_schedule")
+def schedule(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]:
+    invocations = invocations_a_month(str(r.values.get("schedule_expression", "")))
+    return [Component("invocations", invocations, "scheduler.invocation")]
+
+
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
+_UNIT_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
+
+
+def invocations_a_month(expression: str) -> float:
+    """How often an EventBridge Scheduler expression fires in a month: rate(n unit), or cron(minutes
+    hours day-of-month month day-of-week year) read field by field: `*` or `?` (every one), and a
+    comma-separated list of values, ranges (`1-5`, `MON-FRI`) and steps (`0/15`)."""
+    rate = re.fullmatch(r"rate\((\d+) (minute|hour|day)s?\)", expression)
+    if rate:
+        return HOURS_PER_MONTH / (int(rate.group(1)) * _UNIT_HOURS[rate.group(2)])
+    cron = re.fullmatch(r"cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)", expression)
+    if not cron:
+        raise ValueError(f"not an EventBridge Scheduler expression: {expression!r}")
+    minutes, hours, day_of_month, _month, day_of_week, _year = cron.groups()
+
+    def values(field: str, every: float) -> float:
+        return every if field in ("*", "?") else sum(_how_many(part, every) for part in field.split(","))
+
+    days = values(day_of_week, 7) * DAYS_PER_MONTH / 7 if day_of_month == "?" else values(day_of_month, DAYS_PER_MONTH)
+    return values(minutes, 60) * values(hours, 24) * days
+
+
+_DAYS = {day: n for n, day in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"), start=1)}
+
+
+def _how_many(part: str, every: float) -> float:
+    if "/" in part:
+        start, step = part.split("/")
+        return max(1, (every - (0 if start == "*" else int(start))) // int(step))
+    if "-" in part:
+        first, last = (int(_DAYS.get(end.upper(), end)) for end in part.split("-"))
+        return last - first + 1
+    return 1
+
+
 @dataclass(frozen=True)
 class OneComponent:
     """A type whose cost is one component, alike for every resource of the type: one a month, an

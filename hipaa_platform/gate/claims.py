@@ -107,26 +107,6 @@ def database_backups_as_stated(env: Layers, a: Accepted) -> str:
     return ""
 
 
-def trail_writes_to_bucket(env: Layers, a: Accepted) -> str:
-    if referencing(env, a.layer, "aws_cloudtrail", a.address):
-        return ""
-    return "no trail in the layer delivers to this bucket"
-
-
-def trail_records_the_buckets_objects(env: Layers, a: Accepted) -> str:
-    """A trail in the layer records S3 object events, and does not leave this bucket out."""
-    bucket = env.resources(a.layer, a.resource_type)[a.name].get("bucket", "")
-    for trail in env.resources(a.layer, "aws_cloudtrail").values():
-        for selector in trail.get("advanced_event_selector") or []:
-            fields = {f["field"]: f for f in selector.get("field_selector", [])}
-            excluded = fields.get("resources.ARN", {}).get("not_starts_with", [])
-            if fields.get("resources.type", {}).get("equals") == ["AWS::S3::Object"] and not any(
-                bucket and bucket in prefix for prefix in excluded
-            ):
-                return ""
-    return "no trail in the layer records this bucket's object events"
-
-
 def trail_delivers_to_log_group(env: Layers, a: Accepted) -> str:
     trail = env.resources(a.layer, a.resource_type)[a.name]
     return "" if trail.get("cloud_watch_logs_group_arn") else "the trail has no CloudWatch Logs group"
@@ -216,8 +196,6 @@ CLAIMS: list[tuple[str, re.Pattern, Verifier]] = [
         for check in ("CKV_AWS_260", "CKV_HIPAA_22")
     ),
     ("CKV_AWS_157", re.compile(r"\d+-day automated backups"), database_backups_as_stated),
-    ("CKV_AWS_18", re.compile(r"recorded by the trail"), trail_writes_to_bucket),
-    ("CKV_AWS_18", re.compile(r"S3 data event the account's trail records"), trail_records_the_buckets_objects),
     ("CKV_AWS_252", re.compile(r"the trail's events go to its CloudWatch Logs group"), trail_delivers_to_log_group),
     ("CKV_AWS_65", re.compile(r"observability layer alarms on CPU and memory"), ecs_cpu_and_memory_alarms),
     ("CKV_AWS_86", re.compile(r"origin bucket's server access logs"), data_buckets_log_access),

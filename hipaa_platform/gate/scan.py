@@ -23,6 +23,7 @@ from pathlib import Path
 from hipaa_platform import BASELINE, LAYERS, MOVES_FILE
 from hipaa_platform.errors import UserError
 from hipaa_platform.gate.acceptances import COMMENT_KEY, MIN_REASON_LENGTH
+from hipaa_platform.gate.bucket_logging import fail_log_targets_that_do_not_log
 from hipaa_platform.gate.claims import Layers, Unfounded, unfounded_claims
 from hipaa_platform.targets import PROJECT_ROOT
 
@@ -155,6 +156,8 @@ def run_checkov(
     if unread:
         # A file checkov cannot parse is a file it does not check; its findings would pass unseen.
         raise UserError(f"checkov could not parse {', '.join(unread)}; nothing in it was checked")
+    if framework == "terraform_json":
+        fail_log_targets_that_do_not_log(reports, scan_root)
     return reports
 
 

@@ -82,7 +82,8 @@ def access_log_bucket_name(state_bucket: str) -> str:
 
 def _access_log_bucket(s3, region: str, state_bucket: str, account: str, *, tls_only_policy: bool) -> str:
     """Versioned, no public access, SSE-S3 (S3 delivers server access logs to no SSE-KMS bucket), written
-    only by S3's logging service on behalf of the state bucket, kept: no lifecycle expires the records."""
+    only by S3's logging service on behalf of the state bucket and itself, kept: no lifecycle expires the
+    records."""
 
     logs = access_log_bucket_name(state_bucket)
     _private_versioned_bucket(s3, logs, region, {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}})
@@ -90,22 +91,30 @@ def _access_log_bucket(s3, region: str, state_bucket: str, account: str, *, tls_
     if tls_only_policy:
         policy["Statement"] += deny_insecure_transport(logs)["Statement"]
     s3.put_bucket_policy(Bucket=logs, Policy=json.dumps(policy))
+    # Its own access too (AWS Config's s3-bucket-logging-enabled): a trickle of records that does not grow.
+    s3.put_bucket_logging(
+        Bucket=logs, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": f"{logs}/"}}
+    )
     return logs
 
 
 def log_delivery_policy(logs_bucket: str, state_bucket: str, account: str) -> dict:
-    """S3's logging service may write the state bucket's records, and nothing else may write at all."""
-    delivery = Statement(
-        sid="S3LogsTheStateBucket",
-        principals={"Service": "logging.s3.amazonaws.com"},
-        actions=("s3:PutObject",),
-        resources=(f"arn:aws:s3:::{logs_bucket}/{state_bucket}/*",),
-        conditions={
-            "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{state_bucket}"},
-            "StringEquals": {"aws:SourceAccount": account},
-        },
+    """S3's logging service may write the state bucket's records and the log bucket's own, each under
+    its bucket's prefix, and nothing else may write at all."""
+    deliveries = (
+        Statement(
+            sid=sid,
+            principals={"Service": "logging.s3.amazonaws.com"},
+            actions=("s3:PutObject",),
+            resources=(f"arn:aws:s3:::{logs_bucket}/{source}/*",),
+            conditions={
+                "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{source}"},
+                "StringEquals": {"aws:SourceAccount": account},
+            },
+        )
+        for sid, source in (("S3LogsTheStateBucket", state_bucket), ("S3LogsTheLogBucket", logs_bucket))
     )
-    return json.loads(policy_document(delivery))
+    return json.loads(policy_document(*deliveries))
 
 
 def deny_insecure_transport(bucket: str) -> dict:

@@ -1,16 +1,18 @@
-"""ECS capacity on EC2: a launch template of the ECS-optimized Amazon Linux 2023 AMI (resolved from
-AWS's public SSM parameter; IMDSv2 only, hop limit 1; root volume encrypted with the environment's
-key; no key pair, no public IP; detailed monitoring), an Auto Scaling group across the private
-subnets, and a capacity provider whose managed scaling sizes the group to the tasks placed on it."""
+"""ECS capacity on EC2: a launch template of the ECS-optimized Amazon Linux 2023 AMI (AWS's public SSM
+parameter, resolved at each launch; IMDSv2 only, hop limit 1; root volume encrypted with the
+environment's key; no key pair, no public IP; detailed monitoring), an Auto Scaling group across the
+private subnets, a capacity provider whose managed scaling sizes the group to the tasks placed on
+it, and the patching: a scheduled instance refresh replaces every instance with one launched from
+the AMI AWS recommends by then, launching each before its predecessor goes (ECS drains it first)."""
 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Sequence
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.autoscaling_group import AutoscalingGroup, AutoscalingGroupTag
-from cdktf_cdktf_provider_aws.data_aws_ssm_parameter import DataAwsSsmParameter
 from cdktf_cdktf_provider_aws.ecs_capacity_provider import EcsCapacityProvider
 from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplate,
@@ -18,13 +20,26 @@ from cdktf_cdktf_provider_aws.launch_template import (
     LaunchTemplateNetworkInterfaces,
     LaunchTemplateTagSpecifications,
 )
+from cdktf_cdktf_provider_aws.scheduler_schedule import SchedulerSchedule
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import Ec2Capacity
+from hipaa_platform.gate.acceptances import accept_finding
+from modules.security.instance_refresh_role import CONTAINER_INSTANCE_GROUP
 
 ECS_OPTIMIZED_AMI = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 ROOT_DEVICE = "/dev/xvda"
+# Launch each replacement before its predecessor goes (100-200 % of the desired capacity healthy), and
+# replace instances protected from scale-in too: ECS's managed termination protection sets that on each.
+REFRESH_PREFERENCES = {
+    "MinHealthyPercentage": 100,
+    "MaxHealthyPercentage": 200,
+    "ScaleInProtectedInstances": "Refresh",
+    "StandbyInstances": "Terminate",
+    "SkipMatching": False,
+}
+START_INSTANCE_REFRESH = "arn:aws:scheduler:::aws-sdk:autoscaling:startInstanceRefresh"
 
 
 def agent_configuration(cluster_name: str) -> str:
@@ -57,16 +72,19 @@ class Ec2CapacityProvider(Construct):
         instance_profile_arn: str,
         kms_key_arn: str,
         autoscaling_role_arn: str,
+        refresh_role_arn: str,
     ) -> None:
-        """`autoscaling_role_arn`: the environment's service-linked role that launches the instances."""
+        """`autoscaling_role_arn`: the environment's service-linked role that launches the instances (its
+        AWS policy may read SSM parameters); `refresh_role_arn`: the role the refresh schedule assumes."""
         super().__init__(scope, id)
-        image = DataAwsSsmParameter(self, "ami", name=ECS_OPTIMIZED_AMI)
+        group_name = namer.name(CONTAINER_INSTANCE_GROUP)
         self.launch_template = LaunchTemplate(
             self,
             "launch-template",
-            name=namer.name("ecs-instances"),
+            name=group_name,
             description="ECS container instances: IMDSv2 only, encrypted root volume, no key pair, no public IP",
-            image_id=image.insecure_value,
+            # Resolved by EC2 at each launch, so a replaced instance runs the AMI recommended by then.
+            image_id=f"resolve:ssm:{ECS_OPTIMIZED_AMI}",
             instance_type=config.instance_type,
             iam_instance_profile={"arn": instance_profile_arn},
             metadata_options={
@@ -106,11 +124,16 @@ class Ec2CapacityProvider(Construct):
         self.group = AutoscalingGroup(
             self,
             "group",
-            name=namer.name("ecs-instances"),
+            name=group_name,
             min_size=config.min_size,
             max_size=config.max_size,
             vpc_zone_identifier=list(subnet_ids),
-            launch_template={"id": self.launch_template.id, "version": "$Latest"},
+            # The template's number, not $Latest: a new version then changes the group, which starts
+            # the instance refresh below.
+            launch_template={
+                "id": self.launch_template.id,
+                "version": Token.as_string(self.launch_template.latest_version),
+            },
             service_linked_role_arn=autoscaling_role_arn,
             health_check_type="EC2",
             # Managed termination protection: ECS decides which instances may go (none with tasks).
@@ -120,6 +143,27 @@ class Ec2CapacityProvider(Construct):
             tag=[AutoscalingGroupTag(key="AmazonECSManaged", value="true", propagate_at_launch=True)],
             # The capacity provider's managed scaling owns the instance count.
             lifecycle=TerraformResourceLifecycle(ignore_changes=["desired_capacity"]),
+            # A changed launch template is rolled out at once, as the schedule rolls out a new AMI.
+            instance_refresh={"strategy": "Rolling", "preferences": refresh_preferences()},
+        )
+        self.refresh_schedule = SchedulerSchedule(
+            self,
+            "refresh",
+            name=f"{group_name}-refresh",
+            description="Replaces every container instance with one of the ECS-optimized AMI recommended now",
+            schedule_expression=config.refresh_schedule,
+            flexible_time_window={"mode": "OFF"},
+            target={
+                "arn": START_INSTANCE_REFRESH,
+                "role_arn": refresh_role_arn,
+                "input": json.dumps({"AutoScalingGroupName": group_name, "Preferences": REFRESH_PREFERENCES}),
+            },
+            depends_on=[self.group],
+        )
+        accept_finding(
+            self.refresh_schedule,
+            "CKV_AWS_297",
+            "The schedule holds the group's name and the refresh preferences, no data: AWS's own key encrypts it.",
         )
         self.capacity_provider = EcsCapacityProvider(
             self,
@@ -128,6 +172,8 @@ class Ec2CapacityProvider(Construct):
             auto_scaling_group_provider={
                 "auto_scaling_group_arn": self.group.arn,
                 "managed_termination_protection": "ENABLED",
+                # managed_draining is left to AWS's default for a new capacity provider, ENABLED (the ECS
+                # developer guide, read 2026-12-07): ECS moves an instance's tasks before a refresh ends it.
                 "managed_scaling": {
                     "status": "ENABLED",
                     "target_capacity": config.target_capacity_percent,
@@ -137,3 +183,15 @@ class Ec2CapacityProvider(Construct):
             },
         )
         self.name = self.capacity_provider.name
+
+
+def refresh_preferences() -> dict:
+    """REFRESH_PREFERENCES as the provider's instance_refresh block names them."""
+    names = {
+        "MinHealthyPercentage": "min_healthy_percentage",
+        "MaxHealthyPercentage": "max_healthy_percentage",
+        "ScaleInProtectedInstances": "scale_in_protected_instances",
+        "StandbyInstances": "standby_instances",
+        "SkipMatching": "skip_matching",
+    }
+    return {names[key]: value for key, value in REFRESH_PREFERENCES.items()}

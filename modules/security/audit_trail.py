@@ -35,6 +35,7 @@ class AuditTrail(Construct):
         partition: str,
         region: str,
         kms_key_arn: str,
+        access_logs: SecureBucket,
         force_destroy: bool,
     ) -> None:
         super().__init__(scope, id)
@@ -66,6 +67,7 @@ class AuditTrail(Construct):
                 ),
             ),
         )
+        self.bucket.log_access_to(access_logs, source="cloudtrail")
         self.log_group = EncryptedLogGroup(
             self,
             "logs",
@@ -106,13 +108,6 @@ class AuditTrail(Construct):
             cloud_watch_logs_role_arn=role.arn,
             advanced_event_selector=recorded_events(f"arn:{partition}:s3:::{bucket_name}/"),
             depends_on=[self.bucket.policy] if self.bucket.policy else None,
-        )
-        accept_finding(
-            self.bucket.bucket,
-            "CKV_AWS_18",
-            "Changes to this bucket are recorded by the trail itself as management events, Object Lock keeps "
-            "its log files immutable and the trail's log file validation shows any tampering; an access log "
-            "of the trail's own deliveries would add no evidence.",
         )
         accept_finding(
             self.trail,

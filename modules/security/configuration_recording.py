@@ -15,7 +15,6 @@ from constructs import Construct
 from hipaa_platform.building.layer_stack import target_creates
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import ObjectLock
-from hipaa_platform.gate.acceptances import accept_finding
 from hipaa_platform.gate.compliance import conformance_pack_template, load_pack
 from modules.shared.iam import Statement, policy_document
 from modules.shared.role_policy import role_policy
@@ -37,6 +36,7 @@ class ConfigurationRecording(Construct):
         kms_key_arn: str,
         authorized_tcp_ports: tuple[int, ...],
         authorized_vpc_ids: tuple[str, ...],
+        access_logs: SecureBucket,
         force_destroy: bool,
     ) -> None:
         super().__init__(scope, id)
@@ -49,12 +49,7 @@ class ConfigurationRecording(Construct):
             noncurrent_version_expiration_days=EVIDENCE_DAYS,
             force_destroy=force_destroy,
         )
-        accept_finding(
-            self.bucket.bucket,
-            "CKV_AWS_18",
-            "Every object the recorder's role writes here is an S3 data event the account's trail records (the "
-            "who and when an access log would hold), and Object Lock keeps each delivery as written.",
-        )
+        self.bucket.log_access_to(access_logs, source="config")
         # A role of its own (not the service-linked one): AWS Config then delivers with this role's
         # permissions, so the bucket and its key need no statement for the service.
         role = service_role_with_aws_policy(

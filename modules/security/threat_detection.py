@@ -1,5 +1,5 @@
 """Account-level threat detection: a GuardDuty detector with S3 and RDS protection (and, where asked,
-Runtime Monitoring of Fargate tasks through GuardDuty's managed agent), and Security
+Runtime Monitoring of Fargate tasks and of EC2 instances through GuardDuty's managed agents), and Security
 Hub with the AWS Foundational Security Best Practices and NIST 800-53 standards."""
 
 from __future__ import annotations
@@ -18,8 +18,16 @@ SECURITY_HUB_STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "n
 
 
 class GuardDuty(Construct):
-    def __init__(self, scope: Construct, id: str, *, fargate_runtime_monitoring: bool = False) -> None:
-        """`fargate_runtime_monitoring`: GuardDuty manages its security agent in every Fargate task."""
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        fargate_runtime_monitoring: bool = False,
+        ec2_runtime_monitoring: bool = False,
+    ) -> None:
+        """`fargate_runtime_monitoring`: GuardDuty manages its security agent in every Fargate task;
+        `ec2_runtime_monitoring`: on every EC2 instance, through Systems Manager."""
         super().__init__(scope, id)
         self.detector = GuarddutyDetector(self, "detector", enable=True, finding_publishing_frequency="FIFTEEN_MINUTES")
         accept_finding(
@@ -33,7 +41,7 @@ class GuardDuty(Construct):
             GuarddutyDetectorFeature(
                 self, feature.lower(), detector_id=self.detector.id, name=feature, status="ENABLED"
             )
-        if features and fargate_runtime_monitoring:
+        if features and (fargate_runtime_monitoring or ec2_runtime_monitoring):
             GuarddutyDetectorFeature(
                 self,
                 "runtime_monitoring",
@@ -41,12 +49,15 @@ class GuardDuty(Construct):
                 name="RUNTIME_MONITORING",
                 status="ENABLED",
                 additional_configuration=[
-                    {"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": "ENABLED"},
-                    # No EKS here; EC2 instances would need the agent installed through SSM.
-                    {"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"},
-                    {"name": "EC2_AGENT_MANAGEMENT", "status": "DISABLED"},
+                    {"name": "ECS_FARGATE_AGENT_MANAGEMENT", "status": enabled(fargate_runtime_monitoring)},
+                    {"name": "EKS_ADDON_MANAGEMENT", "status": "DISABLED"},  # the platform runs no EKS
+                    {"name": "EC2_AGENT_MANAGEMENT", "status": enabled(ec2_runtime_monitoring)},
                 ],
             )
+
+
+def enabled(on: bool) -> str:
+    return "ENABLED" if on else "DISABLED"
 
 
 class SecurityHub(Construct):

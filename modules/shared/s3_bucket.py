@@ -190,17 +190,21 @@ class SecureBucket(Construct):
             )
         S3BucketLifecycleConfiguration(self, "lifecycle", bucket=self.bucket.id, rule=rules)
         if access_log_bucket:
-            # A name (from another layer) is already deployed; a bucket of this layer is waited for,
-            # because S3 checks the destination's policy when logging is switched on.
-            local = isinstance(access_log_bucket, SecureBucket)
-            S3BucketLoggingA(
-                self,
-                "logging",
-                bucket=self.bucket.id,
-                target_bucket=access_log_bucket.name if local else access_log_bucket,
-                target_prefix=server_access_log_prefix(id),
-                depends_on=[access_log_bucket.policy] if local and access_log_bucket.policy else None,
-            )
+            self.log_access_to(access_log_bucket, source=id)
+
+    def log_access_to(self, target: SecureBucket | str, *, source: str) -> S3BucketLoggingA:
+        """Server access logs of this bucket into `target` (itself included), under `source`'s prefix.
+        A name (from another layer) is already deployed; a bucket of this layer is waited for, because
+        S3 checks the destination's policy when logging is switched on."""
+        local = isinstance(target, SecureBucket)
+        return S3BucketLoggingA(
+            self,
+            "logging",
+            bucket=self.bucket.id,
+            target_bucket=target.name if local else target,
+            target_prefix=server_access_log_prefix(source),
+            depends_on=[target.policy] if local and target.policy else None,
+        )
 
     def attach_policy(self, *extra_statements: Statement) -> S3BucketPolicy:
         """The bucket policy: TLS only, plus the given grants."""

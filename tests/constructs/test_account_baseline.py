@@ -90,12 +90,25 @@ def test_the_baseline_detects_threats_and_analyzes_access(request, baseline: str
     assert synthesized.only("baseline", "aws_accessanalyzer_analyzer")["type"] == "ACCOUNT"
 
 
-def test_menotimes_baseline_runs_guardduty_on_its_tasks(account_menotime, account_intakeiq) -> None:
-    def features(synthesized) -> set[str]:
-        return {f["name"] for f in synthesized.resources("baseline", "aws_guardduty_detector_feature").values()}
+def test_guardduty_watches_the_tasks_or_instances_each_account_runs(
+    account_menotime, account_secure_portal, account_intakeiq
+) -> None:
+    """MenoTime's Fargate tasks get GuardDuty's managed sidecar; the secure portal's ECS container instances
+    its agent through Systems Manager; IntakeIQ's account asks for neither."""
 
-    assert "RUNTIME_MONITORING" in features(account_menotime)
-    assert "RUNTIME_MONITORING" not in features(account_intakeiq)
+    def agents(synthesized) -> dict[str, str] | None:
+        features = synthesized.resources("baseline", "aws_guardduty_detector_feature").values()
+        runtime = [f for f in features if f["name"] == "RUNTIME_MONITORING"]
+        return {c["name"]: c["status"] for c in runtime[0]["additional_configuration"]} if runtime else None
+
+    no_eks = {"EKS_ADDON_MANAGEMENT": "DISABLED"}
+    assert agents(account_menotime) == {
+        **no_eks, "ECS_FARGATE_AGENT_MANAGEMENT": "ENABLED", "EC2_AGENT_MANAGEMENT": "DISABLED"
+    }  # fmt: skip
+    assert agents(account_secure_portal) == {
+        **no_eks, "ECS_FARGATE_AGENT_MANAGEMENT": "DISABLED", "EC2_AGENT_MANAGEMENT": "ENABLED"
+    }  # fmt: skip
+    assert agents(account_intakeiq) is None
 
 
 @pytest.mark.parametrize("baseline", BASELINES)

@@ -156,6 +156,23 @@ def test_an_instance_group_is_priced_from_its_launch_template() -> None:
     assert monthly(result, "aws_autoscaling_group.group") == pytest.approx(2 * 730 * 0.02 + 2 * 30 * 0.08)
 
 
+@pytest.mark.parametrize(
+    ("expression", "a_month"),
+    [
+        ("cron(0 4 ? * SUN *)", 730 / 168),  # weekly: 730 hours a month over 168 a week
+        ("rate(7 days)", 730 / 168),
+        ("cron(0 12 ? * MON-FRI *)", 5 * 730 / 24 / 7),
+        ("cron(0/15 * * * ? *)", 4 * 730),
+        ("cron(0 2 1 * ? *)", 1),
+    ],
+)
+def test_a_schedule_is_priced_by_how_often_it_fires(expression: str, a_month: float) -> None:
+    compute = {"aws_scheduler_schedule": {"refresh": {"schedule_expression": expression}}}
+    prices = catalogue(scheduler__invocation=1.0)  # a dollar an invocation, to see the count
+    result = estimate("test", synthesized_resources(layers(compute=compute)), USAGE, prices)
+    assert monthly(result, "aws_scheduler_schedule.refresh") == pytest.approx(a_month, abs=1e-4)
+
+
 def test_usage_priced_types_take_their_quantity_from_the_usage_assumptions() -> None:
     prices = catalogue(
         events__custom_events__million=1.0,

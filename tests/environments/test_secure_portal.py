@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from hipaa_platform.config import Compute, Database, Environment, NetworkAcls
+from hipaa_platform.config import Compute, Database, Ec2Capacity, Environment, NetworkAcls
 from hipaa_platform.config.loader import load_environment
 
 PRIVATE_TIERS = ("private", "isolated")
@@ -130,7 +130,6 @@ def test_the_container_instances_are_locked_down(secure_portal) -> None:
     assert root["ebs"]["encrypted"] == "true"
     assert root["ebs"]["kms_key_id"].endswith("kms_key_arns.default}")
     assert template["instance_type"] == "t3.small"
-    assert "amazon-linux-2023/recommended/image_id" in json.dumps(secure_portal.stacks["compute"]["data"])
     group = secure_portal.only("compute", "aws_autoscaling_group")
     assert (group["min_size"], group["max_size"], group["protect_from_scale_in"]) == (2, 4, True)
     assert "private_subnet_ids" in group["vpc_zone_identifier"]
@@ -138,6 +137,46 @@ def test_the_container_instances_are_locked_down(secure_portal) -> None:
     provider = secure_portal.only("compute", "aws_ecs_capacity_provider")["auto_scaling_group_provider"]
     assert provider["managed_termination_protection"] == "ENABLED"
     assert provider["managed_scaling"]["status"] == "ENABLED"
+
+
+def test_the_instances_are_patched_by_a_weekly_refresh_onto_the_ami_recommended_then(secure_portal) -> None:
+    """Each launch resolves AWS's recommended ECS-optimized AMI; a weekly schedule replaces every instance,
+    the scale-in-protected ones too (all of them, under ECS's managed termination protection), launching
+    each replacement first; a changed launch template is rolled out the same way."""
+    template = secure_portal.only("compute", "aws_launch_template")
+    assert template["image_id"] == "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    group = secure_portal.only("compute", "aws_autoscaling_group")
+    # A new template version changes the group (not $Latest), so Terraform starts a refresh for it.
+    assert group["launch_template"]["version"].endswith(".latest_version}")
+    preferences = group["instance_refresh"]["preferences"]
+    assert preferences["scale_in_protected_instances"] == "Refresh"
+    assert (preferences["min_healthy_percentage"], preferences["max_healthy_percentage"]) == (100, 200)
+    schedule = secure_portal.only("compute", "aws_scheduler_schedule")
+    assert schedule["schedule_expression"] == "cron(0 4 ? * SUN *)"
+    assert schedule["target"]["arn"] == "arn:aws:scheduler:::aws-sdk:autoscaling:startInstanceRefresh"
+    request = json.loads(schedule["target"]["input"])
+    assert request["AutoScalingGroupName"] == group["name"]
+    assert (
+        request["Preferences"]["ScaleInProtectedInstances"] == "Refresh" and not request["Preferences"]["SkipMatching"]
+    )
+    assert schedule["target"]["role_arn"].endswith("instance_refresh_role_arns.ec2-capacity}")
+    # The role may start a refresh of this group and do nothing else.
+    role = secure_portal.resources("security", "aws_iam_role")["instance-refresh-role"]
+    trust = json.loads(role["assume_role_policy"])["Statement"][0]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"].endswith(f":schedule/default/{schedule['name']}")
+    (statement,) = json.loads(secure_portal.resources("security", "aws_iam_role_policy")["instance-refresh"]["policy"])[
+        "Statement"
+    ]
+    assert statement["Action"] == ["autoscaling:StartInstanceRefresh"]
+    assert statement["Resource"].endswith(f":autoScalingGroupName/{group['name']}")
+
+
+def test_the_refresh_schedule_must_be_a_scheduler_expression() -> None:
+    with pytest.raises(ValidationError, match="refresh_schedule"):
+        Ec2Capacity.model_validate(
+            {"instance_type": "t3.small", "min_size": 1, "max_size": 2, "refresh_schedule": "weekly"}
+        )
 
 
 def test_instances_have_no_ingress_and_only_the_agents_permissions(secure_portal) -> None:

@@ -24,8 +24,18 @@ def test_intakeiq_meets_every_enforced_rule_or_accepts_it_with_its_reason(intake
     # The access-log bucket cannot use a KMS key (S3 log delivery); its acceptance is reported with its reason.
     kms_default = rules["s3-default-encryption-kms"]
     assert kms_default.verdict == "accepted"
-    assert [(r, c) for r, c, _ in kms_default.accepted] == [("data:aws_s3_bucket.access-logs", "CKV_AWS_145")]
+    assert sorted((r, c) for r, c, _ in kms_default.accepted) == [
+        ("baseline:aws_s3_bucket.evidence-access-logs", "CKV_AWS_145"),
+        ("data:aws_s3_bucket.access-logs", "CKV_AWS_145"),
+    ]
     assert "SSE-S3" in kms_default.accepted[0][2]
+    # ... while default encryption of either kind passes the pack's own rule for it.
+    encrypted = rules["s3-bucket-server-side-encryption-enabled"]
+    assert encrypted.verdict == "pass" and "data:aws_s3_bucket.access-logs" in encrypted.passed
+    # Every bucket logs its own access, the log buckets into themselves.
+    logged = rules["s3-bucket-logging-enabled"]
+    assert logged.verdict == "pass" and not logged.accepted
+    assert {"data:aws_s3_bucket.access-logs", "baseline:aws_s3_bucket.evidence-access-logs"} <= set(logged.passed)
     assert rules["rds-cluster-deletion-protection-enabled"].verdict == "no resources"  # no Aurora here
     # Declined controls are reported with the reason accepted next to each resource.
     replication = rules["s3-bucket-replication-enabled"]

@@ -48,7 +48,10 @@ def test_the_log_bucket_is_private_versioned_and_kept(clubapp_state) -> None:
     with pytest.raises(s3.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
         s3.get_bucket_lifecycle_configuration(Bucket=logs)
     sids = [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=logs)["Policy"])["Statement"]]
-    assert sids == ["S3LogsTheStateBucket", "DenyInsecureTransport"]
+    assert sids == ["S3LogsTheStateBucket", "S3LogsTheLogBucket", "DenyInsecureTransport"]
+    # The log bucket logs its own access too (AWS Config's s3-bucket-logging-enabled).
+    logging = s3.get_bucket_logging(Bucket=logs)["LoggingEnabled"]
+    assert logging == {"TargetBucket": logs, "TargetPrefix": f"{logs}/"}
 
 
 @pytest.mark.parametrize(
@@ -57,6 +60,7 @@ def test_the_log_bucket_is_private_versioned_and_kept(clubapp_state) -> None:
         ("arn:aws:s3:::clubapp-dev-tfstate", ACCOUNT, True),
         ("arn:aws:s3:::someone-elses-bucket", ACCOUNT, False),  # another bucket's logs
         ("arn:aws:s3:::clubapp-dev-tfstate", "210987654321", False),  # a bucket of that name elsewhere
+        ("arn:aws:s3:::clubapp-dev-tfstate-access-logs", ACCOUNT, False),  # its own logs, outside its own prefix
     ],
 )
 def test_only_the_state_buckets_logs_may_be_written(source: str, account: str, allowed: bool) -> None:
