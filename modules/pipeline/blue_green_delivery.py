@@ -61,13 +61,20 @@ def build_spec(steps: BuildSteps, secrets: dict[str, str]) -> str:
     }
     if not secrets:
         del spec["env"]
-    return yaml.safe_dump(spec, sort_keys=False)
+    return buildspec(spec)
 
 
 def integration_test_spec(steps: BuildSteps) -> str:
-    return yaml.safe_dump(
-        {"version": 0.2, "phases": {"build": {"commands": list(steps.integration_test)}}}, sort_keys=False
-    )
+    return buildspec({"version": 0.2, "phases": {"build": {"commands": list(steps.integration_test)}}})
+
+
+# libyaml's emitter where PyYAML has it: the same text as the pure-Python one (tested), at a tenth
+# of the time, which every service's two build projects spend.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def buildspec(spec: dict) -> str:
+    return yaml.dump(spec, Dumper=_DUMPER, sort_keys=False)
 
 
 @dataclass(frozen=True)

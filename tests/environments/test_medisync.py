@@ -292,6 +292,14 @@ def test_pipelines_deploy_blue_green_with_rollback(medisync) -> None:
     assert set(spec["phases"]) >= {"pre_build", "build"}
 
 
+def test_the_buildspecs_are_the_text_pure_python_yaml_writes(medisync) -> None:
+    """The build specs are written with libyaml's emitter for speed; the text is the same."""
+    specs = [p["source"]["buildspec"] for p in medisync.resources("pipeline", "aws_codebuild_project").values()]
+    assert len(specs) == 10  # a build and an integration test per service
+    for text in specs:
+        assert yaml.safe_dump(yaml.safe_load(text), sort_keys=False) == text
+
+
 def test_alarm_names_codedeploy_watches_exist(medisync) -> None:
     alarms = {a["alarm_name"] for a in medisync.resources("observability", "aws_cloudwatch_metric_alarm").values()}
     for group in medisync.resources("pipeline", "aws_codedeploy_deployment_group").values():
