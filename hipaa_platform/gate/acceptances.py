@@ -21,6 +21,9 @@ MIN_REASON_LENGTH = 40
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 COMMENT_KEY = "accepted_findings"
 _ATTRIBUTE = "_accepted_findings"  # kept on the resource object itself, so every synthesis starts clean
+# Resources whose acceptances are not yet in their JSON: written once each, before the app synthesizes
+# (an override per acceptance cost a round trip to jsii each, a fifth of them needless).
+_UNWRITTEN: dict[int, TerraformResource] = {}
 
 
 SCANS = ("both", "static", "plan")
@@ -51,7 +54,14 @@ def accept_finding(resource: TerraformResource, check_id: str, reason: str, scan
     if check_id in findings:
         raise ValueError(f"{check_id} is already accepted on {resource.node.path}")
     findings[check_id] = {"check_id": check_id, "reason": reason, "scan": scan}
-    resource.add_override(f"//.{COMMENT_KEY}", list(findings.values()))
+    _UNWRITTEN[id(resource)] = resource
+
+
+def write_accepted_findings() -> None:
+    """Put every resource's acceptances into its JSON comment property; synthesis calls it last."""
+    for resource in _UNWRITTEN.values():
+        resource.add_override(f"//.{COMMENT_KEY}", list(getattr(resource, _ATTRIBUTE).values()))
+    _UNWRITTEN.clear()
 
 
 def accept_decision(resource: TerraformResource, decisions: Decisions, name: str) -> None:

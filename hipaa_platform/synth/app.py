@@ -11,7 +11,7 @@ from cdktf import App, TerraformResource
 from hipaa_platform import ACCOUNT_DIR
 from hipaa_platform.building.layer_stack import BuildContext
 from hipaa_platform.config import AccountBaseline, Environment
-from hipaa_platform.gate.acceptances import accept_finding, is_accepted
+from hipaa_platform.gate.acceptances import accept_finding, is_accepted, write_accepted_findings
 from hipaa_platform.gate.stateful import EVIDENCE_TYPES, STATEFUL_TYPES
 from hipaa_platform.synth.addresses import (
     check_moves,
@@ -60,6 +60,7 @@ def _synthesized(app: App, context: BuildContext, moves_name: str) -> BuildConte
     target = context.target
     if target.is_emulator:
         _adapt_to_emulator(app)
+    write_accepted_findings()
     app.synth()
     for layer in context.stacks:
         stack_dir = context.outdir / "stacks" / layer
