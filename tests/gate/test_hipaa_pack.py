@@ -107,6 +107,13 @@ MAKES_APPLICABLE = {
     "ec2-resources-protected-by-backup-plan": {"aws_instance", "aws_autoscaling_group"},
     "ec2-managedinstance-patch-compliance-status-check": {"aws_instance", "aws_autoscaling_group"},
     "internet-gateway-authorized-vpc-only": {"aws_internet_gateway"},
+    "acm-certificate-expiration-check": {"aws_acm_certificate"},
+    "ec2-instance-managed-by-systems-manager": {"aws_instance", "aws_autoscaling_group"},
+    "ec2-managedinstance-association-compliance-status-check": {"aws_instance", "aws_autoscaling_group"},
+    "ec2-stopped-instance": {"aws_instance", "aws_autoscaling_group"},
+    # automated snapshots of every database, final snapshots on destroy
+    "rds-snapshot-encrypted": {"aws_db_instance", "aws_rds_cluster"},
+    "rds-snapshots-public-prohibited": {"aws_db_instance", "aws_rds_cluster"},
 }
 
 
