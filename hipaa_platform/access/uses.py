@@ -48,6 +48,7 @@ class DeclaredUses:
             self._trails,
             self._flow_logs,
             self._load_balancers,
+            self._server_access_logs,
             self._encrypted_log_groups,
             self._backups,
             self._pipelines,
@@ -305,6 +306,20 @@ class DeclaredUses:
                 "s3:PutObject",
                 f"{bucket}/{prefix + '/' if prefix else ''}AWSLogs/{world.account}/{SAMPLE}",
                 f"{balancer.address} writes access logs",
+            )
+
+    def _server_access_logs(self) -> None:
+        """S3's logging service writes each bucket's access logs under its prefix in the target bucket
+        (the log buckets into themselves), on behalf of the source bucket of this account."""
+        world = self.world
+        for logging in world.resources("aws_s3_bucket_logging"):
+            source, target = world.value(logging, "bucket"), world.value(logging, "target_bucket")
+            self._add(
+                "logging.s3.amazonaws.com",
+                "s3:PutObject",
+                f"arn:aws:s3:::{target}/{world.value(logging, 'target_prefix') or ''}{SAMPLE}",
+                f"{logging.address} delivers {source}'s access logs",
+                context={"aws:SourceArn": f"arn:aws:s3:::{source}", "aws:SourceAccount": world.account},
             )
 
     def _backups(self) -> None:

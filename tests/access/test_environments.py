@@ -199,3 +199,20 @@ def test_the_accounts_baseline_delivers_its_evidence(name: str, synthesis_of) ->
     assert {who for who, action, r in working if r in evidence_key} >= {"cloudtrail.amazonaws.com"}
     assert any(who.endswith("-config-recorder") and action == "s3:PutObject" for who, action, _ in working)
     assert any(who == "cloudtrail.amazonaws.com" and action == "s3:PutObject" for who, action, _ in working)
+
+
+def test_each_bucket_delivers_its_access_logs_the_log_buckets_their_own_too(intakeiq) -> None:
+    """With the account's baseline beside the layers, as `make access` reads them."""
+    stacks = {**intakeiq.stacks, "baseline": intakeiq.account_baseline}
+    report = report_for("intakeiq", intakeiq, stacks)
+    assert findings(report) == []
+    delivered = sorted(
+        u.resource.split("/", 3)[2] for u, works, _ in report.uses if u.who == "logging.s3.amazonaws.com" and works
+    )
+    assert delivered == ["access-logs", "cloudtrail", "config", "evidence-access-logs", "insurance-cards"]
+    policy = next(n for n in intakeiq.resources("data", "aws_s3_bucket_policy") if n.startswith("access-logs"))
+    changed = with_policy(
+        stacks, "data", "aws_s3_bucket_policy", policy, without_statement("ServerAccessLogsFromAccessLogs")
+    )
+    failed = findings(report_for("intakeiq", intakeiq, changed))
+    assert any("logging.s3.amazonaws.com s3:PutObject" in f and "/s3/access-logs/" in f for f in failed), failed
