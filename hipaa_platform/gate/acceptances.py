@@ -22,7 +22,7 @@ CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
 COMMENT_KEY = "accepted_findings"
 _ATTRIBUTE = "_accepted_findings"  # kept on the resource object itself, so every synthesis starts clean
 # Resources whose acceptances are not yet in their JSON: written once each, before the app synthesizes
-# (an override per acceptance cost a round trip to jsii each, a fifth of them needless).
+# (an override per acceptance cost a jsii round trip each, carrying the resource's whole list again).
 _UNWRITTEN: dict[int, TerraformResource] = {}
 
 
