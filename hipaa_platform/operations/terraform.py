@@ -59,7 +59,11 @@ def write_cli_config(build_dir: Path = BUILD_DIR) -> Path:
     else:
         installation = "provider_installation {\n  direct {}\n}\n"
     path = build_dir / "terraform.rc"
-    content = f'plugin_cache_dir = "{cache}"\ndisable_checkpoint = true\n{installation}'
+    # From an unpacked mirror, init links each stack's provider to the mirror itself, which nothing
+    # rewrites. Through the plugin cache, another run's init re-installed the cached provider while a
+    # command of this run loaded it from there ("fork/exec ...: no such file or directory").
+    cache_setting = "" if mirror else f'plugin_cache_dir = "{cache}"\n'
+    content = f"{cache_setting}disable_checkpoint = true\n{installation}"
     if not path.is_file() or path.read_text() != content:
         # Concurrent runs read this file; a rename never shows them a half-written one.
         staged = path.with_name(f".{path.name}.{os.getpid()}")
