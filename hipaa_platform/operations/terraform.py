@@ -60,8 +60,8 @@ def write_cli_config(build_dir: Path = BUILD_DIR) -> Path:
         installation = "provider_installation {\n  direct {}\n}\n"
     path = build_dir / "terraform.rc"
     # From an unpacked mirror, init links each stack's provider to the mirror itself, which nothing
-    # rewrites. Through the plugin cache, another run's init re-installed the cached provider while a
-    # command of this run loaded it from there ("fork/exec ...: no such file or directory").
+    # rewrites. Through the plugin cache, a command once found the cached provider gone ("fork/exec
+    # ...: no such file or directory"), most likely while another run's init re-installed it.
     cache_setting = "" if mirror else f'plugin_cache_dir = "{cache}"\n'
     content = f"{cache_setting}disable_checkpoint = true\n{installation}"
     if not path.is_file() or path.read_text() != content:
