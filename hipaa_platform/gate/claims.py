@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from hipaa_platform.gate.acceptances import COMMENT_KEY
+from hipaa_platform.gate.bucket_logging import buckets_logging_nowhere
 
 
 class Layers:
@@ -124,11 +125,7 @@ def ecs_cpu_and_memory_alarms(env: Layers, a: Accepted) -> str:
 
 def data_buckets_log_access(env: Layers, a: Accepted) -> str:
     """The origin buckets' server access logs: every data bucket but the access-log bucket logs."""
-    unlogged = [
-        name
-        for name, body in env.resources("data", "aws_s3_bucket").items()
-        if name != "access-logs" and not referencing(env, "data", "aws_s3_bucket_logging", f"aws_s3_bucket.{name}")
-    ]
+    unlogged = sorted(buckets_logging_nowhere(env.stacks.get("data", {})) - {"access-logs"})
     return f"buckets without server access logs: {unlogged}" if unlogged else ""
 
 

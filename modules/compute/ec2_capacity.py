@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 
 from cdktf import TerraformResourceLifecycle, Token
@@ -186,12 +187,6 @@ class Ec2CapacityProvider(Construct):
 
 
 def refresh_preferences() -> dict:
-    """REFRESH_PREFERENCES as the provider's instance_refresh block names them."""
-    names = {
-        "MinHealthyPercentage": "min_healthy_percentage",
-        "MaxHealthyPercentage": "max_healthy_percentage",
-        "ScaleInProtectedInstances": "scale_in_protected_instances",
-        "StandbyInstances": "standby_instances",
-        "SkipMatching": "skip_matching",
-    }
-    return {names[key]: value for key, value in REFRESH_PREFERENCES.items()}
+    """REFRESH_PREFERENCES as the provider's instance_refresh block names them (MinHealthyPercentage:
+    min_healthy_percentage)."""
+    return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): value for key, value in REFRESH_PREFERENCES.items()}

@@ -9,16 +9,15 @@ from cdktf_cdktf_provider_aws.cloudtrail import (
     CloudtrailAdvancedEventSelector,
     CloudtrailAdvancedEventSelectorFieldSelector,
 )
-from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import CloudTrail, ObjectLock
 from hipaa_platform.gate.acceptances import accept_finding
-from modules.shared.iam import Statement, policy_document, service_trust
+from modules.shared.iam import Statement
 from modules.shared.log_group import EncryptedLogGroup
-from modules.shared.role_policy import role_policy
 from modules.shared.s3_bucket import SecureBucket
+from modules.shared.service_role import service_role_with_policy
 
 DAYS_PER_YEAR = 365
 
@@ -75,24 +74,22 @@ class AuditTrail(Construct):
             retention_days=config.log_retention_days,
             kms_key_arn=kms_key_arn,
         )
-        role = IamRole(
+        role = service_role_with_policy(
             self,
             "delivery-role",
+            "delivery",
             name=namer.name("cloudtrail-logs-role"),
             description="CloudTrail delivers events to its encrypted log group",
-            assume_role_policy=service_trust("cloudtrail.amazonaws.com", account_id=account, source_arn=trail_arn),
-        )
-        role_policy(
-            self,
-            "delivery",
-            name="deliver-trail-events",
-            role=role.id,
-            policy=policy_document(
+            service="cloudtrail.amazonaws.com",
+            account=account,
+            source_arn=trail_arn,
+            policy_name="deliver-trail-events",
+            statements=(
                 Statement(
                     sid="DeliverToOwnLogGroup",
                     actions=("logs:CreateLogStream", "logs:PutLogEvents"),
                     resources=(f"{self.log_group.arn}:log-stream:*",),
-                )
+                ),
             ),
         )
         self.trail = Cloudtrail(

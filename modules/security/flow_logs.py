@@ -4,13 +4,12 @@ a role that can write to that group only."""
 from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
-from cdktf_cdktf_provider_aws.iam_role import IamRole
 from constructs import Construct
 
 from hipaa_platform.building.naming import Namer
-from modules.shared.iam import Statement, policy_document, service_trust
+from modules.shared.iam import Statement
 from modules.shared.log_group import EncryptedLogGroup
-from modules.shared.role_policy import role_policy
+from modules.shared.service_role import service_role_with_policy
 
 
 class VpcFlowLogs(Construct):
@@ -35,28 +34,22 @@ class VpcFlowLogs(Construct):
             retention_days=retention_days,
             kms_key_arn=kms_key_arn,
         )
-        role = IamRole(
+        role = service_role_with_policy(
             self,
             "role",
+            "delivery",
             name=namer.name("vpc-flow-logs-role"),
             description="VPC flow logs deliver records to their encrypted log group",
-            assume_role_policy=service_trust(
-                "vpc-flow-logs.amazonaws.com",
-                account_id=account,
-                source_arn=f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*",
-            ),
-        )
-        role_policy(
-            self,
-            "delivery",
-            name="deliver-flow-logs",
-            role=role.id,
-            policy=policy_document(
+            service="vpc-flow-logs.amazonaws.com",
+            account=account,
+            source_arn=f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*",
+            policy_name="deliver-flow-logs",
+            statements=(
                 Statement(
                     sid="DeliverToOwnLogGroup",
                     actions=("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"),
                     resources=(log_group.arn, f"{log_group.arn}:*"),
-                )
+                ),
             ),
         )
         FlowLog(

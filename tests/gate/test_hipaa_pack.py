@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hipaa_platform.errors import UserError
+from hipaa_platform.gate.bucket_logging import buckets_logging_nowhere
 from hipaa_platform.gate.compliance import PACK_FILE, load_pack
 from tests.conftest import ENVIRONMENTS
 
@@ -139,10 +140,7 @@ def test_no_rule_is_called_enforced_where_the_managed_rule_fails_what_the_enviro
     unlogged, open_ports, destructible_keys = [], [], []
     for env in ENVIRONMENTS:
         resources = [stack.get("resource", {}) for stack in synthesis_of(env).stacks.values()]
-        logged = {v["bucket"] for r in resources for v in r.get("aws_s3_bucket_logging", {}).values()}
-        unlogged += [
-            k for r in resources for k in r.get("aws_s3_bucket", {}) if f"${{aws_s3_bucket.{k}.id}}" not in logged
-        ]
+        unlogged += [k for stack in synthesis_of(env).stacks.values() for k in buckets_logging_nowhere(stack)]
         open_ports += [
             k
             for r in resources
