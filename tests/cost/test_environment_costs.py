@@ -5,12 +5,14 @@ its budget (or the environment says why it may not)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from hipaa_platform.config.loader import load_environment
 from hipaa_platform.cost.components import FREE, MAPPERS
 from hipaa_platform.cost.estimate import check_budget, estimate_environment, write_report
+from hipaa_platform.seeds import SeedRequirements, load_seed, seed_files
 from tests.conftest import ENVIRONMENTS, PROJECT_ROOT
 
 REPORT_KEYS = {"total_monthly_usd", "fixed_monthly_usd", "usage_monthly_usd", "items", "unpriced"}
@@ -63,6 +65,31 @@ def test_the_estimate_in_the_docs_is_the_one_computed(environment, synthesis_of)
     ]
     assert cells[:3] == computed, f"docs/environments.md: update the row of {environment} from `make cost`"
     assert row.split("|")[6].strip() == str(len(result.unpriced))
+
+
+STATED_ESTIMATE = re.compile(r"`make cost` estimates \$([\d,]+\.\d\d) \((\d+) components? unpriced\)")
+
+
+def stated_estimates(seed: SeedRequirements) -> list[tuple[str, str]]:
+    """(total, unpriced count) of every row of the seed that quotes `make cost`."""
+    return [m.groups() for r in seed.requirements if (m := STATED_ESTIMATE.search(r.deviation or ""))]
+
+
+SEEDS_STATING_AN_ESTIMATE = [path for path in seed_files() if stated_estimates(load_seed(path))]
+
+
+def test_the_stated_estimate_pattern_reads_a_seed_row() -> None:
+    assert SEEDS_STATING_AN_ESTIMATE, "no seed quotes `make cost`: the test below checks nothing"
+
+
+@pytest.mark.parametrize("seed_file", SEEDS_STATING_AN_ESTIMATE, ids=lambda path: path.stem)
+def test_an_estimate_a_seed_states_is_the_one_computed(seed_file, synthesis_of) -> None:
+    seed = load_seed(seed_file)
+    (environment,) = seed.environments
+    synthesized = synthesis_of(environment)
+    result = estimate_environment(load_environment(environment), synthesized.stacks, synthesized.account_baseline)
+    computed = (f"{result.total_monthly_usd:,.2f}", str(len(result.unpriced)))
+    assert stated_estimates(seed) == [computed], f"{seed_file}: update its cost row from `make cost ENV={environment}`"
 
 
 def test_the_stages_of_one_account_split_its_baseline(synthesis_of) -> None:
