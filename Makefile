@@ -35,7 +35,7 @@ FORCE ?=
 # tests, the cdktf CLI test. A deployment synthesizes in a child process that exits before it applies.
 TEST_WORKERS ?= 10
 
-.PHONY: setup synth baseline-synth baseline-scan evidence scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench profile-test demo clean
+.PHONY: setup synth baseline-synth baseline-scan handover-imports evidence scan validate plan apply drift show restore-state unlock deploy-local bootstrap-state compliance access cost rehearse security-doc seeds-doc test test-fast lint format bench profile-test demo clean
 
 setup: .venv/.synced node_modules/.installed
 
@@ -105,6 +105,11 @@ baseline-synth: setup
 
 baseline-scan: baseline-synth
 	$(RUN) scan --outdir cdktf.out/accounts/$(ACCOUNT) --reports build/reports/accounts/$(ACCOUNT)
+
+# The baseline's import blocks for what ENV held before the account baseline existed; HELD lists
+# <layer>=<file> of each layer's kept `terraform show -json` (docs/operations.md, "Handing the account's resources").
+handover-imports: setup
+	$(RUN) handover-imports --env $(ENV) $(foreach h,$(HELD),--held $(h))
 
 # The HIPAA conformance pack rule by rule for ENV (build/reports/compliance/<env>/); exit 1 if a rule fails.
 compliance: synth

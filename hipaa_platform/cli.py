@@ -319,6 +319,31 @@ def record_moves(
     console.print(f"recorded in {path}; synthesize again to render the moved blocks")
 
 
+@command("handover-imports")
+def handover_imports(
+    env: str = EnvOption,
+    held: list[str] = typer.Option(..., "--held", help="<layer>=<file>: the layer's kept `terraform show -json`"),
+    baseline_dir: Path = typer.Option(None, help="default: cdktf.out/accounts/<account>/stacks/baseline"),
+) -> None:
+    """Write the account baseline's import blocks for what ENV's layers held before the baseline
+    existed (docs/operations.md, "Handing the account's resources to its baseline")."""
+    import json
+
+    from hipaa_platform.operations.handover import handover_imports as imports_for
+    from hipaa_platform.operations.handover import read_held, write_imports
+
+    environment = load_environment(env)
+    baseline_dir = baseline_dir or DEFAULT_OUTDIR / "accounts" / environment.account / "stacks" / "baseline"
+    stack = baseline_dir / "cdk.tf.json"
+    if not stack.is_file():
+        raise UserError(f"{stack} is missing: `make baseline-synth ACCOUNT={environment.account}` first")
+    on_emulator = Target.from_environment_variables().is_emulator
+    result = imports_for(env, dict(read_held(h) for h in held), json.loads(stack.read_text()), on_emulator)
+    views.handover(console, errors, result, write_imports(result, baseline_dir))
+    if result.not_built:
+        raise typer.Exit(1)
+
+
 @command()
 def compliance(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
     """The HIPAA conformance pack rule by rule for one synthesized environment: control ids, status

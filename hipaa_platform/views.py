@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hipaa_platform.gate.compliance import RuleOutcome
     from hipaa_platform.gate.scan import GateResult
     from hipaa_platform.operations.evidence import Evidence
+    from hipaa_platform.operations.handover import Handover
     from hipaa_platform.operations.state_recovery import StateVersion
 
 
@@ -149,6 +150,22 @@ def cost_estimate(console: Console, errors: Console, estimate: Estimate, budget:
     style = "green" if budget.passed else "red"
     console.print(f"[{style}]budget[/]: {escape(budget.message())}")
     console.print(f"report: {shown(written)}")
+
+
+def handover(console: Console, errors: Console, result: Handover, written: Path) -> None:
+    console.print(f"{len(result.imports)} import block(s) for what {result.environment} held: {shown(written)}")
+    for address, reason in sorted(result.created.items()):
+        console.print(f"  created, not imported: {address} ({reason})", highlight=False)
+    for address in result.not_held:
+        errors.print(
+            f"  not in the kept state, so the baseline creates it: {address} (if it exists in the account, "
+            "the file is not that layer's state before its handover, and the create fails on its name)"
+        )
+    if result.left_out:
+        console.print(f"  left out of the emulator's baseline, so neither imported nor created: {len(result.left_out)}")
+    for address in result.not_built:
+        errors.print(f"  the baseline does not build {address}: its handed_over record names an address it lacks")
+    console.print("next: `terraform plan` in that directory; every import block is imported, nothing replaced")
 
 
 def state_versions(console: Console, title: str, versions: list[StateVersion]) -> None:

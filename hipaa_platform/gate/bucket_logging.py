@@ -1,7 +1,8 @@
 """CKV_AWS_18 as AWS Config's s3-bucket-logging-enabled reads it: a bucket logs when it has server
 access logging of its own. checkov's graph check passes a bucket connected to any
 `aws_s3_bucket_logging`, and a log bucket is connected to every logging resource that names it as
-the target, so a log bucket that logs nowhere passes. The gate turns that pass into a failure."""
+the target, so a log bucket that logs nowhere passes, in a synthesized stack and in a plan alike. The
+gate and the plan review turn that pass into a failure."""
 
 from __future__ import annotations
 
@@ -24,9 +25,28 @@ def buckets_logging_nowhere(stack: Mapping) -> set[str]:
     }
 
 
+def buckets_logging_nowhere_in_plan(plan: Mapping) -> set[str]:
+    """The same for a plan (`terraform show -json`): its configuration names what each logging
+    resource's `bucket` refers to, or the bucket's name where it is a constant."""
+    resources = plan.get("configuration", {}).get("root_module", {}).get("resources", [])
+    buckets = {r["name"]: r for r in resources if r.get("mode") == "managed" and r.get("type") == "aws_s3_bucket"}
+    referenced, named = set(), set()
+    for logging in (r for r in resources if r.get("type") == "aws_s3_bucket_logging"):
+        bucket = logging.get("expressions", {}).get("bucket", {})
+        referenced |= {ref.split(".")[1] for ref in bucket.get("references", []) if ref.startswith("aws_s3_bucket.")}
+        if not bucket.get("references") and "constant_value" in bucket:
+            named.add(bucket["constant_value"])
+    return {
+        name
+        for name, bucket in buckets.items()
+        if name not in referenced
+        and bucket.get("expressions", {}).get("bucket", {}).get("constant_value", object()) not in named
+    }
+
+
 def fail_log_targets_that_do_not_log(reports: list[dict], scan_root: Path) -> list[dict]:
     """Move each CKV_AWS_18 pass of a bucket logging nowhere to the failures, in place; the scanned
-    stacks are read back from `scan_root` by each result's file path."""
+    stacks or plans are read back from `scan_root` by each result's file path."""
     unlogged: dict[str, set[str]] = {}
     for report in reports:
         results = report.get("results", {})
@@ -50,5 +70,11 @@ def fail_log_targets_that_do_not_log(reports: list[dict], scan_root: Path) -> li
 def _unlogged_in(cache: dict[str, set[str]], scan_root: Path, file_path: str) -> set[str]:
     if file_path not in cache:
         path = scan_root / file_path.lstrip("/")
-        cache[file_path] = buckets_logging_nowhere(json.loads(path.read_text())) if path.name == STACK_FILE else set()
+        document = json.loads(path.read_text()) if path.suffix == ".json" else {}
+        if path.name == STACK_FILE:
+            cache[file_path] = buckets_logging_nowhere(document)
+        elif "planned_values" in document:
+            cache[file_path] = buckets_logging_nowhere_in_plan(document)
+        else:
+            cache[file_path] = set()
     return cache[file_path]

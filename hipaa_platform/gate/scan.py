@@ -156,7 +156,7 @@ def run_checkov(
     if unread:
         # A file checkov cannot parse is a file it does not check; its findings would pass unseen.
         raise UserError(f"checkov could not parse {', '.join(unread)}; nothing in it was checked")
-    if framework == "terraform_json":
+    if framework in ("terraform_json", "terraform_plan"):
         fail_log_targets_that_do_not_log(reports, scan_root)
     return reports
 
