@@ -207,10 +207,18 @@ def database(r: Resource, _: Inventory, __: UsageAssumptions) -> list[Component]
 
 
 @maps("aws_db_instance_automated_backups_replication")
-def backup_copy(r: Resource, _: Inventory, use: UsageAssumptions) -> list[Component]:
+def backup_copy(r: Resource, inventory: Inventory, use: UsageAssumptions) -> list[Component]:
+    """The copies are stored in the destination region; the transfer is billed by the source's."""
+    source = inventory.referenced(r, "source_db_instance_arn")
     return [
         Component("replicated backups", use.backup_stored_gb, "rds.backup_storage.gb_month", usage_based=True),
-        Component("transfer between regions", use.backup_stored_gb, "transfer.inter_region.gb", usage_based=True),
+        Component(
+            "transfer between regions",
+            use.backup_stored_gb,
+            "transfer.inter_region.gb",
+            usage_based=True,
+            region=source.region if source else None,
+        ),
     ]
 
 

@@ -227,6 +227,25 @@ def test_a_resource_on_another_provider_is_priced_in_that_providers_region() -> 
     assert regions == {"aws_kms_key.copy-key": "us-west-2", "aws_kms_key.key": "us-east-1"}
 
 
+def test_backups_copied_to_another_region_are_stored_there_and_sent_from_the_source() -> None:
+    replication = {"source_db_instance_arn": "${aws_db_instance.database.arn}", "provider": "aws.us_west_2"}
+    stacks = layers(data={"aws_db_instance_automated_backups_replication": {"copy": replication}})
+    stacks["data"]["provider"]["aws"].append({"alias": "us_west_2", "region": "us-west-2"})
+    stacks["data"]["resource"]["aws_db_instance"] = {"database": {}}
+    resources = synthesized_resources(stacks)
+    prices = catalogue(transfer__inter_region__gb=0.02)
+    result = estimate("test", [r for r in resources if r.type != "aws_db_instance"], USAGE, prices)
+    sent = next(u for u in result.unpriced if u.price == "transfer.inter_region.gb")
+    assert sent.region == "us-west-2", "without the source in the inventory the copy's own region is all it knows"
+
+    result = estimate("test", resources, USAGE, prices)
+    (transfer,) = [i for i in result.items if i.component == "transfer between regions"]
+    assert (transfer.region, transfer.quantity, transfer.monthly_usd) == ("us-east-1", 20.0, 0.4)
+    assert {(u.price, u.region) for u in result.unpriced if u.address.endswith(".copy")} == {
+        ("rds.backup_storage.gb_month", "us-west-2")
+    }
+
+
 def test_the_budget_check_on_both_sides_and_an_accepted_overrun() -> None:
     environment = load_environment("intakeiq")  # budget: $75
     environment = environment.model_copy(update={"cost": Cost()})  # without the file's declared overrun
