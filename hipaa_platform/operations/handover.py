@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hipaa_platform import LAYERS
 from hipaa_platform.errors import UserError
 from hipaa_platform.synth.addresses import handed_over
 from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR
@@ -69,7 +70,11 @@ def handover_imports(
     for layer, shown in held.items():
         handed = handed_over(environment, layer)
         if not handed:
-            raise UserError(f"moved/{environment}.json: the {layer} layer handed nothing to the baseline")
+            handing = [name for name in LAYERS if handed_over(environment, name)]
+            raise UserError(
+                f"--held {layer}: moved/{environment}.json records nothing the {layer} layer handed to the "
+                f"baseline; layers that did: {', '.join(handing) or 'none'}"
+            )
         resources = held_resources(shown)
         for old_address, new_address in sorted(handed.items()):
             resource_type, name = new_address.split(".", 1)
@@ -92,11 +97,14 @@ def read_held(argument: str) -> tuple[str, dict]:
     if not separator or not layer or not path:
         raise UserError(f"--held {argument!r}: expected <layer>=<path of `terraform show -json` output>")
     try:
-        return layer, json.loads(Path(path).read_text())
+        shown = json.loads(Path(path).read_text())
     except OSError as error:
         raise UserError(f"--held {layer}: cannot read {path} ({error.strerror})") from None
     except ValueError:
-        raise UserError(f"--held {layer}: {path} is not the JSON `terraform show -json` writes") from None
+        shown = None
+    if not isinstance(shown, dict) or "format_version" not in shown:
+        raise UserError(f"--held {layer}: {path} is not the JSON `terraform show -json` writes")
+    return layer, shown
 
 
 def write_imports(result: Handover, baseline_dir: Path) -> Path:

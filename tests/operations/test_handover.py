@@ -32,7 +32,7 @@ def kept_state(environment: str, layer: str, leave_out: str = "") -> dict:
             }
         resources.append({"address": address, "mode": "managed", "type": address.split(".")[0], "values": values})
     resources.append({"address": "data.aws_caller_identity.current", "mode": "data", "values": {"id": "1"}})
-    return {"values": {"root_module": {"resources": resources}}}
+    return {"format_version": "1.0", "values": {"root_module": {"resources": resources}}}
 
 
 def test_every_handed_over_resource_is_imported_by_the_id_the_provider_reads(synthesis_of) -> None:
@@ -70,7 +70,9 @@ def test_a_baseline_without_a_handed_over_address_is_reported(synthesis_of) -> N
 
 
 def test_a_layer_that_handed_nothing_over_is_refused() -> None:
-    with pytest.raises(UserError, match="the compute layer handed nothing to the baseline"):
+    with pytest.raises(
+        UserError, match="nothing the compute layer handed to the baseline; layers that did: security, pipeline"
+    ):
         handover_imports("intakeiq", {"compute": {}}, {"resource": {}})
 
 
@@ -86,9 +88,11 @@ def test_a_held_argument_it_cannot_use_names_the_problem(argument: str, message:
         read_held(argument)
 
 
-def test_a_held_file_that_is_not_json_names_the_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", ["Terraform v1.11 ...", '{"version": 4, "resources": []}', "[]"])
+def test_a_held_file_that_is_not_terraform_shows_json_names_the_file(tmp_path: Path, content: str) -> None:
+    """Text output, a raw state file, anything else: refused before it could make every address look unheld."""
     path = tmp_path / "held.json"
-    path.write_text("Terraform v1.11 ...")
+    path.write_text(content)
     with pytest.raises(UserError, match=f"{path} is not the JSON"):
         read_held(f"security={path}")
 
