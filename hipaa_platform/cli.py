@@ -339,9 +339,10 @@ def handover_imports(
         raise UserError(f"{stack} is missing: `make baseline-synth ACCOUNT={environment.account}` first")
     on_emulator = Target.from_environment_variables().is_emulator
     result = imports_for(env, dict(read_held(h) for h in held), json.loads(stack.read_text()), on_emulator)
-    views.handover(console, errors, result, write_imports(result, baseline_dir))
-    if result.not_built:
+    if result.not_built:  # a record the baseline does not match: nothing is written to apply half of
+        views.handover(console, errors, result, None)
         raise typer.Exit(1)
+    views.handover(console, errors, result, write_imports(result, baseline_dir))
 
 
 @command()

@@ -152,8 +152,10 @@ def cost_estimate(console: Console, errors: Console, estimate: Estimate, budget:
     console.print(f"report: {shown(written)}")
 
 
-def handover(console: Console, errors: Console, result: Handover, written: Path) -> None:
-    console.print(f"{len(result.imports)} import block(s) for what {result.environment} held: {shown(written)}")
+def handover(console: Console, errors: Console, result: Handover, written: Path | None) -> None:
+    """`written`: None when nothing was written (the baseline lacks an address a record names)."""
+    where = shown(written) if written else "nothing written"
+    console.print(f"{len(result.imports)} import block(s) for what {result.environment} held: {where}")
     for address, reason in sorted(result.created.items()):
         console.print(f"  created, not imported: {address} ({reason})", highlight=False)
     for address in result.not_held:
@@ -165,7 +167,8 @@ def handover(console: Console, errors: Console, result: Handover, written: Path)
         console.print(f"  left out of the emulator's baseline, so neither imported nor created: {len(result.left_out)}")
     for address in result.not_built:
         errors.print(f"  the baseline does not build {address}: its handed_over record names an address it lacks")
-    console.print("next: `terraform plan` in that directory; every import block is imported, nothing replaced")
+    if written:
+        console.print("next: `terraform plan` in that directory; every import block is imported, nothing replaced")
 
 
 def state_versions(console: Console, title: str, versions: list[StateVersion]) -> None:

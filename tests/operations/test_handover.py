@@ -119,6 +119,14 @@ def test_the_command_writes_the_import_blocks_beside_the_baseline(synthesis_of, 
     assert missing.returncode == 2 and "baseline-synth ACCOUNT=intakeiq" in missing.stderr
     assert "Traceback" not in missing.stderr
 
+    (baseline_dir / "import.tf.json").unlink()
+    stack = json.loads((baseline_dir / "cdk.tf.json").read_text())
+    del stack["resource"]["aws_cloudtrail"]
+    (baseline_dir / "cdk.tf.json").write_text(json.dumps(stack))
+    mismatched = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert mismatched.returncode == 1 and "does not build aws_cloudtrail.cloudtrail" in mismatched.stderr
+    assert not (baseline_dir / "import.tf.json").exists(), "half the import blocks would be applied as if all"
+
 
 def test_on_the_emulator_the_types_it_cannot_create_are_left_out_not_missing(synthesis_of) -> None:
     baseline = synthesis_of("intakeiq").account_baseline
