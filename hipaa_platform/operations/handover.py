@@ -21,7 +21,7 @@ IMPORTS_FILE = "import.tf.json"
 CREATED_NOT_IMPORTED = {
     "aws_guardduty_detector_feature": (
         'the provider cannot import it ("doesn\'t support import"); creating it sets the feature on the '
-        "detector the baseline imports, and the layer forgot it without turning it off"
+        "detector the baseline imports, and the layer forgets it without turning it off"
     ),
 }
 
