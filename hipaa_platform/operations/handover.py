@@ -78,10 +78,11 @@ def handover_imports(
         resources = held_resources(shown)
         for old_address, new_address in sorted(handed.items()):
             resource_type, name = new_address.split(".", 1)
-            if name not in built.get(resource_type, {}) and on_emulator and resource_type in UNSUPPORTED_ON_EMULATOR:
-                result.left_out[new_address] = UNSUPPORTED_ON_EMULATOR[resource_type]
-            elif name not in built.get(resource_type, {}):
-                result.not_built.append(new_address)
+            if name not in built.get(resource_type, {}):
+                if on_emulator and resource_type in UNSUPPORTED_ON_EMULATOR:
+                    result.left_out[new_address] = UNSUPPORTED_ON_EMULATOR[resource_type]
+                else:
+                    result.not_built.append(new_address)
             elif resource_type in CREATED_NOT_IMPORTED:
                 result.created[new_address] = CREATED_NOT_IMPORTED[resource_type]
             elif old_address not in resources:
