@@ -363,8 +363,9 @@ def compliance(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path 
 @command()
 def evidence(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = ReportsOption) -> None:
     """What the deployed account's AWS Config and Security Hub say, beside the static report rule by
-    rule (read-only credentials for the environment's account). Exit 1 where the two disagree, or
-    when AWS Config did not answer (nothing was compared)."""
+    rule (read-only credentials for the environment's account), and the pack's rules AWS Config does
+    not carry. Exit 1 where the two disagree, when AWS Config did not answer (nothing was compared),
+    or when it lacks a rule of the pack."""
     from hipaa_platform.gate.compliance import compliance_report
     from hipaa_platform.operations.evidence import gather, write_report
     from hipaa_platform.synth.cache import require_current
@@ -376,7 +377,7 @@ def evidence(env: str = EnvOption, outdir: Path = OutdirOption, reports: Path = 
     with console.status(f"asking AWS Config and Security Hub of account {environment.account}"):
         found = gather(env, environment.baseline, outcomes, {})
     views.evidence(console, errors, found, write_report(found, reports / "evidence" / env))
-    if found.disagreements or found.config_error:
+    if found.disagreements or found.config_error or found.rules_not_carried or found.rules_error:
         raise typer.Exit(1)
 
 

@@ -93,6 +93,8 @@ def evidence(console: Console, errors: Console, found: Evidence, written: dict[s
     console.print(table)
     if found.config_error:
         errors.print(f"AWS Config did not answer ({escape(found.config_error)}): no rule compared", highlight=False)
+    if found.rules_error or found.rules_not_carried:
+        errors.print(f"Pack rules AWS Config does not carry: {escape(found.not_carried)}", highlight=False)
     hub = Table(title="Security Hub: failed controls of the account")
     for column in ("control", "failed resources"):
         hub.add_column(column, overflow="fold")

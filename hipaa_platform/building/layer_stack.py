@@ -23,7 +23,11 @@ from hipaa_platform.building.naming import Namer
 from hipaa_platform.building.tagging import default_tags
 from hipaa_platform.config import AccountBaseline, Environment
 from hipaa_platform.targets import UNREACHABLE_PROXY, StateBackend, Target, state_key
-from hipaa_platform.targets.emulator_unsupported import UNSUPPORTED_ON_EMULATOR, Skip
+from hipaa_platform.targets.emulator_unsupported import (
+    RULE_SOURCES_UNSUPPORTED_ON_EMULATOR,
+    UNSUPPORTED_ON_EMULATOR,
+    Skip,
+)
 
 
 @dataclass
@@ -64,6 +68,14 @@ def target_creates(scope: Construct, *parts: tuple[str, str]) -> bool:
     return stack.creates_all(*parts)
 
 
+def target_creates_config_rule(scope: Construct, name: str, source_identifier: str) -> bool:
+    """Whether the deployment target takes this managed AWS Config rule (recorded as skipped if not)."""
+    stack = TerraformStack.of(scope)
+    if not isinstance(stack, LayerStack):
+        return True
+    return stack.creates_config_rule(name, source_identifier)
+
+
 class LayerStack(TerraformStack):
     LAYER: ClassVar[str]
 
@@ -99,6 +111,13 @@ class LayerStack(TerraformStack):
         reason = UNSUPPORTED_ON_EMULATOR.get(resource_type)
         if self.context.target.is_emulator and reason:
             self.context.skipped.append(Skip(self.LAYER, resource_type, what, reason))
+            return False
+        return True
+
+    def creates_config_rule(self, name: str, source_identifier: str) -> bool:
+        reason = RULE_SOURCES_UNSUPPORTED_ON_EMULATOR.get(source_identifier)
+        if self.context.target.is_emulator and reason:
+            self.context.skipped.append(Skip(self.LAYER, "aws_config_config_rule", f"the pack rule {name}", reason))
             return False
         return True
 

@@ -436,11 +436,14 @@ def on_emulator(
 
 def baseline_in_place(baseline: AccountBaseline, boto_kwargs: dict[str, str]) -> list[str]:
     """What the account's baseline keeps, read back from the emulator: the trail logging, the detector,
-    the recorder recording, the evidence key enabled, the GitHub OIDC provider. Raises UserError
-    naming what is missing (a stage's destroy took it)."""
+    the recorder recording, the conformance pack's rules, the evidence key enabled, the GitHub OIDC
+    provider. Raises UserError naming what is missing (a stage's destroy took it)."""
     import boto3
 
     from hipaa_platform.building.naming import Namer
+    from hipaa_platform.gate.compliance import load_pack
+    from hipaa_platform.operations.evidence import config_rules_carried
+    from hipaa_platform.targets.emulator_unsupported import RULE_SOURCES_UNSUPPORTED_ON_EMULATOR
     from modules.pipeline.github_oidc import GITHUB_OIDC_URL
 
     def client(service: str):
@@ -459,6 +462,10 @@ def baseline_in_place(baseline: AccountBaseline, boto_kwargs: dict[str, str]) ->
     statuses = client("config").describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
     recording = [s for s in statuses if s["name"] == recorder and s["recording"]]
     (found if recording else missing).append(f"AWS Config recorder {recorder} (recording)")
+    pack = {n for n, r in load_pack().rules.items() if r.identifier not in RULE_SOURCES_UNSUPPORTED_ON_EMULATOR}
+    lost = sorted(pack - config_rules_carried(client("config")))
+    rules = f"{len(pack) - len(lost)} of the conformance pack's {len(pack)} rules in AWS Config"
+    (missing if lost else found).append(f"{rules} (not {', '.join(lost)})" if lost else rules)
     try:
         state = client("kms").describe_key(KeyId=baseline.evidence_key_alias)["KeyMetadata"]["KeyState"]
         (found if state == "Enabled" else missing).append(f"evidence key {baseline.evidence_key_alias} ({state})")

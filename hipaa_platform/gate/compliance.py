@@ -38,6 +38,7 @@ class PackSource(Strict):
 
 class PackRule(Strict):
     identifier: str = Field(pattern=r"^[A-Z0-9_]+$")
+    parameters: dict[str, str] = {}  # the published pack's input parameters for the rule
     controls: list[str] = Field(min_length=1)
     controls_from: str = Field(pattern=r"^(cdk-nag [A-Za-z0-9]+|config-guide|derived)$")
     status: Literal["enforced", "not-applicable", "gap"]
@@ -107,28 +108,53 @@ AUTHORIZED_PORTS_RULE = "vpc-sg-open-only-to-authorized-ports"
 AUTHORIZED_VPCS_RULE = "internet-gateway-authorized-vpc-only"
 
 
-def conformance_pack_template(
+@dataclass(frozen=True)
+class ConfigRuleDefinition:
+    """One pack rule as AWS Config takes it: the managed rule and its input parameters."""
+
+    name: str
+    identifier: str
+    parameters: dict[str, str]
+
+
+def pack_rule_definitions(
     pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = (), authorized_vpc_ids: tuple[str, ...] = ()
-) -> str:
-    """An AWS Config conformance pack holding every rule of the pack, each the managed rule its
-    identifier names with that rule's own default parameters, except those the account states (the
-    ports a security group may open to the internet, the VPCs that may have an internet gateway); the
-    logical ids are the rule names in CamelCase, as in the published pack."""
+) -> list[ConfigRuleDefinition]:
+    """Every rule of the pack, each the managed rule its identifier names with the published pack's
+    parameters, and the parameters the account states (the ports a security group may open to the
+    internet, the VPCs that may have an internet gateway) where it states them."""
     stated = {
         AUTHORIZED_PORTS_RULE: {"authorizedTcpPorts": ",".join(str(p) for p in authorized_tcp_ports)},
         AUTHORIZED_VPCS_RULE: {"AuthorizedVpcIds": ",".join(authorized_vpc_ids)},
     }
-    parameters = {rule: values for rule, values in stated.items() if all(values.values())}
+    return [
+        ConfigRuleDefinition(
+            name,
+            rule.identifier,
+            {**rule.parameters, **{k: v for k, v in stated.get(name, {}).items() if v}},
+        )
+        for name, rule in pack.rules.items()
+    ]
+
+
+def conformance_pack_template(
+    pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = (), authorized_vpc_ids: tuple[str, ...] = ()
+) -> str:
+    """An AWS Config conformance pack holding every rule of the pack (pack_rule_definitions); the
+    logical ids are the rule names in CamelCase, as in the published pack."""
+    definitions = pack_rule_definitions(
+        pack, authorized_tcp_ports=authorized_tcp_ports, authorized_vpc_ids=authorized_vpc_ids
+    )
     resources = {
-        "".join(part.capitalize() for part in name.split("-")): {
+        "".join(part.capitalize() for part in rule.name.split("-")): {
             "Type": "AWS::Config::ConfigRule",
             "Properties": {
-                "ConfigRuleName": name,
+                "ConfigRuleName": rule.name,
                 "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier},
-                **({"InputParameters": parameters[name]} if name in parameters else {}),
+                **({"InputParameters": rule.parameters} if rule.parameters else {}),
             },
         }
-        for name, rule in pack.rules.items()
+        for rule in definitions
     }
     return yaml.safe_dump({"Resources": resources}, sort_keys=False)
 

@@ -3,6 +3,7 @@
 With read-only credentials for the environment's account: AWS Config's compliance of each rule of
 the account's conformance pack (the baseline's, `<prefix>-hipaa-security`) next to the static
 report's verdict for the same rule (`make compliance`), every rule where the two disagree flagged;
+which of the pack's rules AWS Config does not carry (a pack that failed to deploy, a rule deleted);
 and Security Hub's failed controls for the account. A service that does not answer (no pack yet,
 no permission, the emulator) is reported as such, never read as compliant."""
 
@@ -56,8 +57,17 @@ class Evidence:
     pack: str
     rules: list[RuleEvidence] = field(default_factory=list)
     config_error: str = ""  # why AWS Config did not answer
+    rules_not_carried: list[str] = field(default_factory=list)  # pack rules AWS Config does not hold
+    rules_error: str = ""  # why AWS Config did not list its rules
     failed_controls: dict[str, list[str]] = field(default_factory=dict)  # control id -> resources
     security_hub_error: str = ""
+
+    @property
+    def not_carried(self) -> str:
+        """The pack rules AWS Config does not hold, in words."""
+        if self.rules_error:
+            return f"not answered ({self.rules_error})"
+        return ", ".join(self.rules_not_carried) or "none"
 
     @property
     def disagreements(self) -> list[RuleEvidence]:
@@ -68,6 +78,8 @@ class Evidence:
             "environment": self.environment,
             "conformance_pack": self.pack,
             "config_error": self.config_error,
+            "rules_not_carried": self.rules_not_carried,
+            "rules_error": self.rules_error,
             "security_hub_error": self.security_hub_error,
             "rules": [{**asdict(r), "disagreement": r.disagreement} for r in self.rules],
             "security_hub_failed_controls": self.failed_controls,
@@ -92,6 +104,16 @@ def config_compliance(client, pack: str) -> dict[str, str]:
         token = page.get("NextToken")
         if not token:
             return answers
+
+
+def config_rules_carried(client) -> set[str]:
+    """The rules AWS Config holds, by pack rule name (a pack's rules are `<rule>-conformance-pack-<suffix>`;
+    the emulator holds them under their own names)."""
+    return {
+        rule["ConfigRuleName"].split("-conformance-pack-")[0]
+        for page in client.get_paginator("describe_config_rules").paginate()
+        for rule in page["ConfigRules"]
+    }
 
 
 def security_hub_failures(client) -> dict[str, list[str]]:
@@ -131,6 +153,11 @@ def gather(
         evidence.config_error = _short(error)
     evidence.rules = compare(outcomes, answers)
     try:
+        carried = config_rules_carried(client("config"))
+        evidence.rules_not_carried = [o.name for o in outcomes if o.name not in carried]
+    except (BotoCoreError, ClientError) as error:
+        evidence.rules_error = _short(error)
+    try:
         evidence.failed_controls = security_hub_failures(client("securityhub"))
     except (BotoCoreError, ClientError) as error:
         evidence.security_hub_error = _short(error)
@@ -150,6 +177,8 @@ def write_report(evidence: Evidence, report_dir: Path) -> dict[str, Path]:
         "",
         f"AWS Config: {evidence.config_error or 'answered'}. "
         f"Security Hub: {evidence.security_hub_error or 'answered'}.",
+        "",
+        f"Pack rules AWS Config does not carry: {evidence.not_carried}.",
         "",
         "| rule | static report | AWS Config | disagreement |",
         "| --- | --- | --- | --- |",

@@ -1,6 +1,8 @@
 """What the local emulator cannot do, each with the reason. Nothing else differs on the emulator.
 
 - Resource types it cannot create: constructs ask `LayerStack.creates(type)` and leave them out.
+- Managed AWS Config rules it refuses (RULE_SOURCES_UNSUPPORTED_ON_EMULATOR): where it cannot create
+  the conformance pack, the baseline gives it the pack's rules one by one, but these.
 - Attributes it refuses or does not store: on the emulator only, an attribute it refuses is left
   unset, and every listed attribute is ignored on re-plan so it cannot show as drift.
 The deploy report lists both.
@@ -225,3 +227,13 @@ PLAN_FINDINGS_ON_EMULATOR = (
         "emulator only: moto does not return the parameter group's rds.force_ssl, so the plan cannot show it",
     ),
 )
+
+
+# moto checks each managed rule against its table of AWS's managed rules (read from AWS Config's
+# documentation), which lists no process checks.
+RULE_SOURCES_UNSUPPORTED_ON_EMULATOR: dict[str, str] = {
+    "AWS_CONFIG_PROCESS_CHECK": (
+        "moto's table of managed rules has no process checks (PutConfigRule answers that the "
+        "sourceIdentifier is invalid)"
+    ),
+}

@@ -1,21 +1,26 @@
 """AWS Config for the account: a recorder of every supported resource type (global ones included),
 its delivery channel into an encrypted Object Lock bucket kept as long as the trail's, and the HIPAA
-conformance pack's rules as compliance/hipaa_pack.yaml lists them, each with its managed rule's
-default parameters but the ports a security group may open to the internet, which the account
-states. Built once per account, by its baseline; Security Hub's controls read what it records."""
+conformance pack's rules as compliance/hipaa_pack.yaml lists them, each with the published pack's
+parameters and those the account states (the ports a security group may open to the internet, the
+VPCs allowed an internet gateway). Built once per account, by its baseline; Security Hub's controls
+read what it records. The emulator cannot create a conformance pack, so it takes the rules one by
+one, each checked against moto's table of AWS's managed rules."""
 
 from __future__ import annotations
 
+import json
+
+from cdktf_cdktf_provider_aws.config_config_rule import ConfigConfigRule
 from cdktf_cdktf_provider_aws.config_configuration_recorder import ConfigConfigurationRecorder
 from cdktf_cdktf_provider_aws.config_configuration_recorder_status import ConfigConfigurationRecorderStatus
 from cdktf_cdktf_provider_aws.config_conformance_pack import ConfigConformancePack
 from cdktf_cdktf_provider_aws.config_delivery_channel import ConfigDeliveryChannel
 from constructs import Construct
 
-from hipaa_platform.building.layer_stack import target_creates
+from hipaa_platform.building.layer_stack import target_creates, target_creates_config_rule
 from hipaa_platform.building.naming import Namer
 from hipaa_platform.config import ObjectLock
-from hipaa_platform.gate.compliance import conformance_pack_template, load_pack
+from hipaa_platform.gate.compliance import conformance_pack_template, load_pack, pack_rule_definitions
 from modules.shared.iam import Statement, policy_document
 from modules.shared.role_policy import role_policy
 from modules.shared.s3_bucket import SecureBucket
@@ -101,13 +106,24 @@ class ConfigurationRecording(Construct):
         status = ConfigConfigurationRecorderStatus(
             self, "recording", name=self.recorder.name, is_enabled=True, depends_on=[channel]
         )
+        pack = load_pack()
+        stated = {"authorized_tcp_ports": authorized_tcp_ports, "authorized_vpc_ids": authorized_vpc_ids}
         if target_creates(self, ("aws_config_conformance_pack", "the HIPAA conformance pack")):
             ConfigConformancePack(
                 self,
                 "hipaa-pack",
                 name=namer.name("hipaa-security"),
-                template_body=conformance_pack_template(
-                    load_pack(), authorized_tcp_ports=authorized_tcp_ports, authorized_vpc_ids=authorized_vpc_ids
-                ),
+                template_body=conformance_pack_template(pack, **stated),
                 depends_on=[status],
             )
+            return
+        for rule in pack_rule_definitions(pack, **stated):
+            if target_creates_config_rule(self, rule.name, rule.identifier):
+                ConfigConfigRule(
+                    self,
+                    f"rule-{rule.name}",
+                    name=rule.name,
+                    source={"owner": "AWS", "source_identifier": rule.identifier},
+                    input_parameters=json.dumps(rule.parameters) if rule.parameters else None,
+                    depends_on=[status],
+                )

@@ -136,7 +136,7 @@ def test_the_account_records_every_resource_and_carries_the_pack(request, baseli
     assert put["Resource"].endswith("/AWSLogs/${data.aws_caller_identity.account.account_id}/Config/*")
 
 
-def test_each_pack_rule_is_its_managed_rule_with_the_rules_own_defaults_but_the_ports() -> None:
+def test_each_pack_rule_is_its_managed_rule_with_the_packs_parameters_and_the_accounts() -> None:
     pack = load_pack()
     resources = yaml.safe_load(
         conformance_pack_template(pack, authorized_tcp_ports=(443, 8443), authorized_vpc_ids=("vpc-0a1b2c3d",))
@@ -152,14 +152,92 @@ def test_each_pack_rule_is_its_managed_rule_with_the_rules_own_defaults_but_the_
     parameterized = {
         n: r["Properties"]["InputParameters"] for n, r in resources.items() if "InputParameters" in r["Properties"]
     }
-    assert parameterized == {
-        "VpcSgOpenOnlyToAuthorizedPorts": {"authorizedTcpPorts": "443,8443"},
-        "InternetGatewayAuthorizedVpcOnly": {"AuthorizedVpcIds": "vpc-0a1b2c3d"},
+    assert parameterized["VpcSgOpenOnlyToAuthorizedPorts"] == {"authorizedTcpPorts": "443,8443"}
+    assert parameterized["InternetGatewayAuthorizedVpcOnly"] == {"AuthorizedVpcIds": "vpc-0a1b2c3d"}
+    assert parameterized["AccessKeysRotated"] == {"maxAccessKeyAge": "90"}
+    assert parameterized["IamCustomerPolicyBlockedKmsActions"] == {
+        "blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"
     }
-    assert not any(
-        "InputParameters" in r["Properties"]
-        for r in yaml.safe_load(conformance_pack_template(pack))["Resources"].values()
-    )
+    assert len(parameterized) == 13  # the published pack parameterizes 11 rules; the account states 2 more
+    unstated = yaml.safe_load(conformance_pack_template(pack))["Resources"]
+    assert "InputParameters" not in unstated["VpcSgOpenOnlyToAuthorizedPorts"]["Properties"]
+    assert "InputParameters" not in unstated["InternetGatewayAuthorizedVpcOnly"]["Properties"]
+
+
+def managed_rules_table() -> dict[str, dict]:
+    """moto's table of AWS's managed Config rules, read from AWS Config's documentation: each rule's
+    parameters, and whether each is optional."""
+    import gzip
+    from importlib.resources import files
+
+    table = files("moto.config").joinpath("resources", "aws_managed_rules.json.gz")
+    return json.loads(gzip.decompress(table.read_bytes()))["ManagedRules"]
+
+
+def test_aws_config_takes_every_rule_of_the_pack_as_the_baseline_defines_it() -> None:
+    """What AWS Config checks when a rule is put: its source is a managed rule, every parameter the
+    rule requires is given, and no parameter is unknown to it (moto applies the same checks from the
+    same documentation). Three required parameters have no default, so a rule without them cannot
+    be created."""
+    from hipaa_platform.gate.compliance import pack_rule_definitions
+    from hipaa_platform.targets.emulator_unsupported import RULE_SOURCES_UNSUPPORTED_ON_EMULATOR
+
+    table = managed_rules_table()
+    definitions = pack_rule_definitions(load_pack(), authorized_tcp_ports=(443,), authorized_vpc_ids=("vpc-1",))
+    # the table lacks only the process check, which the emulator is therefore not given
+    assert {r.identifier for r in definitions if r.identifier not in table} == set(RULE_SOURCES_UNSUPPORTED_ON_EMULATOR)
+    missing, unknown = {}, {}
+    for rule in (r for r in definitions if r.identifier in table):
+        parameters = table[rule.identifier]["Parameters"]
+        required = {p["Name"] for p in parameters if not p["Optional"]}
+        if required - set(rule.parameters):
+            missing[rule.name] = sorted(required - set(rule.parameters))
+        if set(rule.parameters) - {p["Name"] for p in parameters}:
+            unknown[rule.name] = sorted(set(rule.parameters) - {p["Name"] for p in parameters})
+    assert (missing, unknown) == ({}, {})
+
+
+def test_without_the_packs_parameters_eight_rules_could_not_be_created() -> None:
+    """The check above bites: the pack's rules with their identifiers alone (the template before the
+    published pack's parameters) leave these required parameters out."""
+    table = managed_rules_table()
+    lacking = {
+        name
+        for name, rule in load_pack().rules.items()
+        if any(not p["Optional"] for p in table.get(rule.identifier, {}).get("Parameters", []))
+    }
+    assert lacking == {
+        "access-keys-rotated", "cloudwatch-alarm-action-check", "elb-predefined-security-policy-ssl-check",
+        "iam-customer-policy-blocked-kms-actions", "iam-inline-policy-blocked-kms-actions",
+        "iam-user-unused-credentials-check", "redshift-cluster-configuration-check",
+        "redshift-cluster-maintenancesettings-check",
+    }  # fmt: skip
+
+
+def test_on_the_emulator_the_baseline_gives_aws_config_the_packs_rules_one_by_one(tmp_path) -> None:
+    """The emulator has no conformance packs: the baseline puts each rule of the pack (but the
+    process check, which moto does not know) after the recorder records, with the same parameters."""
+    from hipaa_platform.gate.compliance import pack_rule_definitions
+    from tests.conftest import synthesize_baseline
+
+    account = load_environment("intakeiq").baseline
+    emulated = synthesize_baseline(account, tmp_path, on_emulator=True)
+    assert not emulated.resources("baseline", "aws_config_conformance_pack")
+    rules = {r["name"]: r for r in emulated.resources("baseline", "aws_config_config_rule").values()}
+    definitions = {
+        r.name: r
+        for r in pack_rule_definitions(
+            load_pack(), authorized_tcp_ports=account.config.authorized_tcp_ports,
+            authorized_vpc_ids=account.config.authorized_vpc_ids,
+        )
+    }  # fmt: skip
+    assert set(rules) == set(definitions) - {"annual-risk-assessment-performed"}
+    for name, rule in rules.items():
+        assert rule["source"] == {"owner": "AWS", "source_identifier": definitions[name].identifier}
+        assert json.loads(rule.get("input_parameters", "{}")) == definitions[name].parameters
+        assert rule["depends_on"] == ["aws_config_configuration_recorder_status.config-recording"]
+    (skip,) = [s for s in emulated.skipped if s.resource_type == "aws_config_config_rule"]
+    assert skip.what == "the pack rule annual-risk-assessment-performed" and "process checks" in skip.reason
 
 
 @pytest.mark.parametrize("baseline", BASELINES)

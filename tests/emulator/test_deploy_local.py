@@ -44,6 +44,7 @@ def deploy_local(environments: tuple[str, ...], timeout: int) -> str:
     # the baseline outlived its stages: read back after their destroy, before its own
     kept = f"account {account}: with {', '.join(environments)} destroyed, its baseline is in place: trail "
     assert kept in output
+    assert "129 of the conformance pack's 129 rules in AWS Config" in output[output.index(kept) :]
     assert output.index(kept) > max(output.index(f"{mark}destroy  networking") for mark in marks(environments))
     assert output.index(kept) < output.index(f"account {account}: destroy  {BASELINE}")
     assert output.count("no changes") == len(LAYERS) * len(environments) + 1

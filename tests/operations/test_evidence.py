@@ -77,7 +77,7 @@ def test_config_answers_are_read_by_pack_rule_and_compared() -> None:
     ]
 
 
-def test_on_the_emulator_security_hub_answers_and_config_does_not(tmp_path) -> None:
+def test_on_the_emulator_security_hub_answers_and_config_lists_its_rules_only(tmp_path) -> None:
     import boto3
 
     from hipaa_platform.emulator.server import running_emulator
@@ -100,11 +100,25 @@ def test_on_the_emulator_security_hub_answers_and_config_does_not(tmp_path) -> N
         hub.batch_import_findings(
             Findings=[finding("a", "FAILED", "S3.9", "logs"), finding("b", "PASSED", "S3.5", "logs")]
         )
-        found = gather("intakeiq", baseline, [outcome("cloudtrail-enabled", "pass")], emulator.boto_kwargs())
+        boto3.client("config", region_name=baseline.region, **emulator.boto_kwargs()).put_config_rule(
+            ConfigRule={
+                "ConfigRuleName": "cloudtrail-enabled",
+                "Source": {"Owner": "AWS", "SourceIdentifier": "CLOUD_TRAIL_ENABLED"},
+            }
+        )
+        outcomes = [outcome("cloudtrail-enabled", "pass"), outcome("s3-bucket-logging-enabled", "pass")]
+        found = gather("intakeiq", baseline, outcomes, emulator.boto_kwargs())
     assert found.pack == "intakeiq-hipaa-security"
     assert found.failed_controls == {"S3.9": ["arn:aws:s3:::logs"]} and not found.security_hub_error
     assert found.config_error  # moto has no conformance pack compliance: said, never read as compliant
-    assert [(r.rule, r.config) for r in found.rules] == [("cloudtrail-enabled", NOT_ANSWERED)]
+    assert [(r.rule, r.config) for r in found.rules] == [
+        ("cloudtrail-enabled", NOT_ANSWERED),
+        ("s3-bucket-logging-enabled", NOT_ANSWERED),
+    ]
     assert not found.disagreements
+    # but it lists its rules: the one the account lacks is named
+    assert found.rules_not_carried == ["s3-bucket-logging-enabled"] and not found.rules_error
     written = write_report(found, tmp_path)
-    assert "| S3.9 | arn:aws:s3:::logs |" in written["markdown"].read_text()
+    report = written["markdown"].read_text()
+    assert "| S3.9 | arn:aws:s3:::logs |" in report
+    assert "Pack rules AWS Config does not carry: s3-bucket-logging-enabled." in report

@@ -6,6 +6,8 @@ tests/emulator/test_deploy_local.py runs the real thing."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hipaa_platform import LAYERS
@@ -67,6 +69,15 @@ def test_what_the_baseline_keeps_is_read_back_and_a_loss_is_named() -> None:
         )
         config.put_delivery_channel(DeliveryChannel={"name": "channel", "s3BucketName": "trail-logs"})
         config.start_configuration_recorder(ConfigurationRecorderName=namer.name("config-recorder"))
+        for rule in emulated_pack_rules():
+            parameters = {"InputParameters": json.dumps(rule.parameters)} if rule.parameters else {}
+            config.put_config_rule(
+                ConfigRule={
+                    "ConfigRuleName": rule.name,
+                    "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier},
+                    **parameters,
+                }
+            )
         key = client("kms").create_key()["KeyMetadata"]["KeyId"]
         client("kms").create_alias(AliasName=baseline.evidence_key_alias, TargetKeyId=key)
         client("iam").create_open_id_connect_provider(
@@ -77,13 +88,24 @@ def test_what_the_baseline_keeps_is_read_back_and_a_loss_is_named() -> None:
             "trail menotime-dev-audit-trail (logging)",
             f"GuardDuty detector {detector}",
             "AWS Config recorder menotime-dev-config-recorder (recording)",
+            "129 of the conformance pack's 129 rules in AWS Config",
             "evidence key alias/menotime-account-evidence (Enabled)",
             "GitHub OIDC provider",
         ]
         client("guardduty").delete_detector(DetectorId=detector)
+        config.delete_config_rule(ConfigRuleName="cloudtrail-enabled")
         client("kms").schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
         with pytest.raises(UserError) as lost:
             baseline_in_place(baseline, emulator.boto_kwargs())
-        assert "lost GuardDuty detector (none), evidence key alias/menotime-account-evidence (PendingDeletion)" in str(
-            lost.value
-        )
+        assert (
+            "lost GuardDuty detector (none), 128 of the conformance pack's 129 rules in AWS Config (not "
+            "cloudtrail-enabled), evidence key alias/menotime-account-evidence (PendingDeletion)"
+        ) in str(lost.value)
+
+
+def emulated_pack_rules():
+    """The pack's rules as the baseline gives them to the emulator (all but the process check)."""
+    from hipaa_platform.gate.compliance import load_pack, pack_rule_definitions
+    from hipaa_platform.targets.emulator_unsupported import RULE_SOURCES_UNSUPPORTED_ON_EMULATOR
+
+    return [r for r in pack_rule_definitions(load_pack()) if r.identifier not in RULE_SOURCES_UNSUPPORTED_ON_EMULATOR]
