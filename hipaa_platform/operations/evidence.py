@@ -107,12 +107,13 @@ def config_compliance(client, pack: str) -> dict[str, str]:
 
 
 def config_rules_carried(client) -> set[str]:
-    """The rules AWS Config holds, by pack rule name (a pack's rules are `<rule>-conformance-pack-<suffix>`;
-    the emulator holds them under their own names)."""
+    """The names of the rules AWS Config holds outside any conformance pack (as the emulator holds
+    the pack's rules); a pack's rule, `<rule>-conformance-pack-<suffix>`, may be another pack's."""
     return {
-        rule["ConfigRuleName"].split("-conformance-pack-")[0]
+        rule["ConfigRuleName"]
         for page in client.get_paginator("describe_config_rules").paginate()
         for rule in page["ConfigRules"]
+        if "-conformance-pack-" not in rule["ConfigRuleName"]
     }
 
 
@@ -153,7 +154,9 @@ def gather(
         evidence.config_error = _short(error)
     evidence.rules = compare(outcomes, answers)
     try:
-        carried = config_rules_carried(client("config"))
+        # The pack's own answer names its rules; without one (no pack, the emulator), the rules
+        # AWS Config holds under their own names.
+        carried = set(answers) or config_rules_carried(client("config"))
         evidence.rules_not_carried = [o.name for o in outcomes if o.name not in carried]
     except (BotoCoreError, ClientError) as error:
         evidence.rules_error = _short(error)

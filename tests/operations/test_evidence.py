@@ -100,12 +100,15 @@ def test_on_the_emulator_security_hub_answers_and_config_lists_its_rules_only(tm
         hub.batch_import_findings(
             Findings=[finding("a", "FAILED", "S3.9", "logs"), finding("b", "PASSED", "S3.5", "logs")]
         )
-        boto3.client("config", region_name=baseline.region, **emulator.boto_kwargs()).put_config_rule(
-            ConfigRule={
-                "ConfigRuleName": "cloudtrail-enabled",
-                "Source": {"Owner": "AWS", "SourceIdentifier": "CLOUD_TRAIL_ENABLED"},
-            }
-        )
+        config = boto3.client("config", region_name=baseline.region, **emulator.boto_kwargs())
+        # the emulator holds the pack's rules under their own names; a rule of another pack is not ours
+        for name, source in (
+            ("cloudtrail-enabled", "CLOUD_TRAIL_ENABLED"),
+            ("s3-bucket-logging-enabled-conformance-pack-x1y2z3", "S3_BUCKET_LOGGING_ENABLED"),
+        ):
+            config.put_config_rule(
+                ConfigRule={"ConfigRuleName": name, "Source": {"Owner": "AWS", "SourceIdentifier": source}}
+            )
         outcomes = [outcome("cloudtrail-enabled", "pass"), outcome("s3-bucket-logging-enabled", "pass")]
         found = gather("intakeiq", baseline, outcomes, emulator.boto_kwargs())
     assert found.pack == "intakeiq-hipaa-security"
