@@ -176,6 +176,7 @@ def apply(
     """Apply one layer, then re-plan it (must be empty). Safe to cancel: see docs/operations.md."""
     from hipaa_platform.operations import terraform
     from hipaa_platform.operations.deploy import LayerRun, apply_layer, log_path
+    from hipaa_platform.operations.interrupts import hold_signals_until_exit
     from hipaa_platform.synth.cache import synthesize_if_changed
 
     _layers([layer])
@@ -191,6 +192,7 @@ def apply(
             apply_layer(outdir / "stacks" / layer, terraform.terraform_environment(), run, log)
     except terraform.Interrupted as stopped:
         errors.print(f"[bold yellow]stopped:[/] {stopped}", markup=True, highlight=False)
+        hold_signals_until_exit()
         raise typer.Exit(130) from None
     console.print(f"applied {layer} in {run.apply_seconds:.0f} s; the re-plan is empty")
 

@@ -39,6 +39,7 @@ class PackSource(Strict):
 class PackRule(Strict):
     identifier: str = Field(pattern=r"^[A-Z0-9_]+$")
     parameters: dict[str, str] = {}  # the published pack's input parameters for the rule
+    scope: list[str] = []  # the resource types whose changes trigger it, as the published pack scopes it
     controls: list[str] = Field(min_length=1)
     controls_from: str = Field(pattern=r"^(cdk-nag [A-Za-z0-9]+|config-guide|derived)$")
     status: Literal["enforced", "not-applicable", "gap"]
@@ -53,6 +54,9 @@ class PackRule(Strict):
         bad = [c for c in self.controls if not re.match(CONTROL_ID, c)]
         if bad:
             raise ValueError(f"not a HIPAA Security Rule control id: {', '.join(bad)} (for example 164.312(b))")
+        bad = [t for t in self.scope if not re.match(r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$", t)]
+        if bad:
+            raise ValueError(f"not an AWS Config resource type: {', '.join(bad)} (for example AWS::S3::Bucket)")
         bad = [c for c in self.checks if not re.match(CHECK_ID, c)]
         if bad:
             raise ValueError(f"not a checkov check id: {', '.join(bad)} (for example CKV_AWS_16, CKV_HIPAA_5)")
@@ -110,18 +114,19 @@ AUTHORIZED_VPCS_RULE = "internet-gateway-authorized-vpc-only"
 
 @dataclass(frozen=True)
 class ConfigRuleDefinition:
-    """One pack rule as AWS Config takes it: the managed rule and its input parameters."""
+    """One pack rule as AWS Config takes it: the managed rule, its input parameters and its scope."""
 
     name: str
     identifier: str
     parameters: dict[str, str]
+    scope: tuple[str, ...]
 
 
 def pack_rule_definitions(
     pack: HipaaPack, *, authorized_tcp_ports: tuple[int, ...] = (), authorized_vpc_ids: tuple[str, ...] = ()
 ) -> list[ConfigRuleDefinition]:
     """Every rule of the pack, each the managed rule its identifier names with the published pack's
-    parameters, and the parameters the account states (the ports a security group may open to the
+    parameters and scope, and the parameters the account states (the ports a security group may open to the
     internet, the VPCs that may have an internet gateway) where it states them."""
     stated = {
         AUTHORIZED_PORTS_RULE: {"authorizedTcpPorts": ",".join(str(p) for p in authorized_tcp_ports)},
@@ -132,6 +137,7 @@ def pack_rule_definitions(
             name,
             rule.identifier,
             {**rule.parameters, **{k: v for k, v in stated.get(name, {}).items() if v}},
+            tuple(rule.scope),
         )
         for name, rule in pack.rules.items()
     ]
@@ -152,6 +158,7 @@ def conformance_pack_template(
                 "ConfigRuleName": rule.name,
                 "Source": {"Owner": "AWS", "SourceIdentifier": rule.identifier},
                 **({"InputParameters": rule.parameters} if rule.parameters else {}),
+                **({"Scope": {"ComplianceResourceTypes": list(rule.scope)}} if rule.scope else {}),
             },
         }
         for rule in definitions

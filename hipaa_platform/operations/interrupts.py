@@ -68,6 +68,13 @@ def forwarded_to_runs() -> Iterator[None]:
                 signal.signal(number, handler)
 
 
+def hold_signals_until_exit() -> None:
+    """For a command about to exit after an interrupt (130): block the cancel signals. Python puts
+    back the default handlers while the interpreter shuts down, so a runner's SIGTERM landing then
+    would kill the process (-15) after its state was saved; a blocked signal dies with the process."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, CANCEL_SIGNALS)
+
+
 class OneInterrupt:
     """While active, SIGINT and SIGTERM to this process reach the attached process group once, as
     SIGINT. In a worker thread, the main thread must be inside `forwarded_to_runs()`."""

@@ -1,7 +1,7 @@
 """AWS Config for the account: a recorder of every supported resource type (global ones included),
 its delivery channel into an encrypted Object Lock bucket kept as long as the trail's, and the HIPAA
 conformance pack's rules as compliance/hipaa_pack.yaml lists them, each with the published pack's
-parameters and those the account states (the ports a security group may open to the internet, the
+parameters and scope, and the parameters the account states (the ports a security group may open to the internet, the
 VPCs allowed an internet gateway). Built once per account, by its baseline; Security Hub's controls
 read what it records. The emulator cannot create a conformance pack, so it takes the rules one by
 one, each checked against moto's table of AWS's managed rules."""
@@ -125,5 +125,6 @@ class ConfigurationRecording(Construct):
                     name=rule.name,
                     source={"owner": "AWS", "source_identifier": rule.identifier},
                     input_parameters=json.dumps(rule.parameters) if rule.parameters else None,
+                    scope={"compliance_resource_types": list(rule.scope)} if rule.scope else None,
                     depends_on=[status],
                 )

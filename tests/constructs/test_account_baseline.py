@@ -159,6 +159,10 @@ def test_each_pack_rule_is_its_managed_rule_with_the_packs_parameters_and_the_ac
         "blockedActionsPatterns": "kms:*, kms:Decrypt, kms:ReEncrypt*"
     }
     assert len(parameterized) == 13  # the published pack parameterizes 11 rules; the account states 2 more
+    # scoped as the published pack scopes them: a change of another type does not trigger them
+    scope = resources["S3BucketLoggingEnabled"]["Properties"]["Scope"]
+    assert scope == {"ComplianceResourceTypes": ["AWS::S3::Bucket"]}
+    assert sum("Scope" in r["Properties"] for r in resources.values()) == 89
     unstated = yaml.safe_load(conformance_pack_template(pack))["Resources"]
     assert "InputParameters" not in unstated["VpcSgOpenOnlyToAuthorizedPorts"]["Properties"]
     assert "InputParameters" not in unstated["InternetGatewayAuthorizedVpcOnly"]["Properties"]
@@ -235,6 +239,7 @@ def test_on_the_emulator_the_baseline_gives_aws_config_the_packs_rules_one_by_on
     for name, rule in rules.items():
         assert rule["source"] == {"owner": "AWS", "source_identifier": definitions[name].identifier}
         assert json.loads(rule.get("input_parameters", "{}")) == definitions[name].parameters
+        assert tuple(rule.get("scope", {}).get("compliance_resource_types", ())) == definitions[name].scope
         assert rule["depends_on"] == ["aws_config_configuration_recorder_status.config-recording"]
     (skip,) = [s for s in emulated.skipped if s.resource_type == "aws_config_config_rule"]
     assert skip.what == "the pack rule annual-risk-assessment-performed" and "process checks" in skip.reason

@@ -136,11 +136,13 @@ APPLY = """
 import os, sys
 from pathlib import Path
 from hipaa_platform.operations.deploy import LayerRun, apply_layer
+from hipaa_platform.operations.interrupts import hold_signals_until_exit
 from hipaa_platform.operations.terraform import Interrupted
 try:
     apply_layer(Path(sys.argv[1]), dict(os.environ), LayerRun(Path(sys.argv[1]).name), Path(sys.argv[2]))
 except Interrupted as stopped:
     print(stopped, file=sys.stderr)
+    hold_signals_until_exit()
     sys.exit(130)
 """
 

@@ -32,6 +32,47 @@ def test_the_rules_are_exactly_the_published_packs() -> None:
     assert ours == published
 
 
+def published_rules() -> dict[str, dict]:
+    """The published pack's rules by name: their properties, each `!Ref` and `!If` kept as a mapping,
+    each parameter reference replaced by that parameter's default and a rule left without it where
+    the default is empty (as the pack's conditions do)."""
+    import yaml
+
+    class Template(yaml.SafeLoader):
+        pass
+
+    def tagged(loader, tag, node):
+        if isinstance(node, yaml.ScalarNode):
+            return {tag: loader.construct_scalar(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return {tag: loader.construct_sequence(node, deep=True)}
+        return {tag: loader.construct_mapping(node, deep=True)}
+
+    Template.add_multi_constructor("!", tagged)
+    template = yaml.load(REFERENCE.read_text(), Loader=Template)
+    defaults = {name: str(p["Default"]) for name, p in template["Parameters"].items()}
+
+    def resolved(value):  # {"Fn::If": [condition, {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}
+        return defaults[value["Fn::If"][1]["Ref"]]
+
+    rules = {}
+    for resource in template["Resources"].values():
+        properties = resource["Properties"]
+        parameters = {k: resolved(v) for k, v in properties.get("InputParameters", {}).items()}
+        rules[properties["ConfigRuleName"]] = {
+            "parameters": {k: v for k, v in parameters.items() if v},
+            "scope": properties.get("Scope", {}).get("ComplianceResourceTypes") or [],
+        }
+    return rules
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="the published pack is not beside this checkout")
+def test_each_rules_parameters_and_scope_are_the_published_packs() -> None:
+    published = published_rules()
+    ours = {name: {"parameters": r.parameters, "scope": r.scope} for name, r in load_pack().rules.items()}
+    assert ours == published
+
+
 RULE = """\
 source: {repository: r, path: p, commit: b54d4a6c99e1, rules: 1}
 rules:
@@ -61,8 +102,13 @@ rules:
             "rules.cloudtrail-enabled.status: Input should be 'enforced', 'not-applicable' or 'gap'",
         ),
         (RULE + "  cloudtrail-enabled:\n    identifier: X\n", "repeated key(s): cloudtrail-enabled"),
+        (
+            RULE + "    scope: [S3 bucket]\n    controls: [164.312(b)]\n    controls_from: derived\n    status: gap\n"
+            "    reason: no trail in one environment\n",
+            "not an AWS Config resource type: S3 bucket",
+        ),
     ],
-    ids=["no status", "bad control id", "enforced without checks", "unknown status", "a rule twice"],
+    ids=["no status", "bad control id", "enforced without checks", "unknown status", "a rule twice", "bad scope"],
 )
 def test_bad_pack_data_is_refused_naming_the_file_and_the_field(body: str, message: str, tmp_path: Path) -> None:
     path = tmp_path / "hipaa_pack.yaml"

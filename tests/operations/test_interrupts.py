@@ -180,3 +180,22 @@ def test_once_cancelled_a_later_signal_stays_held_until_the_process_exits() -> N
         interrupts.RECEIVED.clear()
         for number, handler in before.items():
             signal.signal(number, handler)
+
+
+HELD_AT_EXIT = """
+import os, signal, sys
+from hipaa_platform.operations.interrupts import hold_signals_until_exit
+if sys.argv[1] == "hold":
+    hold_signals_until_exit()
+signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as Python puts it back while the interpreter shuts down
+os.kill(os.getpid(), signal.SIGTERM)  # the runner's SIGTERM, 7.5 s after its SIGINT
+sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize(("held", "returncode"), [("hold", 130), ("no", -signal.SIGTERM)])
+def test_a_sigterm_while_exiting_after_an_interrupt_does_not_kill_the_command(held: str, returncode: int) -> None:
+    """Seen once in the suite: the cancelled apply's SIGTERM landed while the process was exiting
+    (its state saved) and killed it (-15) instead of letting it exit 130."""
+    child = subprocess.run([sys.executable, "-c", HELD_AT_EXIT, held], cwd=PROJECT_ROOT, timeout=60)
+    assert child.returncode == returncode
