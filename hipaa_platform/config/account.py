@@ -57,6 +57,11 @@ class GuardDuty(Model):
     )
 
 
+# AWS Config takes at most 1,024 characters of a rule's parameters: {"AuthorizedVpcIds": "vpc-...,vpc-..."}
+# holds 45 ids of 21 characters (tests/constructs/test_account_baseline.py).
+MOST_AUTHORIZED_VPCS = 45
+
+
 class ConfigRecording(Model):
     """AWS Config: every supported resource type recorded, global types in the home region only, and the
     HIPAA pack's rules with the parameters this platform can state."""
@@ -68,6 +73,7 @@ class ConfigRecording(Model):
     )
     authorized_vpc_ids: tuple[Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")], ...] = Field(
         (),
+        max_length=MOST_AUTHORIZED_VPCS,
         description="VPCs that may have an internet gateway (internet-gateway-authorized-vpc-only): the stages' "
         "VPCs, known once their networking layers are applied; empty leaves the rule's default (none)",
     )

@@ -328,3 +328,47 @@ def test_what_a_stage_held_is_forgotten_there_and_held_by_its_baseline(
         assert set(handed.values()) <= baseline_addresses, (
             f"{layer}: the baseline lacks {set(handed.values()) - baseline_addresses}"
         )
+
+
+def over_aws_configs_limits(authorized_tcp_ports: tuple[int, ...], authorized_vpc_ids: tuple[str, ...]) -> list[str]:
+    """What PutConformancePack and PutConfigRule would refuse as too long (AWS's API model, as botocore
+    carries it): the template, or a rule's parameters."""
+    import botocore.session
+
+    from hipaa_platform.gate.compliance import pack_rule_definitions
+
+    model = botocore.session.get_session().get_service_model("config")
+    template_max = model.operation_model("PutConformancePack").input_shape.members["TemplateBody"].metadata["max"]
+    rule_shape = model.operation_model("PutConfigRule").input_shape.members["ConfigRule"]
+    parameters_max = rule_shape.members["InputParameters"].metadata["max"]
+    stated = {"authorized_tcp_ports": authorized_tcp_ports, "authorized_vpc_ids": authorized_vpc_ids}
+    over = ["template"] if len(conformance_pack_template(load_pack(), **stated)) > template_max else []
+    return over + [
+        rule.name
+        for rule in pack_rule_definitions(load_pack(), **stated)
+        if len(json.dumps(rule.parameters)) > parameters_max
+    ]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_each_accounts_pack_fits_aws_configs_own_limits(account: str) -> None:
+    from hipaa_platform.config.loader import load_account
+
+    stated = load_account(account).config
+    assert over_aws_configs_limits(stated.authorized_tcp_ports, stated.authorized_vpc_ids) == []
+
+
+def test_an_account_authorizes_no_more_vpcs_than_the_rule_takes(tmp_path) -> None:
+    from hipaa_platform.config.account import MOST_AUTHORIZED_VPCS
+    from hipaa_platform.config.loader import ACCOUNTS_DIR, load_account
+    from hipaa_platform.errors import UserError
+
+    vpcs = tuple(f"vpc-{n:017x}" for n in range(MOST_AUTHORIZED_VPCS + 1))
+    assert over_aws_configs_limits((443,), vpcs[:-1]) == []
+    assert over_aws_configs_limits((443,), vpcs) == ["internet-gateway-authorized-vpc-only"]
+    account = tmp_path / "intakeiq.yaml"
+    document = yaml.safe_load((ACCOUNTS_DIR / "intakeiq.yaml").read_text())
+    document.setdefault("config", {})["authorized_vpc_ids"] = list(vpcs)
+    account.write_text(yaml.safe_dump(document))
+    with pytest.raises(UserError, match=r"config\.authorized_vpc_ids.*at most 45"):
+        load_account("intakeiq", directory=tmp_path)
