@@ -179,10 +179,9 @@ def managed_rules_table() -> dict[str, dict]:
 
 
 def test_aws_config_takes_every_rule_of_the_pack_as_the_baseline_defines_it() -> None:
-    """What AWS Config checks when a rule is put: its source is a managed rule, every parameter the
-    rule requires is given, and no parameter is unknown to it (moto applies the same checks from the
-    same documentation). Three required parameters have no default, so a rule without them cannot
-    be created."""
+    """What moto checks when a rule is put, from AWS Config's documentation of each managed rule: its
+    source is a managed rule, every parameter the documentation marks required is given, and none is
+    unknown to it. Three required parameters have no default to fall back on."""
     from hipaa_platform.gate.compliance import pack_rule_definitions
     from hipaa_platform.targets.emulator_unsupported import RULE_SOURCES_UNSUPPORTED_ON_EMULATOR
 
@@ -201,7 +200,7 @@ def test_aws_config_takes_every_rule_of_the_pack_as_the_baseline_defines_it() ->
     assert (missing, unknown) == ({}, {})
 
 
-def test_without_the_packs_parameters_eight_rules_could_not_be_created() -> None:
+def test_without_the_packs_parameters_eight_rules_lack_a_required_one() -> None:
     """The check above bites: the pack's rules with their identifiers alone (the template before the
     published pack's parameters) leave these required parameters out."""
     table = managed_rules_table()
