@@ -43,6 +43,11 @@ def command(name: str | None = None) -> Callable:
     return register
 
 
+def account_outdir(account: str) -> Path:
+    """Where `synth-baseline` writes an account's baseline unless told otherwise."""
+    return DEFAULT_OUTDIR / "accounts" / account
+
+
 def _layers(requested: list[str] | None) -> tuple[str, ...]:
     unknown = set(requested or ()) - set(LAYERS)
     if unknown:
@@ -83,7 +88,7 @@ def synth_baseline(
     from hipaa_platform.config.loader import load_account
 
     baseline, target, started = load_account(account), Target.from_environment_variables(), time.monotonic()
-    outdir = outdir or DEFAULT_OUTDIR / "accounts" / account
+    outdir = outdir or account_outdir(account)
     with console.status(f"synthesizing the baseline of account {account} (loading the AWS provider bindings)"):
         from hipaa_platform.synth.app import synthesize_account
 
@@ -331,12 +336,14 @@ def handover_imports(
     existed (docs/operations.md, "Handing the account's resources to its baseline")."""
     import json
 
+    from hipaa_platform import BASELINE
+    from hipaa_platform.gate.scan import stack_file
     from hipaa_platform.operations.handover import handover_imports as imports_for
     from hipaa_platform.operations.handover import read_held, write_imports
 
     environment = load_environment(env)
-    baseline_dir = baseline_dir or DEFAULT_OUTDIR / "accounts" / environment.account / "stacks" / "baseline"
-    stack = baseline_dir / "cdk.tf.json"
+    synthesized = stack_file(account_outdir(environment.account), BASELINE)
+    stack = baseline_dir / synthesized.name if baseline_dir else synthesized
     if not stack.is_file():
         raise UserError(f"{stack} is missing: `make baseline-synth ACCOUNT={environment.account}` first")
     on_emulator = Target.from_environment_variables().is_emulator
@@ -344,7 +351,7 @@ def handover_imports(
     if result.not_built:  # a record the baseline does not match: nothing is written to apply half of
         views.handover(console, errors, result, None)
         raise typer.Exit(1)
-    views.handover(console, errors, result, write_imports(result, baseline_dir))
+    views.handover(console, errors, result, write_imports(result, stack.parent))
 
 
 @command()

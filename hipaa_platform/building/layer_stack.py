@@ -63,17 +63,14 @@ def target_creates(scope: Construct, *parts: tuple[str, str]) -> bool:
     cannot create is recorded as skipped. The one way a layer or a module leaves something out on
     the emulator (targets.emulator_unsupported.UNSUPPORTED_ON_EMULATOR), asked where the resource is built."""
     stack = TerraformStack.of(scope)
-    if not isinstance(stack, LayerStack):
-        return True  # a construct outside a layer (a unit test's bare stack) has no target
-    return stack.creates_all(*parts)
+    # a construct outside a layer (a unit test's bare stack) has no target
+    return stack.creates_all(*parts) if isinstance(stack, LayerStack) else True
 
 
 def target_creates_config_rule(scope: Construct, name: str, source_identifier: str) -> bool:
     """Whether the deployment target takes this managed AWS Config rule (recorded as skipped if not)."""
     stack = TerraformStack.of(scope)
-    if not isinstance(stack, LayerStack):
-        return True
-    return stack.creates_config_rule(name, source_identifier)
+    return stack.creates_config_rule(name, source_identifier) if isinstance(stack, LayerStack) else True
 
 
 class LayerStack(TerraformStack):
@@ -108,16 +105,16 @@ class LayerStack(TerraformStack):
     # -- emulator ------------------------------------------------------------------------------
     def creates(self, resource_type: str, what: str) -> bool:
         """False (and recorded) when the target cannot create this resource type."""
-        reason = UNSUPPORTED_ON_EMULATOR.get(resource_type)
-        if self.context.target.is_emulator and reason:
-            self.context.skipped.append(Skip(self.LAYER, resource_type, what, reason))
-            return False
-        return True
+        return self._creates(resource_type, what, UNSUPPORTED_ON_EMULATOR.get(resource_type))
 
     def creates_config_rule(self, name: str, source_identifier: str) -> bool:
+        """False (and recorded) when the target refuses this managed rule."""
         reason = RULE_SOURCES_UNSUPPORTED_ON_EMULATOR.get(source_identifier)
-        if self.context.target.is_emulator and reason:
-            self.context.skipped.append(Skip(self.LAYER, "aws_config_config_rule", f"the pack rule {name}", reason))
+        return self._creates("aws_config_config_rule", f"the pack rule {name}", reason)
+
+    def _creates(self, resource_type: str, what: str, emulator_refuses_it: str | None) -> bool:
+        if self.context.target.is_emulator and emulator_refuses_it:
+            self.context.skipped.append(Skip(self.LAYER, resource_type, what, emulator_refuses_it))
             return False
         return True
 

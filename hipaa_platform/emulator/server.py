@@ -459,11 +459,12 @@ def baseline_in_place(baseline: AccountBaseline, boto_kwargs: dict[str, str]) ->
     detectors = client("guardduty").list_detectors()["DetectorIds"]
     (found if detectors else missing).append(f"GuardDuty detector {', '.join(detectors) or '(none)'}")
     recorder = namer.name("config-recorder")
-    statuses = client("config").describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+    config = client("config")
+    statuses = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
     recording = [s for s in statuses if s["name"] == recorder and s["recording"]]
     (found if recording else missing).append(f"AWS Config recorder {recorder} (recording)")
     pack = {n for n, r in load_pack().rules.items() if r.identifier not in RULE_SOURCES_UNSUPPORTED_ON_EMULATOR}
-    lost = sorted(pack - config_rules_carried(client("config")))
+    lost = sorted(pack - config_rules_carried(config))
     rules = f"{len(pack) - len(lost)} of the conformance pack's {len(pack)} rules in AWS Config"
     (missing if lost else found).append(f"{rules} (not {', '.join(lost)})" if lost else rules)
     try:

@@ -148,15 +148,16 @@ def gather(
 
     evidence = Evidence(environment, conformance_pack_name(baseline))
     answers: dict[str, str] = {}
+    config = client("config")
     try:
-        answers = config_compliance(client("config"), evidence.pack)
+        answers = config_compliance(config, evidence.pack)
     except (BotoCoreError, ClientError) as error:
         evidence.config_error = _short(error)
     evidence.rules = compare(outcomes, answers)
     try:
         # The pack's own answer names its rules; without one (no pack, the emulator), the rules
         # AWS Config holds under their own names.
-        carried = set(answers) or config_rules_carried(client("config"))
+        carried = set(answers) or config_rules_carried(config)
         evidence.rules_not_carried = [o.name for o in outcomes if o.name not in carried]
     except (BotoCoreError, ClientError) as error:
         evidence.rules_error = _short(error)

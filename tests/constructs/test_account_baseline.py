@@ -341,11 +341,10 @@ def over_aws_configs_limits(authorized_tcp_ports: tuple[int, ...], authorized_vp
     rule_shape = model.operation_model("PutConfigRule").input_shape.members["ConfigRule"]
     parameters_max = rule_shape.members["InputParameters"].metadata["max"]
     stated = {"authorized_tcp_ports": authorized_tcp_ports, "authorized_vpc_ids": authorized_vpc_ids}
-    over = ["template"] if len(conformance_pack_template(load_pack(), **stated)) > template_max else []
+    pack = load_pack()
+    over = ["template"] if len(conformance_pack_template(pack, **stated)) > template_max else []
     return over + [
-        rule.name
-        for rule in pack_rule_definitions(load_pack(), **stated)
-        if len(json.dumps(rule.parameters)) > parameters_max
+        rule.name for rule in pack_rule_definitions(pack, **stated) if len(json.dumps(rule.parameters)) > parameters_max
     ]
 
 

@@ -3,7 +3,6 @@ and one status, and nothing else."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ def test_the_data_holds_the_whole_pack_each_rule_with_controls_and_a_status() ->
 @pytest.mark.skipif(not REFERENCE.is_file(), reason="the published pack is not beside this checkout")
 def test_the_rules_are_exactly_the_published_packs() -> None:
     """The pack as published (its ConfigRuleName and SourceIdentifier pairs), where it is at hand."""
-    published = dict(re.findall(r"ConfigRuleName: (\S+)\n(?:.*\n)*?\s+SourceIdentifier: (\S+)", REFERENCE.read_text()))
+    published = {name: rule["identifier"] for name, rule in published_rules().items()}
     ours = {name: rule.identifier for name, rule in load_pack().rules.items()}
     assert ours == published
 
@@ -60,6 +59,7 @@ def published_rules() -> dict[str, dict]:
         properties = resource["Properties"]
         parameters = {k: resolved(v) for k, v in properties.get("InputParameters", {}).items()}
         rules[properties["ConfigRuleName"]] = {
+            "identifier": properties["Source"]["SourceIdentifier"],
             "parameters": {k: v for k, v in parameters.items() if v},
             "scope": properties.get("Scope", {}).get("ComplianceResourceTypes") or [],
         }
@@ -69,7 +69,10 @@ def published_rules() -> dict[str, dict]:
 @pytest.mark.skipif(not REFERENCE.is_file(), reason="the published pack is not beside this checkout")
 def test_each_rules_parameters_and_scope_are_the_published_packs() -> None:
     published = published_rules()
-    ours = {name: {"parameters": r.parameters, "scope": r.scope} for name, r in load_pack().rules.items()}
+    ours = {
+        name: {"identifier": r.identifier, "parameters": r.parameters, "scope": r.scope}
+        for name, r in load_pack().rules.items()
+    }
     assert ours == published
 
 
